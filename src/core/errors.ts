@@ -1,0 +1,97 @@
+/**
+ * Every error this SDK throws is a {@link Leap0Error}; one subclass per family, so callers can
+ * branch with `instanceof` instead of parsing messages. None of them ever holds the API key,
+ * the request headers, or the raw Request/Response objects (which could carry either).
+ */
+
+/** One field the API (or the SDK's own validation) refused, and why. */
+export interface FieldError {
+  /** Field name as the caller knows it (camelCase for SDK validation, wire name for API errors). */
+  field: string;
+  /** Why the value was refused. */
+  error: string;
+}
+
+/** Extra facts an error may carry; all optional so each family sets only what it knows. */
+export interface Leap0ErrorDetails {
+  /** The API operation that failed, e.g. `restoreSnapshot`. */
+  operation?: string;
+  /** HTTP status, when a response arrived. */
+  status?: number;
+  /** Field errors from a validation response, or from the SDK's own parameter checks. */
+  fieldErrors?: FieldError[];
+  /**
+   * True when a non-idempotent request may have reached the server before it failed, so the
+   * sandbox or snapshot may exist even though the call threw. The SDK never retries such calls.
+   */
+  mayHaveSucceeded?: boolean;
+  /** The underlying error (network failure, JSON syntax error, ...). */
+  cause?: unknown;
+}
+
+/** Base class of every error thrown by the SDK. */
+export class Leap0Error extends Error {
+  /** The API operation that failed, e.g. `restoreSnapshot`, when the error came from a call. */
+  readonly operation: string | undefined;
+  /** HTTP status, when a response arrived. */
+  readonly status: number | undefined;
+  /** Field errors (from the API's validation response, or the SDK's own parameter checks). */
+  readonly fieldErrors: FieldError[];
+  /** True when the request may have taken effect on the server although this error was thrown. */
+  readonly mayHaveSucceeded: boolean;
+
+  constructor(message: string, details: Leap0ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.operation = details.operation;
+    this.status = details.status;
+    this.fieldErrors = details.fieldErrors ?? [];
+    this.mayHaveSucceeded = details.mayHaveSucceeded ?? false;
+  }
+}
+
+/** Parameters failed the SDK's checks; nothing was sent. `fieldErrors` names each field. */
+export class Leap0ValidationError extends Leap0Error {}
+
+/** The API answered with an error status. Subclasses name the family. */
+export class Leap0APIError extends Leap0Error {}
+/** 400 or 422: the request was malformed or refused field by field (see `fieldErrors`). */
+export class Leap0BadRequestError extends Leap0APIError {}
+/** 401: the API key is missing or not valid. */
+export class Leap0AuthenticationError extends Leap0APIError {}
+/** 403: the key is valid but may not do this. */
+export class Leap0PermissionError extends Leap0APIError {}
+/** 404: no such sandbox or snapshot in this organisation. */
+export class Leap0NotFoundError extends Leap0APIError {}
+/** 409: cannot succeed as sent (name taken, limit reached, wrong state, snapshot in use). */
+export class Leap0ConflictError extends Leap0APIError {}
+/** 429: the organisation's limit or quota was reached. */
+export class Leap0RateLimitError extends Leap0APIError {}
+/** 5xx: the service failed or had no capacity. */
+export class Leap0ServerError extends Leap0APIError {}
+
+/** The call did not finish within its `timeout`; the request was aborted. */
+export class Leap0TimeoutError extends Leap0Error {}
+/** The connection failed (refused, DNS, reset) before a complete response arrived. */
+export class Leap0ConnectionError extends Leap0Error {}
+/** The caller's `AbortSignal` fired; never retried. */
+export class Leap0AbortError extends Leap0Error {}
+/** The client was closed (`client.close()`) before or during the call. */
+export class Leap0ClientClosedError extends Leap0AbortError {}
+/** A success status arrived with a body that is not what the contract promises. */
+export class Leap0MalformedResponseError extends Leap0Error {}
+
+const BY_STATUS: Record<number, typeof Leap0APIError> = {
+  400: Leap0BadRequestError,
+  401: Leap0AuthenticationError,
+  403: Leap0PermissionError,
+  404: Leap0NotFoundError,
+  409: Leap0ConflictError,
+  422: Leap0BadRequestError,
+  429: Leap0RateLimitError,
+};
+
+/** The error class for an HTTP error status. */
+export function apiErrorClass(status: number): typeof Leap0APIError {
+  return BY_STATUS[status] ?? (status >= 500 ? Leap0ServerError : Leap0APIError);
+}

@@ -1,0 +1,71 @@
+import type * as z from "zod/mini";
+import { type FieldError, Leap0MalformedResponseError, Leap0ValidationError } from "./errors";
+import type { Operation } from "./transport";
+
+// zod/mini ships no message catalogue (loading one is a global side effect on the user's zod),
+// so messages are written here from the issue codes. Values are never echoed: they may be secrets.
+function describe(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "too_big": {
+      const unit = issue.origin === "string" ? " characters" : issue.origin === "array" ? " items" : "";
+      return `must be ${issue.inclusive === false ? "less than" : "at most"} ${String(issue.maximum)}${unit}`;
+    }
+    case "too_small": {
+      if (issue.origin === "string" && issue.minimum === 1) return "must not be empty";
+      const unit = issue.origin === "string" ? " characters" : issue.origin === "array" ? " items" : "";
+      return `must be ${issue.inclusive === false ? "more than" : "at least"} ${String(issue.minimum)}${unit}`;
+    }
+    case "invalid_type":
+      return issue.expected === "int" ? "must be a whole number" : `must be a ${issue.expected}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_format":
+      return `must be a valid ${issue.format}`;
+    case "unrecognized_keys":
+      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
+    case "invalid_union":
+      return "is not in any accepted form";
+    default:
+      return issue.message && issue.message !== "Invalid input" ? issue.message : "is not valid";
+  }
+}
+
+function fieldErrors(issues: readonly z.core.$ZodIssue[], root: string): FieldError[] {
+  return issues.map((issue) => ({
+    field: issue.path.length ? issue.path.map(String).join(".") : root,
+    error: describe(issue),
+  }));
+}
+
+/**
+ * Checks a caller's parameters before anything is sent; throws {@link Leap0ValidationError}
+ * naming each bad field. `what` names the parameter object in the message.
+ */
+export function parseParams<S extends z.ZodMiniType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const errors = fieldErrors(result.error.issues, what);
+  throw new Leap0ValidationError(
+    `Invalid ${what}: ${errors.map((e) => `${e.field} ${e.error}`).join("; ")}. Nothing was sent.`,
+    { fieldErrors: errors },
+  );
+}
+
+/**
+ * Checks that a success body has the fields the SDK relies on; unknown extra fields pass.
+ * Throws {@link Leap0MalformedResponseError} saying what was wrong and in which operation.
+ */
+export function decodeResponse<S extends z.ZodMiniType>(schema: S, body: unknown, op: Operation): z.output<S> {
+  if (body === undefined) {
+    throw new Leap0MalformedResponseError(`${op.name}: malformed response: expected a JSON body but the response was empty.`, {
+      operation: op.name,
+    });
+  }
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const errors = fieldErrors(result.error.issues, "body");
+  throw new Leap0MalformedResponseError(
+    `${op.name}: malformed response: ${errors.map((e) => `${e.field} ${e.error}`).join("; ")}.`,
+    { operation: op.name, fieldErrors: errors },
+  );
+}

@@ -1,0 +1,258 @@
+/**
+ * Response bodies: what the SDK checks on the wire (snake_case) and the models it returns
+ * (camelCase). Each wire shape must list exactly the generated type's fields (`satisfies
+ * ShapeOf<…>`), so a field renamed or added in openapi.yaml stops the build here. Unknown extra
+ * fields and enum values the SDK does not know yet pass through: a newer server must not break
+ * an older client.
+ */
+import * as z from "zod/mini";
+import type { components } from "../../generated/schema";
+import type { NetworkPolicyMode } from "./params";
+
+type Schemas = components["schemas"];
+/** A zod shape with exactly the keys of a generated wire type. */
+type ShapeOf<T> = { [K in keyof T]-?: z.ZodMiniType };
+
+/** Sandbox lifecycle states; `state` may also hold a state added to the API after this release. */
+export const SandboxState = {
+  STARTING: "starting",
+  STOPPING: "stopping",
+  RUNNING: "running",
+  SNAPSHOTTING: "snapshotting",
+  PAUSED: "paused",
+  UNPAUSING: "unpausing",
+  STOPPED: "stopped",
+  DELETING: "deleting",
+  DELETED: "deleted",
+} as const satisfies Record<string, Schemas["SandboxState"]>;
+/** A known {@link SandboxState} value, or a newer one as a plain string. */
+export type SandboxState = (typeof SandboxState)[keyof typeof SandboxState] | (string & {});
+
+const transformWire = z.looseObject({
+  domain: z.string(),
+  inject_headers: z.optional(z.record(z.string(), z.string())),
+  strip_headers: z.optional(z.array(z.string())),
+} satisfies ShapeOf<Schemas["TransformRule"]>);
+
+const networkPolicyWire = z.looseObject({
+  mode: z.string(),
+  allow_domains: z.optional(z.array(z.string())),
+  allow_cidrs: z.optional(z.array(z.string())),
+  transforms: z.optional(z.array(transformWire)),
+} satisfies ShapeOf<Schemas["NetworkPolicy"]>);
+
+const mountWire = z.looseObject({
+  id: z.string(),
+  type: z.string(),
+  bucket: z.string(),
+  mount_path: z.string(),
+  prefix: z.optional(z.string()),
+  read_only: z.optional(z.boolean()),
+} satisfies ShapeOf<Schemas["Mount"]>);
+
+const sandboxFields = {
+  id: z.string(),
+  template_id: z.string(),
+  mounts: z.optional(z.array(mountWire)),
+  vcpu: z.number(),
+  memory: z.number(),
+  disk: z.number(),
+  timeout: z.number(),
+  state: z.string(),
+  auto_pause: z.boolean(),
+  created_at: z.string(),
+};
+
+/** Body of create/pause/stop/start/restore. */
+export const sandboxWire = z.looseObject({
+  ...sandboxFields,
+  network_policy: z.optional(z.nullable(networkPolicyWire)),
+} satisfies ShapeOf<Schemas["SandboxCreateResponse"]>);
+
+/** Body of getSandbox: the same sandbox, but the contract returns no network policy here. */
+export const sandboxStatusWire = z.looseObject(sandboxFields satisfies ShapeOf<Schemas["SandboxStatusResponse"]>);
+
+const snapshotWire = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  template_id: z.string(),
+  vcpu: z.number(),
+  memory: z.number(),
+  disk: z.number(),
+  network_policy: z.optional(z.nullable(networkPolicyWire)),
+  created_at: z.string(),
+} satisfies ShapeOf<Schemas["SnapshotCreateResponse"]>);
+
+/** Body of createSnapshot. */
+export const snapshotBodyWire = snapshotWire;
+
+const sandboxListItemWire = z.looseObject({
+  id: z.string(),
+  template_id: z.string(),
+  pod_id: z.string(),
+  state: z.string(),
+  launch_time: z.optional(z.string()),
+  state_change_time: z.optional(z.string()),
+  timeout_at: z.optional(z.number()),
+  created_at: z.string(),
+} satisfies ShapeOf<Schemas["SandboxListItem"]>);
+
+/** Body of listSandboxes. */
+export const sandboxPageWire = z.looseObject({
+  items: z.array(sandboxListItemWire),
+  total_items: z.number(),
+} satisfies ShapeOf<Schemas["ListSandboxesResponse"]>);
+
+/** Body of listSnapshots. */
+export const snapshotPageWire = z.looseObject({
+  items: z.array(snapshotWire),
+  total_items: z.number(),
+} satisfies ShapeOf<Schemas["ListSnapshotsResponse"]>);
+
+/** A per-domain request rewrite of a network policy. */
+export interface TransformRule {
+  domain: string;
+  injectHeaders?: Record<string, string>;
+  stripHeaders?: string[];
+}
+
+/** Which outbound traffic a sandbox may send. */
+export interface NetworkPolicy {
+  /** A {@link NetworkPolicyMode} value, or a newer mode as a plain string. */
+  mode: NetworkPolicyMode | (string & {});
+  allowDomains?: string[];
+  allowCidrs?: string[];
+  transforms?: TransformRule[];
+}
+
+/** An object storage mount attached to a sandbox (credentials are never returned). */
+export interface Mount {
+  id: string;
+  type: string;
+  bucket: string;
+  mountPath: string;
+  prefix?: string;
+  readOnly?: boolean;
+}
+
+/** What the API last said about one sandbox. */
+export interface SandboxInfo {
+  id: string;
+  templateId: string;
+  state: SandboxState;
+  vcpu: number;
+  /** MiB. */
+  memory: number;
+  /** Writable disk, MiB. */
+  disk: number;
+  /** Lifetime in seconds. */
+  timeout: number;
+  autoPause: boolean;
+  /** `null` when the sandbox has none (everything allowed); `undefined` when the response did not say. */
+  networkPolicy: NetworkPolicy | null | undefined;
+  mounts: Mount[] | undefined;
+  /** ISO 8601 timestamp. */
+  createdAt: string;
+}
+
+/** A stored snapshot. Restore it by `name`; delete it by `id`. */
+export interface Snapshot {
+  id: string;
+  name: string;
+  templateId: string;
+  vcpu: number;
+  memory: number;
+  disk: number;
+  networkPolicy: NetworkPolicy | null | undefined;
+  /** ISO 8601 timestamp. */
+  createdAt: string;
+}
+
+/** A sandbox as `sandboxes.list()` summarises it. */
+export interface SandboxSummary {
+  id: string;
+  templateId: string;
+  /** The runner hosting it; empty until one is assigned. */
+  podId: string;
+  state: SandboxState;
+  launchTime: string | undefined;
+  stateChangeTime: string | undefined;
+  /** Unix seconds at which it times out. */
+  timeoutAt: number | undefined;
+  createdAt: string;
+}
+
+/** One page of a list, with the total number of matches over all pages. */
+export interface Page<T> {
+  items: T[];
+  totalItems: number;
+}
+
+function toNetworkPolicy(w: z.output<typeof networkPolicyWire> | null | undefined): NetworkPolicy | null | undefined {
+  if (!w) return w;
+  return {
+    mode: w.mode,
+    allowDomains: w.allow_domains,
+    allowCidrs: w.allow_cidrs,
+    transforms: w.transforms?.map((t) => ({
+      domain: t.domain,
+      injectHeaders: t.inject_headers,
+      stripHeaders: t.strip_headers,
+    })),
+  };
+}
+
+/**
+ * Maps a sandbox body to the model. A getSandbox body has no network policy; pass it with
+ * `network_policy: undefined` and the model says "not known" rather than "none".
+ */
+export function toSandboxInfo(w: z.output<typeof sandboxWire>): SandboxInfo {
+  return {
+    id: w.id,
+    templateId: w.template_id,
+    state: w.state,
+    vcpu: w.vcpu,
+    memory: w.memory,
+    disk: w.disk,
+    timeout: w.timeout,
+    autoPause: w.auto_pause,
+    networkPolicy: toNetworkPolicy(w.network_policy),
+    mounts: w.mounts?.map((m) => ({
+      id: m.id,
+      type: m.type,
+      bucket: m.bucket,
+      mountPath: m.mount_path,
+      prefix: m.prefix,
+      readOnly: m.read_only,
+    })),
+    createdAt: w.created_at,
+  };
+}
+
+/** Maps a snapshot body to the model. */
+export function toSnapshot(w: z.output<typeof snapshotWire>): Snapshot {
+  return {
+    id: w.id,
+    name: w.name,
+    templateId: w.template_id,
+    vcpu: w.vcpu,
+    memory: w.memory,
+    disk: w.disk,
+    networkPolicy: toNetworkPolicy(w.network_policy),
+    createdAt: w.created_at,
+  };
+}
+
+/** Maps a list item to the summary model. */
+export function toSandboxSummary(w: z.output<typeof sandboxListItemWire>): SandboxSummary {
+  return {
+    id: w.id,
+    templateId: w.template_id,
+    podId: w.pod_id,
+    state: w.state,
+    launchTime: w.launch_time,
+    stateChangeTime: w.state_change_time,
+    timeoutAt: w.timeout_at,
+    createdAt: w.created_at,
+  };
+}

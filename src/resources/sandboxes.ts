@@ -20,7 +20,6 @@ import {
   listSandboxesQuery,
   type Ref,
   refId,
-  refSchema,
 } from "../schemas/params";
 import { Sandbox, type SandboxLinks } from "./sandbox";
 
@@ -34,7 +33,7 @@ const LIST = operation("listSandboxes", "GET", "/v1/sandboxes");
 
 /** Checks a sandbox reference (an id or anything with an `id`) and returns the id. */
 export function sandboxId(ref: Ref): string {
-  return refId(parseParams(refSchema, ref, "sandbox"));
+  return refId(ref, "sandbox id");
 }
 
 /**

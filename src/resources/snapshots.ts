@@ -20,7 +20,6 @@ import {
   type Ref,
   type RestoreSnapshotParams,
   refId,
-  refSchema,
   restoreSnapshotBody,
   restoreSnapshotParams,
 } from "../schemas/params";
@@ -100,7 +99,7 @@ export class Snapshots {
 
   /** Deletes a snapshot by id (or anything with an `id`, such as a {@link Snapshot}). */
   async delete(snapshot: Ref, options?: RequestOptions): Promise<void> {
-    const snapshotID = refId(parseParams(refSchema, snapshot, "snapshot"));
+    const snapshotID = refId(snapshot, "snapshot id");
     await this.#t.call(
       DELETE,
       (init) => this.#t.api.DELETE(DELETE.path, { ...init, params: { path: { snapshotID } } }),

@@ -4,6 +4,7 @@
  * Schemas are built once at import, never per call.
  */
 import * as z from "zod/mini";
+import { parseParams } from "../core/validate";
 import type { components, operations } from "../../generated/schema";
 
 type Schemas = components["schemas"];
@@ -109,12 +110,11 @@ export type Ref = string | { readonly id: string };
 
 // "." and ".." would be resolved away by URL parsing (even percent-encoded), changing the path;
 // every other character is percent-encoded by openapi-fetch.
-const id = z.string().check(
+const idSchema = z.string().check(
   z.trim(),
   z.minLength(1),
   z.refine((s) => s !== "." && s !== "..", "must not be . or .."),
 );
-const ref = z.union([id, z.looseObject({ id })]);
 
 /** Parameters of `sandboxes.create()`; every field is optional. */
 export type CreateSandboxParams = z.input<typeof createSandboxParams>;
@@ -131,11 +131,10 @@ export type NetworkPolicyParams = z.input<typeof networkPolicy>;
 /** An object storage mount to attach at creation. */
 export type MountParams = z.input<typeof mount>;
 
-/** Checks a {@link Ref} and returns the id; `what` names it in errors. */
-export const refSchema = ref;
-/** Returns the id of a checked {@link Ref}. */
-export function refId(value: z.output<typeof ref>): string {
-  return typeof value === "string" ? value : value.id;
+/** Checks a {@link Ref} and returns its id; `what` ("sandbox id") names it in the error. */
+export function refId(ref: Ref, what: string): string {
+  const id = typeof ref === "object" && ref !== null ? (ref as { id?: unknown }).id : ref;
+  return parseParams(idSchema, id, what);
 }
 
 function networkPolicyBody(

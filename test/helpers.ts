@@ -1,0 +1,63 @@
+/**
+ * Test helpers: a client pointed at the run's Prism mock, and a recording `fetch` that
+ * forwards every request to Prism for real while remembering what was sent and whether Prism
+ * found a contract violation in it (`sl-violations`).
+ */
+import { inject } from "vitest";
+import { Leap0Client, type Leap0ClientOptions } from "../src";
+
+export const API_KEY = "sk-test-4f9a1c77e2b04d1aa0c3-do-not-leak";
+
+export interface Sent {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Headers;
+  body: unknown;
+  status: number;
+  violations: string | null;
+}
+
+export interface Recorder {
+  fetch: typeof fetch;
+  sent: Sent[];
+  /** Every violation Prism reported for what we sent. */
+  violations(): string[];
+}
+
+/** A fetch that records each request and adds `extraHeaders` (e.g. `Prefer: code=404`). */
+export function recorder(extraHeaders: Record<string, string> = {}): Recorder {
+  const sent: Sent[] = [];
+  const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    for (const [k, v] of Object.entries(extraHeaders)) request.headers.set(k, v);
+    const text = request.body ? await request.clone().text() : "";
+    const url = new URL(request.url);
+    const response = await fetch(request);
+    sent.push({
+      method: request.method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: request.headers,
+      body: text ? JSON.parse(text) : undefined,
+      status: response.status,
+      violations: response.headers.get("sl-violations"),
+    });
+    return response;
+  };
+  return {
+    fetch: fetchImpl as typeof fetch,
+    sent,
+    violations: () => sent.flatMap((s) => (s.violations ? [`${s.method} ${s.path}: ${s.violations}`] : [])),
+  };
+}
+
+/** A client on the Prism mock, recording what it sends. */
+export function mockClient(
+  options: Leap0ClientOptions & { headers?: Record<string, string> } = {},
+): { client: Leap0Client; rec: Recorder } {
+  const { headers, ...rest } = options;
+  const rec = recorder(headers);
+  const client = new Leap0Client({ apiKey: API_KEY, baseUrl: inject("prismUrl"), fetch: rec.fetch, ...rest });
+  return { client, rec };
+}

@@ -1,0 +1,96 @@
+import { describe, expect, test } from "vitest";
+import { Leap0ValidationError } from "../src";
+import { mockClient } from "./helpers";
+
+/** Runs `call`, expects a Leap0ValidationError naming `field`, and proves nothing was sent. */
+async function rejects(call: (c: ReturnType<typeof mockClient>["client"]) => unknown, field: string, error?: string) {
+  const { client, rec } = mockClient();
+  let thrown: unknown;
+  try {
+    await call(client);
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown).toBeInstanceOf(Leap0ValidationError);
+  const e = thrown as Leap0ValidationError;
+  expect(e.fieldErrors.map((f) => f.field)).toContain(field);
+  if (error) expect(e.fieldErrors.find((f) => f.field === field)?.error).toBe(error);
+  expect(e.message).toContain(field);
+  expect(e.message).toContain("Nothing was sent");
+  expect(rec.sent).toHaveLength(0);
+}
+
+describe("bad input is refused before any request, naming the field", () => {
+  test.each<[object, string, string?]>([
+    [{ vcpu: 0 }, "vcpu", "must be at least 1"],
+    [{ vcpu: 9 }, "vcpu", "must be at most 8"],
+    [{ vcpu: 1.5 }, "vcpu", "must be a whole number"],
+    [{ memory: 510 }, "memory", "must be at least 512"],
+    [{ memory: 8194 }, "memory", "must be at most 8192"],
+    [{ memory: 1025 }, "memory", "must be an even number of MiB"],
+    [{ timeout: 0 }, "timeout", "must be at least 1"],
+    [{ timeout: 28801 }, "timeout", "must be at most 28800"],
+    [{ templateName: "   " }, "templateName", "must not be empty"],
+    [{ autoPause: "yes" }, "autoPause", "must be a boolean"],
+    [{ envVars: { A: 1 } }, "envVars.A", "must be a string"],
+    [{ memoryMib: 1024 }, "sandbox parameters", "unknown field memoryMib"],
+    [{ networkPolicy: { mode: "open" } }, "networkPolicy.mode", 'must be one of "allow-all", "deny-all", "custom"'],
+    [{ networkPolicy: { mode: "custom", allowCidrs: Array(11).fill("10.0.0.0/8") } }, "networkPolicy.allowCidrs", "must be at most 10 items"],
+    [{ networkPolicy: { mode: "custom", allowDomains: Array(51).fill("a.com") } }, "networkPolicy.allowDomains", "must be at most 50 items"],
+    [{ networkPolicy: { mode: "custom", transforms: Array(21).fill({ domain: "a.com" }) } }, "networkPolicy.transforms", "must be at most 20 items"],
+    [{ networkPolicy: { mode: "custom", allowCidrs: ["not-a-cidr"] } }, "networkPolicy.allowCidrs.0"],
+    [{ mounts: Array(9).fill({ bucket: "b", mountPath: "/m", endpoint: "https://e" }) }, "mounts", "must be at most 8 items"],
+    [{ mounts: [{ bucket: "b", mountPath: "/m", endpoint: "nope" }] }, "mounts.0.endpoint"],
+  ])("sandboxes.create(%j) → %s", async (params, field, error) => {
+    await rejects((c) => c.sandboxes.create(params as never), field, error);
+  });
+
+  test.each<[object, string, string?]>([
+    [{ name: "   " }, "name", "must not be empty"],
+    [{ name: "x".repeat(65) }, "name", "must be at most 64 characters"],
+    [{ killSandboxAfter: 1 }, "killSandboxAfter", "must be a boolean"],
+  ])("createSnapshot(%j) → %s", async (params, field, error) => {
+    await rejects((c) => c.snapshots.create("sbx-1", params as never), field, error);
+  });
+
+  test.each<[object, string, string?]>([
+    [{}, "snapshotName", "must be a string"],
+    [{ snapshotName: "" }, "snapshotName", "must not be empty"],
+    [{ snapshotName: ` ${"y".repeat(65)} ` }, "snapshotName", "must be at most 64 characters"],
+    [{ snapshotName: "a", timeout: 28801 }, "timeout", "must be at most 28800"],
+    [{ snapshotName: "a", timeoutMin: 5 }, "restore parameters", "unknown field timeoutMin"],
+  ])("snapshots.restore(%j) → %s", async (params, field, error) => {
+    await rejects((c) => c.snapshots.restore(params as never), field, error);
+  });
+
+  test.each<[object, string, string?]>([
+    [{ page: 0 }, "page", "must be at least 1"],
+    [{ pageSize: 101 }, "pageSize", "must be at most 100"],
+    [{ pageSize: 0 }, "pageSize", "must be at least 1"],
+    [{ query: "q".repeat(65) }, "query", "must be at most 64 characters"],
+    [{ sort: "name" }, "sort", 'must be one of "created_at", "template_id"'],
+    [{ orderBy: "up" }, "orderBy", 'must be one of "asc", "desc"'],
+  ])("snapshots.list(%j) → %s", async (params, field, error) => {
+    await rejects((c) => c.snapshots.list(params as never), field, error);
+  });
+
+  test("sandboxes.list refuses a state the list endpoint does not filter by", async () => {
+    await rejects((c) => c.sandboxes.list({ state: "deleted" as never }), "state");
+  });
+
+  test("iterate() refuses bad params at once, before the first page", async () => {
+    await rejects((c) => c.snapshots.iterate({ pageSize: 500 }), "pageSize");
+  });
+
+  test.each([[""], ["  "], ["."], [".."]])("sandbox reference %j is refused", async (id) => {
+    await rejects((c) => c.sandboxes.get(id), "sandbox id");
+    await rejects((c) => c.sandboxes.get({ id }), "sandbox id");
+    await rejects((c) => c.snapshots.delete({ id }), "snapshot id");
+  });
+
+  test("a per-call timeout that is not a positive number is refused", async () => {
+    const { client, rec } = mockClient();
+    await expect(client.sandboxes.list({}, { timeout: -1 })).rejects.toThrow("timeout must be a positive number");
+    expect(rec.sent).toHaveLength(0);
+  });
+});

@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: { alias: { leap0: new URL("./src/index.ts", import.meta.url).pathname } },
   test: {
     include: ["test/**/*.test.ts"],
-    globalSetup: ["test/setup/prism.ts"],
+    globalSetup: ["test/support/prism-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

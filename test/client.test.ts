@@ -3,7 +3,7 @@ import { inspect } from "node:util";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { inject } from "vitest";
 import { Leap0ClientClosedError, Leap0Client, Leap0Error, VERSION } from "../src";
-import { API_KEY, mockClient } from "./helpers";
+import { API_KEY, mockClient } from "./support/helpers";
 
 afterEach(() => {
   vi.unstubAllEnvs();

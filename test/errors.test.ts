@@ -10,7 +10,7 @@ import {
   Leap0RateLimitError,
   Leap0ServerError,
 } from "../src";
-import { API_KEY, mockClient, type Recorder } from "./helpers";
+import { API_KEY, mockClient, type Recorder } from "./support/helpers";
 
 let rec: Recorder;
 afterEach(() => {

@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { main } from "../examples/snapshots";
-import { mockClient } from "./helpers";
+import { mockClient } from "./support/helpers";
 
 test("examples/snapshots.ts runs against the mock, every request valid, and cleans up", async () => {
   const { client, rec } = mockClient();

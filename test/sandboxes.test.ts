@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { NetworkPolicyMode, Sandbox, SandboxState } from "../src";
-import { mockClient, type Recorder } from "./helpers";
+import { mockClient, type Recorder } from "./support/helpers";
 
 let rec: Recorder;
 afterEach(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { Leap0ValidationError } from "../src";
-import { mockClient } from "./helpers";
+import { mockClient } from "./support/helpers";
 
 /** Runs `call`, expects a Leap0ValidationError naming `field`, and proves nothing was sent. */
 async function rejects(call: (c: ReturnType<typeof mockClient>["client"]) => unknown, field: string, error?: string) {

@@ -4,7 +4,7 @@
  * found a contract violation in it (`sl-violations`).
  */
 import { inject } from "vitest";
-import { Leap0Client, type Leap0ClientOptions } from "../src";
+import { Leap0Client, type Leap0ClientOptions } from "../../src";
 
 export const API_KEY = "sk-test-4f9a1c77e2b04d1aa0c3-do-not-leak";
 

@@ -86,3 +86,17 @@ describe("the API key never leaks", () => {
     expect(lines.join("\n")).not.toContain(API_KEY);
   });
 });
+
+describe("LEAP0_LOG", () => {
+  test("turns logging on without code changes, through the given logger", async () => {
+    vi.stubEnv("LEAP0_LOG", "info");
+    const lines: string[] = [];
+    const { client } = mockClient({ logger: { info: (m: string) => lines.push(m) } });
+    await client.snapshots.list();
+    expect(lines).toEqual([expect.stringMatching(/^\[leap0\] GET \/v1\/snapshots 200 ok \d+ms attempt 1 \(listSnapshots\)$/)]);
+  });
+
+  test("an unknown level is a clear error", () => {
+    expect(() => mockClient({ logLevel: "loud" as never })).toThrow(/logLevel must be one of/);
+  });
+});

@@ -190,16 +190,19 @@ export interface Page<T> {
 
 function toNetworkPolicy(w: z.output<typeof networkPolicyWire> | null | undefined): NetworkPolicy | null | undefined {
   if (!w) return w;
-  return {
-    mode: w.mode,
-    allowDomains: w.allow_domains,
-    allowCidrs: w.allow_cidrs,
-    transforms: w.transforms?.map((t) => ({
-      domain: t.domain,
-      injectHeaders: t.inject_headers,
-      stripHeaders: t.strip_headers,
-    })),
-  };
+  // Optional fields the API left out stay out, so a printed policy shows only what was said.
+  const policy: NetworkPolicy = { mode: w.mode };
+  if (w.allow_domains) policy.allowDomains = w.allow_domains;
+  if (w.allow_cidrs) policy.allowCidrs = w.allow_cidrs;
+  if (w.transforms) {
+    policy.transforms = w.transforms.map((t) => {
+      const rule: TransformRule = { domain: t.domain };
+      if (t.inject_headers) rule.injectHeaders = t.inject_headers;
+      if (t.strip_headers) rule.stripHeaders = t.strip_headers;
+      return rule;
+    });
+  }
+  return policy;
 }
 
 /**
@@ -217,14 +220,12 @@ export function toSandboxInfo(w: z.output<typeof sandboxWire>): SandboxInfo {
     timeout: w.timeout,
     autoPause: w.auto_pause,
     networkPolicy: toNetworkPolicy(w.network_policy),
-    mounts: w.mounts?.map((m) => ({
-      id: m.id,
-      type: m.type,
-      bucket: m.bucket,
-      mountPath: m.mount_path,
-      prefix: m.prefix,
-      readOnly: m.read_only,
-    })),
+    mounts: w.mounts?.map((m) => {
+      const mount: Mount = { id: m.id, type: m.type, bucket: m.bucket, mountPath: m.mount_path };
+      if (m.prefix !== undefined) mount.prefix = m.prefix;
+      if (m.read_only !== undefined) mount.readOnly = m.read_only;
+      return mount;
+    }),
     createdAt: w.created_at,
   };
 }

@@ -52,4 +52,5 @@ export {
   type NetworkPolicyParams,
   type Ref,
   type RestoreSnapshotParams,
+  type TransformRuleParams,
 } from "./schemas/params";

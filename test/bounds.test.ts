@@ -6,8 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import * as z from "zod/mini";
 import { parse } from "yaml";
+import * as z from "zod/mini";
 import {
   createSandboxParams,
   createSnapshotParams,
@@ -120,7 +120,12 @@ describe("zod bounds equal openapi.yaml bounds", () => {
     compare(fromZod(listSnapshotsParams, queryName), fromQuery("/v1/snapshots"));
   });
   test("the comparison notices a drifted bound", () => {
-    const drifted = z.strictObject({ ...restoreSnapshotParams.def.shape, timeout: z.optional(z.int().check(z.minimum(1), z.maximum(600))) });
-    expect(() => compare(fromZod(drifted), fromSpec("SnapshotRestoreRequest"), SDK_ONLY.SnapshotRestoreRequest)).toThrow();
+    const drifted = z.strictObject({
+      ...restoreSnapshotParams.def.shape,
+      timeout: z.optional(z.int().check(z.minimum(1), z.maximum(600))),
+    });
+    expect(() =>
+      compare(fromZod(drifted), fromSpec("SnapshotRestoreRequest"), SDK_ONLY.SnapshotRestoreRequest),
+    ).toThrow();
   });
 });

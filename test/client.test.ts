@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
-import { afterEach, describe, expect, test, vi } from "vitest";
-import { inject } from "vitest";
-import { Leap0ClientClosedError, Leap0Client, Leap0Error, VERSION } from "../src";
+import { afterEach, describe, expect, inject, test, vi } from "vitest";
+import { Leap0Client, Leap0ClientClosedError, Leap0Error, VERSION } from "../src";
 import { API_KEY, mockClient } from "./support/helpers";
 
 afterEach(() => {
@@ -41,7 +40,9 @@ describe("configuration", () => {
 
   test("plain http:// to a non-loopback host is refused unless explicitly allowed", () => {
     expect(() => new Leap0Client({ apiKey: API_KEY, baseUrl: "http://api.example.com" })).toThrow(/plain http/);
-    expect(() => new Leap0Client({ apiKey: API_KEY, baseUrl: "http://api.example.com", allowInsecureHttp: true })).not.toThrow();
+    expect(
+      () => new Leap0Client({ apiKey: API_KEY, baseUrl: "http://api.example.com", allowInsecureHttp: true }),
+    ).not.toThrow();
     expect(() => new Leap0Client({ apiKey: API_KEY, baseUrl: "http://127.0.0.1:4010" })).not.toThrow();
     expect(() => new Leap0Client({ apiKey: API_KEY, baseUrl: "http://localhost:4010" })).not.toThrow();
     expect(() => new Leap0Client({ apiKey: API_KEY, baseUrl: "not a url" })).toThrow(/not a valid URL/);
@@ -79,7 +80,12 @@ describe("the API key never leaks", () => {
 
   test("log lines at every level name the call but never the key", async () => {
     const lines: string[] = [];
-    const logger = { debug: (m: string) => lines.push(m), info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+    const logger = {
+      debug: (m: string) => lines.push(m),
+      info: (m: string) => lines.push(m),
+      warn: (m: string) => lines.push(m),
+      error: (m: string) => lines.push(m),
+    };
     const { client } = mockClient({ logger, logLevel: "debug", headers: { Prefer: "code=404" } });
     await client.sandboxes.get("sbx-x").catch(() => undefined);
     expect(lines.some((l) => l.includes("GET /v1/sandbox/{sandboxID}/ 404") && l.includes("attempt 1"))).toBe(true);
@@ -93,7 +99,9 @@ describe("LEAP0_LOG", () => {
     const lines: string[] = [];
     const { client } = mockClient({ logger: { info: (m: string) => lines.push(m) } });
     await client.snapshots.list();
-    expect(lines).toEqual([expect.stringMatching(/^\[leap0\] GET \/v1\/snapshots 200 ok \d+ms attempt 1 \(listSnapshots\)$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^\[leap0\] GET \/v1\/snapshots 200 ok \d+ms attempt 1 \(listSnapshots\)$/),
+    ]);
   });
 
   test("an unknown level is a clear error", () => {

@@ -1,20 +1,47 @@
-import { expect, test } from "vitest";
-import { main } from "../examples/snapshots";
+/**
+ * Every file in examples/ runs against the Prism mock: each exports `main(client, log)`, and
+ * every request it makes must be valid against openapi.yaml. A new example is covered by
+ * simply being in the folder.
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import type { Leap0Client } from "../src";
 import { mockClient } from "./support/helpers";
 
-test("examples/snapshots.ts runs against the mock, every request valid, and cleans up", async () => {
-  const { client, rec } = mockClient();
-  const lines: string[] = [];
-  await main(client, (l) => lines.push(l));
-  expect(rec.violations()).toEqual([]);
-  expect(rec.sent.map((s) => `${s.method} ${s.path}`)).toEqual([
-    "POST /v1/sandbox/",
-    "POST /v1/sandbox/sbx-7f3k2m9q4d/snapshot/create",
-    "POST /v1/snapshot/restore",
-    "GET /v1/snapshots",
-    "DELETE /v1/sandbox/sbx-2r6t8y1u5h/",
-    "DELETE /v1/snapshot/snap-4n8w2c6x1p",
-    "DELETE /v1/sandbox/sbx-7f3k2m9q4d/",
-  ]);
-  expect(lines[0]).toMatch(/created sandbox\s+sbx-7f3k2m9q4d/);
+const DIR = join(__dirname, "..", "examples");
+const files = readdirSync(DIR).filter((f) => f.endsWith(".ts"));
+
+describe("examples/", () => {
+  test("there is at least one example", () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  test.each(files)("%s runs against the mock with every request valid", async (file) => {
+    const mod = (await import(join(DIR, file))) as {
+      main?: (client: Leap0Client, log: (line: string) => void) => Promise<void>;
+    };
+    expect(typeof mod.main).toBe("function");
+    const { client, rec } = mockClient();
+    const lines: string[] = [];
+    await mod.main?.(client, (l) => lines.push(l));
+    expect(rec.violations()).toEqual([]);
+    expect(rec.sent.length).toBeGreaterThan(0);
+    expect(lines.length).toBeGreaterThan(0);
+  });
+
+  test("snapshots.ts creates, snapshots, restores, lists and cleans up everything it made", async () => {
+    const { main } = await import("../examples/snapshots");
+    const { client, rec } = mockClient();
+    await main(client, () => {});
+    expect(rec.sent.map((s) => `${s.method} ${s.path}`)).toEqual([
+      "POST /v1/sandbox/",
+      "POST /v1/sandbox/sbx-7f3k2m9q4d/snapshot/create",
+      "POST /v1/snapshot/restore",
+      "GET /v1/snapshots",
+      "DELETE /v1/sandbox/sbx-2r6t8y1u5h/",
+      "DELETE /v1/snapshot/snap-4n8w2c6x1p",
+      "DELETE /v1/sandbox/sbx-7f3k2m9q4d/",
+    ]);
+  });
 });

@@ -6,11 +6,12 @@
  */
 import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { freePort } from "../scripts/prism";
 import {
   Leap0AbortError,
   Leap0Client,
-  type Leap0ClientOptions,
   Leap0ClientClosedError,
+  type Leap0ClientOptions,
   Leap0ConflictError,
   Leap0ConnectionError,
   Leap0Error,
@@ -19,7 +20,6 @@ import {
   Leap0ServerError,
   Leap0TimeoutError,
 } from "../src";
-import { freePort } from "../scripts/prism";
 import { FaultServer, fail, ok, SANDBOX, SNAPSHOT_PAGE } from "./support/fault-server";
 import { API_KEY } from "./support/helpers";
 
@@ -207,10 +207,31 @@ describe("refusals and server errors", () => {
 
 describe("malformed success responses become Leap0MalformedResponseError, never SyntaxError/TypeError", () => {
   test.each([
-    ["truncated JSON", { kind: "raw", status: 201, body: '{"id":"sbx-fault0001","templ', headers: { "Content-Type": "application/json" } }, "could not be parsed"],
-    ["invalid JSON", { kind: "raw", status: 201, body: "{id: sbx-fault0001}", headers: { "Content-Type": "application/json" } }, "could not be parsed"],
-    ["wrong content type", { kind: "raw", status: 201, body: "<html>ok</html>", headers: { "Content-Type": "text/html" } }, "content type text/html"],
-    ["a required field missing", { kind: "json", status: 201, body: { ...SANDBOX, state: undefined } }, "state must be a string"],
+    [
+      "truncated JSON",
+      {
+        kind: "raw",
+        status: 201,
+        body: '{"id":"sbx-fault0001","templ',
+        headers: { "Content-Type": "application/json" },
+      },
+      "could not be parsed",
+    ],
+    [
+      "invalid JSON",
+      { kind: "raw", status: 201, body: "{id: sbx-fault0001}", headers: { "Content-Type": "application/json" } },
+      "could not be parsed",
+    ],
+    [
+      "wrong content type",
+      { kind: "raw", status: 201, body: "<html>ok</html>", headers: { "Content-Type": "text/html" } },
+      "content type text/html",
+    ],
+    [
+      "a required field missing",
+      { kind: "json", status: 201, body: { ...SANDBOX, state: undefined } },
+      "state must be a string",
+    ],
     ["204 where a body is expected", { kind: "raw", status: 204, body: "" }, "response was empty"],
   ] as const)("%s", async (_name, fault, says) => {
     server.next(fault as never);

@@ -16,12 +16,9 @@ const notInt = fc.oneof(
   fc.boolean(),
   fc.constant(null),
 );
-const intOutside = (min: number, max: number) =>
-  fc.oneof(fc.integer({ max: min - 1 }), fc.integer({ min: max + 1 }));
+const intOutside = (min: number, max: number) => fc.oneof(fc.integer({ max: min - 1 }), fc.integer({ min: max + 1 }));
 const blank = fc.stringMatching(/^[ \t\n]*$/);
-const tooLongName = fc
-  .string({ minLength: 65, maxLength: 200 })
-  .filter((s) => s.trim().length > 64);
+const tooLongName = fc.string({ minLength: 65, maxLength: 200 }).filter((s) => s.trim().length > 64);
 
 /** Calls with `value` at `field` and expects a refusal naming it, with nothing sent. */
 async function refused(field: string, call: (c: ReturnType<typeof mockClient>["client"]) => Promise<unknown>) {
@@ -39,7 +36,14 @@ async function refused(field: string, call: (c: ReturnType<typeof mockClient>["c
 describe("invalid values never reach the network", () => {
   test.each([
     ["vcpu", fc.oneof(intOutside(1, 8), notInt)],
-    ["memory", fc.oneof(intOutside(512, 8192), notInt, fc.integer({ min: 256, max: 4095 }).map((n) => n * 2 + 1))],
+    [
+      "memory",
+      fc.oneof(
+        intOutside(512, 8192),
+        notInt,
+        fc.integer({ min: 256, max: 4095 }).map((n) => n * 2 + 1),
+      ),
+    ],
     ["timeout", fc.oneof(intOutside(1, 28800), notInt)],
     ["templateName", fc.oneof(blank, fc.integer())],
   ] as const)("sandboxes.create: %s", async (field, arb) => {
@@ -63,7 +67,9 @@ describe("invalid values never reach the network", () => {
 
   test("createSnapshot: name", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(blank, tooLongName), (name) => refused("name", (c) => c.snapshots.create("sbx-1", { name }))),
+      fc.asyncProperty(fc.oneof(blank, tooLongName), (name) =>
+        refused("name", (c) => c.snapshots.create("sbx-1", { name })),
+      ),
       { numRuns: RUNS },
     );
   });
@@ -80,9 +86,7 @@ describe("invalid values never reach the network", () => {
   });
 });
 
-const ipv4Cidr = fc
-  .tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 }))
-  .map(([ip, bits]) => `${ip}/${bits}`);
+const ipv4Cidr = fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, bits]) => `${ip}/${bits}`);
 const networkPolicy = fc.record(
   {
     mode: fc.constantFrom(NetworkPolicyMode.ALLOW_ALL, NetworkPolicyMode.DENY_ALL, NetworkPolicyMode.CUSTOM),
@@ -109,15 +113,18 @@ describe("valid values are accepted by Prism's validation of openapi.yaml", () =
     const { client, rec } = mockClient();
     await fc.assert(
       fc.asyncProperty(
-        fc.record({
-          templateName: validName,
-          vcpu: fc.integer({ min: 1, max: 8 }),
-          memory: fc.integer({ min: 256, max: 4096 }).map((n) => n * 2),
-          timeout: fc.integer({ min: 1, max: 28800 }),
-          autoPause: fc.boolean(),
-          envVars: fc.dictionary(fc.stringMatching(/^[A-Z_]{1,16}$/), fc.string()),
-          networkPolicy: fc.option(networkPolicy),
-        }, { requiredKeys: [] }),
+        fc.record(
+          {
+            templateName: validName,
+            vcpu: fc.integer({ min: 1, max: 8 }),
+            memory: fc.integer({ min: 256, max: 4096 }).map((n) => n * 2),
+            timeout: fc.integer({ min: 1, max: 28800 }),
+            autoPause: fc.boolean(),
+            envVars: fc.dictionary(fc.stringMatching(/^[A-Z_]{1,16}$/), fc.string()),
+            networkPolicy: fc.option(networkPolicy),
+          },
+          { requiredKeys: [] },
+        ),
         async (params) => {
           const sandbox = await client.sandboxes.create(params);
           expect(sandbox.id).toMatch(/^sbx-/);
@@ -134,7 +141,14 @@ describe("valid values are accepted by Prism's validation of openapi.yaml", () =
     await fc.assert(
       fc.asyncProperty(
         validName,
-        fc.record({ timeout: fc.integer({ min: 1, max: 28800 }), autoPause: fc.boolean(), networkPolicy: fc.option(networkPolicy) }, { requiredKeys: [] }),
+        fc.record(
+          {
+            timeout: fc.integer({ min: 1, max: 28800 }),
+            autoPause: fc.boolean(),
+            networkPolicy: fc.option(networkPolicy),
+          },
+          { requiredKeys: [] },
+        ),
         fc.boolean(),
         async (name, rest, kill) => {
           await client.snapshots.create("sbx-7f3k2m9q4d", { name, killSandboxAfter: kill });
@@ -151,14 +165,26 @@ describe("valid values are accepted by Prism's validation of openapi.yaml", () =
     const { client, rec } = mockClient();
     await fc.assert(
       fc.asyncProperty(
-        fc.record({
-          query: fc.string({ maxLength: 64 }),
-          sort: fc.constantFrom("created_at", "template_id"),
-          orderBy: fc.constantFrom("asc", "desc"),
-          page: fc.integer({ min: 1, max: 10_000 }),
-          pageSize: fc.integer({ min: 1, max: 100 }),
-        }, { requiredKeys: [] }),
-        fc.constantFrom("starting", "stopping", "snapshotting", "running", "paused", "unpausing", "stopped", "deleting"),
+        fc.record(
+          {
+            query: fc.string({ maxLength: 64 }),
+            sort: fc.constantFrom("created_at", "template_id"),
+            orderBy: fc.constantFrom("asc", "desc"),
+            page: fc.integer({ min: 1, max: 10_000 }),
+            pageSize: fc.integer({ min: 1, max: 100 }),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.constantFrom(
+          "starting",
+          "stopping",
+          "snapshotting",
+          "running",
+          "paused",
+          "unpausing",
+          "stopped",
+          "deleting",
+        ),
         async (params, state) => {
           await client.snapshots.list(params);
           await client.sandboxes.list({ state, pageSize: params.pageSize });

@@ -45,7 +45,9 @@ describe("client.sandboxes against the Prism mock", () => {
         mode: NetworkPolicyMode.CUSTOM,
         allowDomains: ["pypi.org"],
         allowCidrs: ["1.2.3.4/32", "2001:db8::/32"],
-        transforms: [{ domain: "api.openai.com", injectHeaders: { Authorization: "Bearer x" }, stripHeaders: ["Cookie"] }],
+        transforms: [
+          { domain: "api.openai.com", injectHeaders: { Authorization: "Bearer x" }, stripHeaders: ["Cookie"] },
+        ],
       },
       mounts: [{ bucket: "assets", mountPath: "/data", endpoint: "https://s3.example.com", readOnly: true }],
     });
@@ -60,9 +62,19 @@ describe("client.sandboxes against the Prism mock", () => {
         mode: "custom",
         allow_domains: ["pypi.org"],
         allow_cidrs: ["1.2.3.4/32", "2001:db8::/32"],
-        transforms: [{ domain: "api.openai.com", inject_headers: { Authorization: "Bearer x" }, strip_headers: ["Cookie"] }],
+        transforms: [
+          { domain: "api.openai.com", inject_headers: { Authorization: "Bearer x" }, strip_headers: ["Cookie"] },
+        ],
       },
-      mounts: [{ type: "object-storage", bucket: "assets", mount_path: "/data", endpoint: "https://s3.example.com", read_only: true }],
+      mounts: [
+        {
+          type: "object-storage",
+          bucket: "assets",
+          mount_path: "/data",
+          endpoint: "https://s3.example.com",
+          read_only: true,
+        },
+      ],
     });
   });
 
@@ -98,7 +110,13 @@ describe("client.sandboxes against the Prism mock", () => {
   test("list() sends the filters as the contract's query names and maps the page", async () => {
     const m = mockClient();
     rec = m.rec;
-    const page = await m.client.sandboxes.list({ state: "running", sort: "state", orderBy: "asc", page: 2, pageSize: 50 });
+    const page = await m.client.sandboxes.list({
+      state: "running",
+      sort: "state",
+      orderBy: "asc",
+      page: 2,
+      pageSize: 50,
+    });
     expect(Object.fromEntries(rec.sent[0]!.query)).toEqual({
       state: "running",
       sort: "state",

@@ -24,7 +24,11 @@ describe("snapshots against the Prism mock", () => {
     rec = m.rec;
     const sandbox = await m.client.sandboxes.get("sbx-7f3k2m9q4d");
     const snapshot = await sandbox.createSnapshot({ name: "  workspace-warm ", killSandboxAfter: true });
-    expect(rec.sent[1]).toMatchObject({ method: "POST", path: "/v1/sandbox/sbx-7f3k2m9q4d/snapshot/create", status: 201 });
+    expect(rec.sent[1]).toMatchObject({
+      method: "POST",
+      path: "/v1/sandbox/sbx-7f3k2m9q4d/snapshot/create",
+      status: 201,
+    });
     expect(rec.sent[1]?.body).toEqual({ name: "workspace-warm", kill_sandbox_after: true });
     expect(snapshot).toEqual(SNAPSHOT);
   });
@@ -69,7 +73,13 @@ describe("snapshots against the Prism mock", () => {
   test("list() and iterate() map snapshots and their query", async () => {
     const m = mockClient();
     rec = m.rec;
-    const page = await m.client.snapshots.list({ query: "workspace", sort: "template_id", orderBy: "asc", page: 1, pageSize: 5 });
+    const page = await m.client.snapshots.list({
+      query: "workspace",
+      sort: "template_id",
+      orderBy: "asc",
+      page: 1,
+      pageSize: 5,
+    });
     expect(Object.fromEntries(rec.sent[0]!.query)).toEqual({
       query: "workspace",
       sort: "template_id",

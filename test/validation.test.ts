@@ -35,11 +35,27 @@ describe("bad input is refused before any request, naming the field", () => {
     [{ envVars: { A: 1 } }, "envVars.A", "must be a string"],
     [{ memoryMib: 1024 }, "sandbox parameters", "unknown field memoryMib"],
     [{ networkPolicy: { mode: "open" } }, "networkPolicy.mode", 'must be one of "allow-all", "deny-all", "custom"'],
-    [{ networkPolicy: { mode: "custom", allowCidrs: Array(11).fill("10.0.0.0/8") } }, "networkPolicy.allowCidrs", "must be at most 10 items"],
-    [{ networkPolicy: { mode: "custom", allowDomains: Array(51).fill("a.com") } }, "networkPolicy.allowDomains", "must be at most 50 items"],
-    [{ networkPolicy: { mode: "custom", transforms: Array(21).fill({ domain: "a.com" }) } }, "networkPolicy.transforms", "must be at most 20 items"],
+    [
+      { networkPolicy: { mode: "custom", allowCidrs: Array(11).fill("10.0.0.0/8") } },
+      "networkPolicy.allowCidrs",
+      "must be at most 10 items",
+    ],
+    [
+      { networkPolicy: { mode: "custom", allowDomains: Array(51).fill("a.com") } },
+      "networkPolicy.allowDomains",
+      "must be at most 50 items",
+    ],
+    [
+      { networkPolicy: { mode: "custom", transforms: Array(21).fill({ domain: "a.com" }) } },
+      "networkPolicy.transforms",
+      "must be at most 20 items",
+    ],
     [{ networkPolicy: { mode: "custom", allowCidrs: ["not-a-cidr"] } }, "networkPolicy.allowCidrs.0"],
-    [{ mounts: Array(9).fill({ bucket: "b", mountPath: "/m", endpoint: "https://e" }) }, "mounts", "must be at most 8 items"],
+    [
+      { mounts: Array(9).fill({ bucket: "b", mountPath: "/m", endpoint: "https://e" }) },
+      "mounts",
+      "must be at most 8 items",
+    ],
     [{ mounts: [{ bucket: "b", mountPath: "/m", endpoint: "nope" }] }, "mounts.0.endpoint"],
   ])("sandboxes.create(%j) → %s", async (params, field, error) => {
     await rejects((c) => c.sandboxes.create(params as never), field, error);

@@ -40,6 +40,7 @@ export class Leap0Error extends Error {
   /** True when the request may have taken effect on the server although this error was thrown. */
   readonly mayHaveSucceeded: boolean;
 
+  /** Errors are made by the SDK; `details` carries what is known about the failed call. */
   constructor(message: string, details: Leap0ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;

@@ -3,9 +3,13 @@ import { Leap0Error } from "./errors";
 
 /** Anything console-like; each method is optional so a partial logger works. */
 export interface Logger {
+  /** Receives `debug` lines. */
   debug?(message: string): void;
+  /** Receives `info` lines: one per attempt. */
   info?(message: string): void;
+  /** Receives `warn` lines: one per retry. */
   warn?(message: string): void;
+  /** Receives `error` lines: one per failed call. */
   error?(message: string): void;
 }
 

@@ -37,11 +37,7 @@ export interface Operation<P extends keyof paths = keyof paths> {
 }
 
 /** Declares an operation; the path is checked against the generated bindings. */
-export function operation<P extends keyof paths>(
-  name: string,
-  method: Operation["method"],
-  path: P,
-): Operation<P> {
+export function operation<P extends keyof paths>(name: string, method: Operation["method"], path: P): Operation<P> {
   return { name, method, path };
 }
 
@@ -129,8 +125,7 @@ export class Transport {
     if (this.#closed.signal.aborted) throw stopped(op, CLIENT_CLOSED, 0);
     const { signal } = options;
     if (signal?.aborted) throw stopped(op, CALLER_ABORTED, 0);
-    const timeoutMs =
-      options.timeout === undefined ? this.#timeoutMs : timeoutToMs(options.timeout, "timeout");
+    const timeoutMs = options.timeout === undefined ? this.#timeoutMs : timeoutToMs(options.timeout, "timeout");
     const maxRetries = options.maxRetries ?? this.#maxRetries;
     if (!Number.isInteger(maxRetries) || maxRetries < 0) {
       throw new Leap0ValidationError(`maxRetries must be a whole number ≥ 0, got ${String(maxRetries)}`, {
@@ -219,12 +214,21 @@ export class Transport {
     if (text === "") return { ok: true, value: undefined, status: response.status };
     const type = response.headers.get("content-type") ?? "";
     if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
-      return malformed(op, response.status, `expected a JSON body but got ${type ? `content type ${type}` : "no content type"}`);
+      return malformed(
+        op,
+        response.status,
+        `expected a JSON body but got ${type ? `content type ${type}` : "no content type"}`,
+      );
     }
     try {
       return { ok: true, value: JSON.parse(text), status: response.status };
     } catch (e) {
-      return malformed(op, response.status, `the JSON body could not be parsed (${(e as Error).message}; ${text.length} bytes)`, e);
+      return malformed(
+        op,
+        response.status,
+        `the JSON body could not be parsed (${(e as Error).message}; ${text.length} bytes)`,
+        e,
+      );
     }
   }
 }
@@ -275,7 +279,8 @@ function describeErrorBody(body: unknown): { message: string; fieldErrors: Field
   }
   if (typeof body === "string" && body.trim()) {
     const text = body.trim();
-    if (/^<(!doctype|html)/i.test(text)) return { message: "the server sent an HTML page instead of JSON", fieldErrors: [] };
+    if (/^<(!doctype|html)/i.test(text))
+      return { message: "the server sent an HTML page instead of JSON", fieldErrors: [] };
     return { message: text.length > 200 ? `${text.slice(0, 200)}…` : text, fieldErrors: [] };
   }
   return { message: "", fieldErrors: [] };

@@ -57,9 +57,12 @@ export function parseParams<S extends z.ZodMiniType>(schema: S, input: unknown, 
  */
 export function decodeResponse<S extends z.ZodMiniType>(schema: S, body: unknown, op: Operation): z.output<S> {
   if (body === undefined) {
-    throw new Leap0MalformedResponseError(`${op.name}: malformed response: expected a JSON body but the response was empty.`, {
-      operation: op.name,
-    });
+    throw new Leap0MalformedResponseError(
+      `${op.name}: malformed response: expected a JSON body but the response was empty.`,
+      {
+        operation: op.name,
+      },
+    );
   }
   const result = schema.safeParse(body);
   if (result.success) return result.data;

@@ -1,11 +1,5 @@
 import type { RequestOptions } from "../core/transport";
-import {
-  type Mount,
-  type NetworkPolicy,
-  SandboxState,
-  type SandboxInfo,
-  type Snapshot,
-} from "../schemas/models";
+import { type Mount, type NetworkPolicy, type SandboxInfo, SandboxState, type Snapshot } from "../schemas/models";
 import type { CreateSnapshotParams } from "../schemas/params";
 import type { Sandboxes } from "./sandboxes";
 import type { Snapshots } from "./snapshots";

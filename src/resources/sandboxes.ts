@@ -78,7 +78,11 @@ export class Sandboxes {
   /** One page of the organisation's sandboxes. */
   async list(params: ListSandboxesParams = {}, options?: RequestOptions): Promise<Page<SandboxSummary>> {
     const query = listSandboxesQuery(parseParams(listSandboxesParams, params, "list parameters"));
-    const data = await this.#t.call(LIST, (init) => this.#t.api.GET(LIST.path, { ...init, params: { query } }), options);
+    const data = await this.#t.call(
+      LIST,
+      (init) => this.#t.api.GET(LIST.path, { ...init, params: { query } }),
+      options,
+    );
     const page = decodeResponse(sandboxPageWire, data, LIST);
     return { items: page.items.map(toSandboxSummary), totalItems: page.total_items };
   }
@@ -123,7 +127,11 @@ export class Sandboxes {
     );
   }
 
-  async #transition(op: typeof PAUSE | typeof STOP | typeof START, ref: Ref, options?: RequestOptions): Promise<Sandbox> {
+  async #transition(
+    op: typeof PAUSE | typeof STOP | typeof START,
+    ref: Ref,
+    options?: RequestOptions,
+  ): Promise<Sandbox> {
     const sandboxID = sandboxId(ref);
     const data = await this.#t.call(
       op,

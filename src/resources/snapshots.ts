@@ -77,7 +77,11 @@ export class Snapshots {
   /** One page of the organisation's snapshots. */
   async list(params: ListSnapshotsParams = {}, options?: RequestOptions): Promise<Page<Snapshot>> {
     const query = listSnapshotsQuery(parseParams(listSnapshotsParams, params, "list parameters"));
-    const data = await this.#t.call(LIST, (init) => this.#t.api.GET(LIST.path, { ...init, params: { query } }), options);
+    const data = await this.#t.call(
+      LIST,
+      (init) => this.#t.api.GET(LIST.path, { ...init, params: { query } }),
+      options,
+    );
     const page = decodeResponse(snapshotPageWire, data, LIST);
     return { items: page.items.map(toSnapshot), totalItems: page.total_items };
   }

@@ -15,14 +15,23 @@ type ShapeOf<T> = { [K in keyof T]-?: z.ZodMiniType };
 
 /** Sandbox lifecycle states; `state` may also hold a state added to the API after this release. */
 export const SandboxState = {
+  /** Booting; not yet ready for work. */
   STARTING: "starting",
+  /** Shutting down towards `stopped`. */
   STOPPING: "stopping",
+  /** Up and usable. */
   RUNNING: "running",
+  /** Being captured into a snapshot. */
   SNAPSHOTTING: "snapshotting",
+  /** Saved (memory and disk) with no VM running. */
   PAUSED: "paused",
+  /** Coming back from `paused`. */
   UNPAUSING: "unpausing",
+  /** Disk kept, memory dropped, no VM running; `start()` boots it again. */
   STOPPED: "stopped",
+  /** Being removed. */
   DELETING: "deleting",
+  /** Gone. */
   DELETED: "deleted",
 } as const satisfies Record<string, Schemas["SandboxState"]>;
 /** A known {@link SandboxState} value, or a newer one as a plain string. */
@@ -111,8 +120,11 @@ export const snapshotPageWire = z.looseObject({
 
 /** A per-domain request rewrite of a network policy. */
 export interface TransformRule {
+  /** The domain the rule applies to. */
   domain: string;
+  /** Headers added to each matching request. */
   injectHeaders?: Record<string, string>;
+  /** Header names removed from each matching request. */
   stripHeaders?: string[];
 }
 
@@ -120,26 +132,39 @@ export interface TransformRule {
 export interface NetworkPolicy {
   /** A {@link NetworkPolicyMode} value, or a newer mode as a plain string. */
   mode: NetworkPolicyMode | (string & {});
+  /** Domains that may be reached (custom mode). */
   allowDomains?: string[];
+  /** CIDR ranges that may be reached (custom mode). */
   allowCidrs?: string[];
+  /** Request rewrites per domain. */
   transforms?: TransformRule[];
 }
 
 /** An object storage mount attached to a sandbox (credentials are never returned). */
 export interface Mount {
+  /** The mount's id. */
   id: string;
+  /** The kind of mount (`object-storage`). */
   type: string;
+  /** Bucket name. */
   bucket: string;
+  /** Where the bucket appears in the sandbox. */
   mountPath: string;
+  /** The key prefix exposed, if any. */
   prefix?: string;
+  /** Whether it is read-only. */
   readOnly?: boolean;
 }
 
 /** What the API last said about one sandbox. */
 export interface SandboxInfo {
+  /** The sandbox's id. */
   id: string;
+  /** The template it was booted from. */
   templateId: string;
+  /** Its lifecycle state; see {@link SandboxState}. */
   state: SandboxState;
+  /** Virtual CPUs. */
   vcpu: number;
   /** MiB. */
   memory: number;
@@ -147,9 +172,11 @@ export interface SandboxInfo {
   disk: number;
   /** Lifetime in seconds. */
   timeout: number;
+  /** Whether it pauses rather than terminates at its timeout. */
   autoPause: boolean;
   /** `null` when the sandbox has none (everything allowed); `undefined` when the response did not say. */
   networkPolicy: NetworkPolicy | null | undefined;
+  /** Attached object storage mounts, when the response listed them. */
   mounts: Mount[] | undefined;
   /** ISO 8601 timestamp. */
   createdAt: string;
@@ -157,12 +184,19 @@ export interface SandboxInfo {
 
 /** A stored snapshot. Restore it by `name`; delete it by `id`. */
 export interface Snapshot {
+  /** The snapshot's id (what `snapshots.delete()` takes). */
   id: string;
+  /** The snapshot's name (what `snapshots.restore()` takes). */
   name: string;
+  /** The template of the sandbox it was taken from. */
   templateId: string;
+  /** Virtual CPUs a restored sandbox gets. */
   vcpu: number;
+  /** Memory in MiB a restored sandbox gets. */
   memory: number;
+  /** Writable disk in MiB a restored sandbox gets. */
   disk: number;
+  /** The network policy stored with it; `null` for none. */
   networkPolicy: NetworkPolicy | null | undefined;
   /** ISO 8601 timestamp. */
   createdAt: string;
@@ -170,21 +204,29 @@ export interface Snapshot {
 
 /** A sandbox as `sandboxes.list()` summarises it. */
 export interface SandboxSummary {
+  /** The sandbox's id. */
   id: string;
+  /** The template it was booted from. */
   templateId: string;
   /** The runner hosting it; empty until one is assigned. */
   podId: string;
+  /** Its lifecycle state. */
   state: SandboxState;
+  /** When its VM was launched (ISO 8601). */
   launchTime: string | undefined;
+  /** When its state last changed (ISO 8601). */
   stateChangeTime: string | undefined;
   /** Unix seconds at which it times out. */
   timeoutAt: number | undefined;
+  /** When it was created (ISO 8601). */
   createdAt: string;
 }
 
 /** One page of a list, with the total number of matches over all pages. */
 export interface Page<T> {
+  /** This page's items. */
   items: T[];
+  /** How many items matched, over all pages. */
   totalItems: number;
 }
 

@@ -4,8 +4,8 @@
  * Schemas are built once at import, never per call.
  */
 import * as z from "zod/mini";
-import { parseParams } from "../core/validate";
 import type { components, operations } from "../../generated/schema";
+import { parseParams } from "../core/validate";
 
 type Schemas = components["schemas"];
 
@@ -14,8 +14,11 @@ export const DEFAULT_TEMPLATE_NAME = "system/debian:bookworm";
 
 /** Network egress modes; `CUSTOM` applies the allow lists and transforms. */
 export const NetworkPolicyMode = {
+  /** All outbound traffic is allowed (the default). */
   ALLOW_ALL: "allow-all",
+  /** No outbound traffic at all. */
   DENY_ALL: "deny-all",
+  /** Only `allowDomains` and `allowCidrs`, with `transforms` applied. */
   CUSTOM: "custom",
 } as const;
 /** One of {@link NetworkPolicyMode}'s values. */
@@ -106,7 +109,12 @@ export const listSnapshotsParams = z.strictObject({
 });
 
 /** An id, or anything with one (a `Sandbox`, a `Snapshot`, a list item). */
-export type Ref = string | { readonly id: string };
+export type Ref =
+  | string
+  | {
+      /** The id that is used. */
+      readonly id: string;
+    };
 
 // "." and ".." would be resolved away by URL parsing (even percent-encoded), changing the path;
 // every other character is percent-encoded by openapi-fetch.
@@ -116,20 +124,126 @@ const idSchema = z.string().check(
   z.refine((s) => s !== "." && s !== "..", "must not be . or .."),
 );
 
+/** A per-domain request rewrite: headers to add to, or strip from, requests to `domain`. */
+export interface TransformRuleParams {
+  /** The domain the rule applies to, e.g. `api.openai.com`. */
+  domain: string;
+  /** Headers added to each matching request (e.g. a credential the sandbox never sees). */
+  injectHeaders?: Record<string, string>;
+  /** Header names removed from each matching request. */
+  stripHeaders?: string[];
+}
+
+/** Which outbound traffic a sandbox may send. */
+export interface NetworkPolicyParams {
+  /** `allow-all`, `deny-all`, or `custom` to apply the lists below; see {@link NetworkPolicyMode}. */
+  mode: NetworkPolicyMode;
+  /** Domains that may be reached (custom mode); at most 50. */
+  allowDomains?: string[];
+  /** IPv4/IPv6 CIDR ranges that may be reached (custom mode); at most 10. */
+  allowCidrs?: string[];
+  /** Request rewrites per domain; at most 20. */
+  transforms?: TransformRuleParams[];
+}
+
+/** A read-only S3-compatible bucket to attach at creation. Leave out the keys for a public bucket. */
+export interface MountParams {
+  /** The only kind today; filled in when omitted. */
+  type?: "object-storage";
+  /** Bucket name. */
+  bucket: string;
+  /** Absolute path where the bucket appears in the sandbox. */
+  mountPath: string;
+  /** The S3-compatible endpoint URL. */
+  endpoint: string;
+  /** Only objects under this key prefix (ending in `/`). */
+  prefix?: string;
+  /** Object storage mounts are read-only for now. */
+  readOnly?: boolean;
+  /** Access key id; stays on the runner, never inside the sandbox. */
+  accessKeyId?: string;
+  /** Secret key; stays on the runner, never inside the sandbox. */
+  secretAccessKey?: string;
+}
+
 /** Parameters of `sandboxes.create()`; every field is optional. */
-export type CreateSandboxParams = z.input<typeof createSandboxParams>;
+export interface CreateSandboxParams {
+  /** Template to boot; default `system/debian:bookworm`. */
+  templateName?: string;
+  /** Virtual CPUs, 1–8 (service default 1). */
+  vcpu?: number;
+  /** Memory in MiB: even, 512–8192 (service default 1024). */
+  memory?: number;
+  /** Lifetime in seconds, 1–28800 (service default 300). */
+  timeout?: number;
+  /** Pause into saved state instead of terminating at the timeout (default false). */
+  autoPause?: boolean;
+  /** Environment variables for processes in the sandbox. */
+  envVars?: Record<string, string>;
+  /** Egress policy; `null` or omitted means everything is allowed. */
+  networkPolicy?: NetworkPolicyParams | null;
+  /** Buckets to attach before boot; at most 8. */
+  mounts?: MountParams[];
+}
+
 /** Parameters of `sandbox.createSnapshot()`. */
-export type CreateSnapshotParams = z.input<typeof createSnapshotParams>;
-/** Parameters of `snapshots.restore()`; `snapshotName` is required. */
-export type RestoreSnapshotParams = z.input<typeof restoreSnapshotParams>;
-/** Filters, order and page of `sandboxes.list()`. */
-export type ListSandboxesParams = z.input<typeof listSandboxesParams>;
-/** Filters, order and page of `snapshots.list()`. */
-export type ListSnapshotsParams = z.input<typeof listSnapshotsParams>;
-/** A network policy as the SDK takes it. */
-export type NetworkPolicyParams = z.input<typeof networkPolicy>;
-/** An object storage mount to attach at creation. */
-export type MountParams = z.input<typeof mount>;
+export interface CreateSnapshotParams {
+  /** Snapshot name, trimmed, 1–64 characters; the service picks one when omitted. */
+  name?: string;
+  /** Terminate the sandbox once the snapshot is stored (default false). */
+  killSandboxAfter?: boolean;
+}
+
+/** Parameters of `snapshots.restore()`. */
+export interface RestoreSnapshotParams {
+  /** Name of the snapshot to restore, trimmed, 1–64 characters. */
+  snapshotName: string;
+  /** Lifetime of the new sandbox in seconds, 1–28800 (service default 300). */
+  timeout?: number;
+  /** Pause the new sandbox at its timeout instead of terminating it (default false). */
+  autoPause?: boolean;
+  /** Egress policy of the new sandbox. */
+  networkPolicy?: NetworkPolicyParams | null;
+}
+
+/** Filters, order and page of `sandboxes.list()` and `sandboxes.iterate()`. */
+export interface ListSandboxesParams {
+  /** Only sandboxes in this state. */
+  state?: "starting" | "stopping" | "snapshotting" | "running" | "paused" | "unpausing" | "stopped" | "deleting";
+  /** Order by creation time (default) or state. */
+  sort?: "created_at" | "state";
+  /** Direction; default `desc`. */
+  orderBy?: "asc" | "desc";
+  /** Page to fetch, from 1. */
+  page?: number;
+  /** Items per page, 1–100 (service default 20; `iterate()` asks for 100). */
+  pageSize?: number;
+}
+
+/** Filters, order and page of `snapshots.list()` and `snapshots.iterate()`. */
+export interface ListSnapshotsParams {
+  /** Only snapshots whose name matches this text; at most 64 characters. */
+  query?: string;
+  /** Order by creation time (default) or template. */
+  sort?: "created_at" | "template_id";
+  /** Direction; default `desc`. */
+  orderBy?: "asc" | "desc";
+  /** Page to fetch, from 1. */
+  page?: number;
+  /** Items per page, 1–100 (service default 20; `iterate()` asks for 100). */
+  pageSize?: number;
+}
+
+// The documented interfaces above must stay exactly what the zod checks accept.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+export type _ParamsMatchChecks = [
+  Assert<Same<CreateSandboxParams, z.input<typeof createSandboxParams>>>,
+  Assert<Same<CreateSnapshotParams, z.input<typeof createSnapshotParams>>>,
+  Assert<Same<RestoreSnapshotParams, z.input<typeof restoreSnapshotParams>>>,
+  Assert<Same<ListSandboxesParams, z.input<typeof listSandboxesParams>>>,
+  Assert<Same<ListSnapshotsParams, z.input<typeof listSnapshotsParams>>>,
+];
 
 /** Checks a {@link Ref} and returns its id; `what` ("sandbox id") names it in the error. */
 export function refId(ref: Ref, what: string): string {

@@ -53,9 +53,10 @@ export function recorder(extraHeaders: Record<string, string> = {}): Recorder {
 }
 
 /** A client on the Prism mock, recording what it sends. */
-export function mockClient(
-  options: Leap0ClientOptions & { headers?: Record<string, string> } = {},
-): { client: Leap0Client; rec: Recorder } {
+export function mockClient(options: Leap0ClientOptions & { headers?: Record<string, string> } = {}): {
+  client: Leap0Client;
+  rec: Recorder;
+} {
   const { headers, ...rest } = options;
   const rec = recorder(headers);
   const client = new Leap0Client({ apiKey: API_KEY, baseUrl: inject("prismUrl"), fetch: rec.fetch, ...rest });

@@ -1,0 +1,55 @@
+/**
+ * `npm run size`: the bundle a user ships for `Leap0Client` + `snapshots.restore()`, built from
+ * dist/ with esbuild (browser platform, minified, dependencies included), and its gzip size.
+ * Exits 1 when over budget. Also prints what the same restore check costs with classic `zod`
+ * against `zod/mini`, the measurement behind using `zod/mini`.
+ */
+
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+const ROOT = resolve(__dirname, "..");
+/** min+gzip budget in bytes; set from the measurement (see README) with a small margin. */
+export const BUDGET_GZIP = 18_500;
+
+async function measure(contents: string, resolveDir = ROOT): Promise<{ min: number; gzip: number }> {
+  const result = await build({
+    stdin: { contents, resolveDir, sourcefile: "consumer.mjs" },
+    bundle: true,
+    write: false,
+    minify: true,
+    platform: "browser",
+    format: "esm",
+    target: "es2022",
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
+
+async function main(): Promise<void> {
+  const dist = join(ROOT, "dist", "index.mjs");
+  const consumer = await measure(
+    `import { Leap0Client } from ${JSON.stringify(dist)};\nexport const run = () => new Leap0Client({ apiKey: "k" }).snapshots.restore({ snapshotName: "warm" });\n`,
+  );
+  const schema = (z: string) =>
+    `import * as z from ${JSON.stringify(z)};\nconst s = ${z === "zod" ? "z.strictObject({ snapshotName: z.string().trim().min(1).max(64), timeout: z.optional(z.int().min(1).max(28800)), autoPause: z.optional(z.boolean()) })" : "z.strictObject({ snapshotName: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)), timeout: z.optional(z.int().check(z.minimum(1), z.maximum(28800))), autoPause: z.optional(z.boolean()) })"};\nexport const check = (v) => s.safeParse(v);\n`;
+  const classic = await measure(schema("zod"));
+  const mini = await measure(schema("zod/mini"));
+
+  console.log("bundle of a consumer of Leap0Client + snapshots.restore (dependencies included)");
+  console.log(`  minified        ${kb(consumer.min)}`);
+  console.log(`  min+gzip        ${kb(consumer.gzip)}   (budget ${kb(BUDGET_GZIP)})`);
+  console.log("the restore params check alone, by zod flavour");
+  console.log(`  zod (classic)   ${kb(classic.min)} min, ${kb(classic.gzip)} min+gzip`);
+  console.log(`  zod/mini        ${kb(mini.min)} min, ${kb(mini.gzip)} min+gzip`);
+  if (consumer.gzip > BUDGET_GZIP) {
+    console.error(`\nOver budget: ${consumer.gzip} B min+gzip > ${BUDGET_GZIP} B.`);
+    process.exitCode = 1;
+  }
+}
+
+void main();

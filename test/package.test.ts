@@ -1,0 +1,125 @@
+/**
+ * The package as users get it: `npm pack`, install the tarball into an empty project, then
+ * import (ESM) and require (CJS) it and restore a snapshot against Prism with each, type-check
+ * a strict consumer against the installed types, and bundle it for the browser/worker platform
+ * to prove the core uses no Node built-ins.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+
+const ROOT = resolve(__dirname, "..");
+const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+let dir = "";
+
+function run(cmd: string, args: string[], cwd = dir, env: Record<string, string> = {}): string {
+  return execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: "utf8", stdio: "pipe" });
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "leap0-consumer-"));
+  // prepack builds dist/ first, exactly as `npm publish` would.
+  run("npm", ["pack", "--silent", "--pack-destination", dir], ROOT);
+  const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
+  if (!tarball) throw new Error("npm pack produced no tarball");
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true }));
+  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", `./${tarball}`]);
+}, 180_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const SCRIPT = (load: string) => `
+${load}
+const client = new Leap0Client({ apiKey: "consumer-key", baseUrl: process.env.PRISM_URL });
+const sandbox = await client.sandboxes.create();
+const snapshot = await sandbox.createSnapshot({ name: "warm" });
+const restored = await client.snapshots.restore({ snapshotName: snapshot.name, networkPolicy: { mode: NetworkPolicyMode.DENY_ALL } });
+console.log(JSON.stringify({ snapshot: snapshot.id, restored: restored.id, isSandbox: restored instanceof Sandbox }));
+`;
+
+describe("the packed tarball, installed in an empty project", () => {
+  test("import (ESM) runs a snapshot create + restore", () => {
+    writeFileSync(join(dir, "esm.mjs"), SCRIPT('import { Leap0Client, NetworkPolicyMode, Sandbox } from "leap0";'));
+    const out = run(process.execPath, ["esm.mjs"], dir, { PRISM_URL: inject("prismUrl") });
+    expect(JSON.parse(out)).toEqual({ snapshot: "snap-4n8w2c6x1p", restored: "sbx-2r6t8y1u5h", isSandbox: true });
+  });
+
+  test("require (CJS) runs a snapshot create + restore", () => {
+    const body = SCRIPT('const { Leap0Client, NetworkPolicyMode, Sandbox } = require("leap0");');
+    writeFileSync(
+      join(dir, "cjs.cjs"),
+      `(async () => {${body}})().catch((e) => { console.error(e); process.exit(1); });`,
+    );
+    const out = run(process.execPath, ["cjs.cjs"], dir, { PRISM_URL: inject("prismUrl") });
+    expect(JSON.parse(out)).toEqual({ snapshot: "snap-4n8w2c6x1p", restored: "sbx-2r6t8y1u5h", isSandbox: true });
+  });
+
+  test("a strict TypeScript consumer type-checks against the installed types (ESM and CJS)", () => {
+    const consumer = `
+import { Leap0Client, Leap0Error, NetworkPolicyMode, SandboxState, type Sandbox, type Snapshot, type RestoreSnapshotParams } from "leap0";
+import type { paths } from "leap0/api";
+type RestorePath = paths["/v1/snapshot/restore"];
+export async function demo(client: Leap0Client): Promise<[Sandbox, Snapshot]> {
+  const params: RestoreSnapshotParams = { snapshotName: "warm", timeout: 1800, networkPolicy: { mode: NetworkPolicyMode.CUSTOM, allowCidrs: ["1.2.3.4/32"] } };
+  const sandbox: Sandbox = await client.snapshots.restore(params, { timeout: 60, signal: AbortSignal.timeout(1000) });
+  const running: boolean = sandbox.state === SandboxState.RUNNING;
+  const snapshot = await sandbox.createSnapshot({ name: "again", killSandboxAfter: running });
+  try { await client.sandboxes.get(sandbox.id); } catch (e) { if (e instanceof Leap0Error) console.log(e.status, e.fieldErrors); }
+  // @ts-expect-error snapshotName is required
+  await client.snapshots.restore({ timeout: 5 });
+  const body: RestorePath["post"]["requestBody"]["content"]["application/json"] = { snapshot_name: "warm" };
+  void body;
+  return [sandbox, snapshot];
+}
+`;
+    writeFileSync(join(dir, "consumer.mts"), consumer);
+    writeFileSync(join(dir, "consumer.cts"), consumer);
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          lib: ["es2022", "dom"],
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+        },
+        files: ["consumer.mts", "consumer.cts"],
+      }),
+    );
+    expect(() => run(process.execPath, [TSC, "-p", "tsconfig.json"])).not.toThrow();
+  });
+
+  test("bundles for the browser/worker platform with no Node built-in and no createRequire", async () => {
+    const entry = join(dir, "worker.mjs");
+    writeFileSync(
+      entry,
+      'import { Leap0Client } from "leap0";\nexport default { fetch: () => new Leap0Client({ apiKey: "k" }).snapshots.list() };\n',
+    );
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      platform: "browser",
+      format: "esm",
+      conditions: ["worker", "browser"],
+      logLevel: "silent",
+      metafile: true,
+    });
+    const code = result.outputFiles[0]?.text ?? "";
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((i) => i.startsWith("node:") || /(^|\/)node_modules\/(undici|node-fetch)\//.test(i))).toEqual(
+      [],
+    );
+    expect(code).not.toMatch(/\bfrom\s*["']node:|require\(["']node:|createRequire/);
+    expect(code).not.toMatch(/process\.env(?!\?)/);
+  });
+});

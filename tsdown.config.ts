@@ -1,7 +1,7 @@
 import { defineConfig } from "tsdown";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/api.ts"],
+  entry: ["src/index.ts", "src/api.ts", "src/node.ts"],
   format: ["esm", "cjs"],
   dts: true,
   platform: "neutral",

@@ -1,12 +1,29 @@
 import { defineConfig } from "vitest/config";
 
+// Tests whose outcome depends on the HTTP transport run twice: over the global fetch and over
+// the leap0/node undici transport. The rest (bounds, validation, package) run once.
+const TRANSPORT_TESTS = [
+  "test/sandboxes.test.ts",
+  "test/snapshots.test.ts",
+  "test/errors.test.ts",
+  "test/faults.test.ts",
+  "test/client.test.ts",
+  "test/examples.test.ts",
+];
+
 export default defineConfig({
   // Examples import "leap0" as users do; here that is the source tree.
   resolve: { alias: { leap0: new URL("./src/index.ts", import.meta.url).pathname } },
   test: {
-    include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/prism-setup.ts"],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 180_000,
+    projects: [
+      { extends: true, test: { name: "fetch", include: ["test/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: { name: "undici", include: TRANSPORT_TESTS, env: { LEAP0_TEST_TRANSPORT: "undici" } },
+      },
+    ],
   },
 });

@@ -30,11 +30,16 @@ async function measure(contents: string, resolveDir = ROOT): Promise<{ min: numb
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
 
-async function main(): Promise<void> {
+/** min and min+gzip bytes of a consumer of `Leap0Client` + `snapshots.restore`, from dist/. */
+export function measureConsumer(): Promise<{ min: number; gzip: number }> {
   const dist = join(ROOT, "dist", "index.mjs");
-  const consumer = await measure(
+  return measure(
     `import { Leap0Client } from ${JSON.stringify(dist)};\nexport const run = () => new Leap0Client({ apiKey: "k" }).snapshots.restore({ snapshotName: "warm" });\n`,
   );
+}
+
+async function main(): Promise<void> {
+  const consumer = await measureConsumer();
   const schema = (z: string) =>
     `import * as z from ${JSON.stringify(z)};\nconst s = ${z === "zod" ? "z.strictObject({ snapshotName: z.string().trim().min(1).max(64), timeout: z.optional(z.int().min(1).max(28800)), autoPause: z.optional(z.boolean()) })" : "z.strictObject({ snapshotName: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)), timeout: z.optional(z.int().check(z.minimum(1), z.maximum(28800))), autoPause: z.optional(z.boolean()) })"};\nexport const check = (v) => s.safeParse(v);\n`;
   const classic = await measure(schema("zod"));
@@ -52,4 +57,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (require.main === module) void main();

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, inject, test, vi } from "vitest";
 import { Leap0Client, Leap0ClientClosedError, Leap0Error, VERSION } from "../src";
-import { API_KEY, mockClient } from "./support/helpers";
+import { API_KEY, mockClient, TRANSPORT } from "./support/helpers";
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -107,4 +107,31 @@ describe("LEAP0_LOG", () => {
   test("an unknown level is a clear error", () => {
     expect(() => mockClient({ logLevel: "loud" as never })).toThrow(/logLevel must be one of/);
   });
+});
+
+describe("transport", () => {
+  test(`this project's calls really go over the ${TRANSPORT} transport`, async () => {
+    const spy = vi.spyOn(globalThis, "fetch");
+    try {
+      const { client } = mockClient();
+      await client.snapshots.list();
+      expect(spy).toHaveBeenCalledTimes(TRANSPORT === "undici" ? 0 : 1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+test("many concurrent calls on one client raise no listener-leak warning", async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.name);
+  process.on("warning", onWarning);
+  try {
+    const { client } = mockClient();
+    await Promise.all(Array.from({ length: 40 }, () => client.snapshots.list()));
+    await new Promise((r) => setTimeout(r, 50)); // warnings are emitted on the next tick
+  } finally {
+    process.off("warning", onWarning);
+  }
+  expect(warnings.filter((w) => w === "MaxListenersExceededWarning")).toEqual([]);
 });

@@ -21,7 +21,7 @@ import {
   Leap0TimeoutError,
 } from "../src";
 import { FaultServer, fail, ok, SANDBOX, SNAPSHOT_PAGE } from "./support/fault-server";
-import { API_KEY } from "./support/helpers";
+import { API_KEY, transportFetch } from "./support/helpers";
 
 const MARGIN_MS = 1500;
 const server = new FaultServer();
@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 function client(options: Leap0ClientOptions = {}): Leap0Client {
-  return new Leap0Client({ apiKey: API_KEY, baseUrl: server.url, timeout: 5, ...options });
+  return new Leap0Client({ apiKey: API_KEY, baseUrl: server.url, timeout: 5, fetch: transportFetch, ...options });
 }
 
 function expectNoKey(error: unknown): void {
@@ -72,6 +72,7 @@ describe("connection faults", () => {
     const c = new Leap0Client({
       apiKey: API_KEY,
       baseUrl: `http://127.0.0.1:${port}`,
+      fetch: transportFetch,
       logger: { info: (l) => attempts.push(l) },
       logLevel: "info",
     });

@@ -26,7 +26,8 @@ beforeAll(() => {
   const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
   if (!tarball) throw new Error("npm pack produced no tarball");
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true }));
-  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", `./${tarball}`]);
+  // undici is the optional peer that only leap0/node needs.
+  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", `./${tarball}`, "undici@7.30.2"]);
 }, 180_000);
 
 afterAll(() => {
@@ -56,6 +57,17 @@ describe("the packed tarball, installed in an empty project", () => {
       `(async () => {${body}})().catch((e) => { console.error(e); process.exit(1); });`,
     );
     const out = run(process.execPath, ["cjs.cjs"], dir, { PRISM_URL: inject("prismUrl") });
+    expect(JSON.parse(out)).toEqual({ snapshot: "snap-4n8w2c6x1p", restored: "sbx-2r6t8y1u5h", isSandbox: true });
+  });
+
+  test("leap0/node: the undici transport runs the same calls", () => {
+    const load =
+      'import { Leap0Client, NetworkPolicyMode, Sandbox } from "leap0";\nimport { nodeFetch } from "leap0/node";';
+    writeFileSync(
+      join(dir, "node.mjs"),
+      SCRIPT(load).replace("baseUrl: process.env.PRISM_URL", "baseUrl: process.env.PRISM_URL, fetch: nodeFetch()"),
+    );
+    const out = run(process.execPath, ["node.mjs"], dir, { PRISM_URL: inject("prismUrl") });
     expect(JSON.parse(out)).toEqual({ snapshot: "snap-4n8w2c6x1p", restored: "sbx-2r6t8y1u5h", isSandbox: true });
   });
 

@@ -58,6 +58,10 @@ const TIMED_OUT = { reason: "timeout" };
 const CALLER_ABORTED = { reason: "abort" };
 const CLIENT_CLOSED = { reason: "closed" };
 
+function abortTimedOut(ctl: AbortController): void {
+  ctl.abort(TIMED_OUT);
+}
+
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 8_000;
 const RETRY_AFTER_CAP_MS = 60_000;
@@ -87,7 +91,10 @@ export class Transport {
   readonly api: Api;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
-  readonly #closed = new AbortController();
+  #closed = false;
+  // Controllers of the calls in flight, aborted by close(). A set rather than one listener per
+  // call on a shared signal: hundreds of concurrent calls must not trip Node's listener-leak warning.
+  readonly #inflight = new Set<AbortController>();
   readonly #log: LogSink;
 
   constructor(config: ResolvedConfig) {
@@ -109,12 +116,13 @@ export class Transport {
 
   /** True once {@link Transport.close} ran. */
   get closed(): boolean {
-    return this.#closed.signal.aborted;
+    return this.#closed;
   }
 
   /** Aborts every call in flight and refuses new ones. */
   close(): void {
-    this.#closed.abort(CLIENT_CLOSED);
+    this.#closed = true;
+    for (const ctl of this.#inflight) ctl.abort(CLIENT_CLOSED);
   }
 
   /**
@@ -122,7 +130,7 @@ export class Transport {
    * JSON body (or `undefined` for an empty one). Throws a {@link Leap0Error} subclass otherwise.
    */
   async call(op: Operation, send: Send, options: RequestOptions = {}): Promise<unknown> {
-    if (this.#closed.signal.aborted) throw stopped(op, CLIENT_CLOSED, 0);
+    if (this.#closed) throw stopped(op, CLIENT_CLOSED, 0);
     const { signal } = options;
     if (signal?.aborted) throw stopped(op, CALLER_ABORTED, 0);
     const timeoutMs = options.timeout === undefined ? this.#timeoutMs : timeoutToMs(options.timeout, "timeout");
@@ -135,12 +143,11 @@ export class Transport {
     }
 
     const ctl = new AbortController();
-    const onCaller = () => ctl.abort(CALLER_ABORTED);
-    const onClose = () => ctl.abort(CLIENT_CLOSED);
-    signal?.addEventListener("abort", onCaller, { once: true });
-    this.#closed.signal.addEventListener("abort", onClose, { once: true });
+    const onCaller = signal ? () => ctl.abort(CALLER_ABORTED) : undefined;
+    if (onCaller) signal?.addEventListener("abort", onCaller, { once: true });
+    this.#inflight.add(ctl);
     const deadline = Date.now() + timeoutMs;
-    const timer = setTimeout(() => ctl.abort(TIMED_OUT), timeoutMs);
+    const timer = setTimeout(abortTimedOut, timeoutMs, ctl);
     let attempt = 0;
     try {
       for (;;) {
@@ -170,8 +177,8 @@ export class Transport {
       throw error;
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", onCaller);
-      this.#closed.signal.removeEventListener("abort", onClose);
+      if (onCaller) signal?.removeEventListener("abort", onCaller);
+      this.#inflight.delete(ctl);
     }
   }
 

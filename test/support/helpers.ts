@@ -5,6 +5,15 @@
  */
 import { inject } from "vitest";
 import { Leap0Client, type Leap0ClientOptions } from "../../src";
+import { nodeFetch } from "../../src/node";
+
+/**
+ * The transport under test: the global fetch, or the `leap0/node` undici transport when the
+ * vitest project sets LEAP0_TEST_TRANSPORT=undici. The same tests run over both.
+ */
+export const TRANSPORT = process.env.LEAP0_TEST_TRANSPORT === "undici" ? "undici" : "fetch";
+export const transportFetch: typeof fetch =
+  TRANSPORT === "undici" ? nodeFetch() : (input, init) => globalThis.fetch(input, init);
 
 export const API_KEY = "sk-test-4f9a1c77e2b04d1aa0c3-do-not-leak";
 
@@ -33,7 +42,7 @@ export function recorder(extraHeaders: Record<string, string> = {}): Recorder {
     for (const [k, v] of Object.entries(extraHeaders)) request.headers.set(k, v);
     const text = request.body ? await request.clone().text() : "";
     const url = new URL(request.url);
-    const response = await fetch(request);
+    const response = await transportFetch(request);
     sent.push({
       method: request.method,
       path: url.pathname,

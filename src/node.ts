@@ -1,0 +1,73 @@
+/**
+ * `leap0/node`: an opt-in transport for Node.js on undici's `request` API, which skips the
+ * WHATWG streams machinery of the global `fetch` and is markedly faster per call. It plugs into
+ * the client's `fetch` option, so every rule of the standard path — timeouts over the whole
+ * call, cancellation, retries, typed errors, redaction — applies unchanged.
+ *
+ * Needs the `undici` package (`npm install undici`). Browsers, workers and bundles of the main
+ * entry never load this file.
+ *
+ * @example
+ * import { Leap0Client } from "leap0";
+ * import { nodeFetch } from "leap0/node";
+ * const client = new Leap0Client({ fetch: nodeFetch() });
+ * @packageDocumentation
+ */
+import { Agent, type Dispatcher, request } from "undici";
+
+/** Options of {@link nodeFetch}. */
+export interface NodeFetchOptions {
+  /** Most sockets kept per origin (default 64). */
+  connections?: number;
+  /** Milliseconds an idle keep-alive socket is kept (default 4000, under most servers' 5 s). */
+  keepAliveTimeout?: number;
+  /** An undici dispatcher to use instead of the one this function creates (proxy, mock, shared pool). */
+  dispatcher?: Dispatcher;
+}
+
+// Statuses whose responses must not carry a body in a `Response`.
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const name in raw) {
+    const value = raw[name];
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.append(name, value);
+  }
+  return headers;
+}
+
+/**
+ * A `fetch` for the client's `fetch` option, built on `undici.request` with a keep-alive
+ * pool. It reads the whole response body before resolving, under the request's signal, so the
+ * client's timeout still covers the body.
+ */
+export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({ connections: options.connections ?? 64, keepAliveTimeout: options.keepAliveTimeout ?? 4000 });
+
+  async function leap0NodeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const req = input instanceof Request && init === undefined ? input : new Request(input, init);
+    const headers: Record<string, string> = {};
+    req.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const body = req.body ? await req.text() : undefined;
+    const res = await request(req.url, {
+      method: req.method as Dispatcher.HttpMethod,
+      headers,
+      body,
+      signal: req.signal,
+      dispatcher,
+    });
+    const text = await res.body.text();
+    return new Response(NULL_BODY.has(res.statusCode) ? null : text, {
+      status: res.statusCode,
+      headers: toHeaders(res.headers),
+    });
+  }
+  return leap0NodeFetch as typeof fetch;
+}

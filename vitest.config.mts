@@ -19,7 +19,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 180_000,
     projects: [
-      { extends: true, test: { name: "fetch", include: ["test/**/*.test.ts"] } },
+      // test/live runs only through `npm run test:contract` (real API, real sandboxes).
+      { extends: true, test: { name: "fetch", include: ["test/**/*.test.ts"], exclude: ["test/live/**"] } },
       {
         extends: true,
         test: { name: "undici", include: TRANSPORT_TESTS, env: { LEAP0_TEST_TRANSPORT: "undici" } },

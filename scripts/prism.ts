@@ -17,6 +17,10 @@ export interface PrismOptions {
   dynamic?: boolean;
   /** With `dynamic`, a fixed seed makes the random data repeatable. */
   seed?: number;
+  /** Proxy mode: forward to this upstream and validate both directions against the spec. */
+  proxyTo?: string;
+  /** `--errors`: a request or response that breaks the spec becomes an error answer. */
+  errors?: boolean;
   /** How long to wait for Prism to answer, in ms. */
   startTimeoutMs?: number;
 }
@@ -52,7 +56,11 @@ function killOnExit(child: ChildProcess): () => void {
 /** Starts Prism and resolves once it answers HTTP; rejects with its output if it does not. */
 export async function startPrism(options: PrismOptions = {}): Promise<RunningPrism> {
   const port = await freePort();
-  const args = [PRISM_ENTRY, "mock", options.spec ?? join(ROOT, "openapi.yaml"), "-h", "127.0.0.1", "-p", String(port)];
+  const spec = options.spec ?? join(ROOT, "openapi.yaml");
+  const args = options.proxyTo
+    ? [PRISM_ENTRY, "proxy", spec, options.proxyTo, "-h", "127.0.0.1", "-p", String(port)]
+    : [PRISM_ENTRY, "mock", spec, "-h", "127.0.0.1", "-p", String(port)];
+  if (options.errors) args.push("--errors");
   if (options.dynamic) args.push("-d");
   if (options.seed !== undefined) args.push("--seed", String(options.seed));
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });

@@ -8,13 +8,10 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import * as z from "zod/mini";
-import {
-  createSandboxParams,
-  createSnapshotParams,
-  listSandboxesParams,
-  listSnapshotsParams,
-  restoreSnapshotParams,
-} from "../src/schemas/params";
+import { paramSchemas } from "../src/schemas/params";
+
+const { createSandboxParams, createSnapshotParams, listSandboxesParams, listSnapshotsParams, restoreSnapshotParams } =
+  paramSchemas();
 
 type Node = Record<string, unknown>;
 const spec = parse(readFileSync(new URL("../openapi.yaml", import.meta.url), "utf8")) as Node;

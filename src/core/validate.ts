@@ -38,6 +38,18 @@ function fieldErrors(issues: readonly z.core.$ZodIssue[], root: string): FieldEr
 }
 
 /**
+ * Builds a value on first use. The zod schemas are built this way because constructing them
+ * all at import costs several milliseconds of every process's cold start.
+ */
+export function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    if (value === undefined) value = build();
+    return value;
+  };
+}
+
+/**
  * Checks a caller's parameters before anything is sent; throws {@link Leap0ValidationError}
  * naming each bad field. `what` names the parameter object in the message.
  */

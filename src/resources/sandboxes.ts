@@ -5,19 +5,16 @@ import {
   type Page,
   type SandboxInfo,
   type SandboxSummary,
-  sandboxPageWire,
-  sandboxStatusWire,
-  sandboxWire,
   toSandboxInfo,
   toSandboxSummary,
+  wireSchemas,
 } from "../schemas/models";
 import {
   type CreateSandboxParams,
   createSandboxBody,
-  createSandboxParams,
   type ListSandboxesParams,
-  listSandboxesParams,
   listSandboxesQuery,
+  paramSchemas,
   type Ref,
   refId,
 } from "../schemas/params";
@@ -58,9 +55,9 @@ export class Sandboxes {
    * const sandbox = await client.sandboxes.create({ vcpu: 2, memory: 2048, timeout: 600 });
    */
   async create(params: CreateSandboxParams = {}, options?: RequestOptions): Promise<Sandbox> {
-    const body = createSandboxBody(parseParams(createSandboxParams, params, "sandbox parameters"));
+    const body = createSandboxBody(parseParams(paramSchemas().createSandboxParams, params, "sandbox parameters"));
     const data = await this.#t.call(CREATE, (init) => this.#t.api.POST(CREATE.path, { ...init, body }), options);
-    return this.#handle(toSandboxInfo(decodeResponse(sandboxWire, data, CREATE)));
+    return this.#handle(toSandboxInfo(decodeResponse(wireSchemas().sandboxWire, data, CREATE)));
   }
 
   /** Looks a sandbox up by id and returns a handle over its current state. */
@@ -72,18 +69,20 @@ export class Sandboxes {
       options,
     );
     // getSandbox returns no network policy: the handle keeps "not known" (undefined), not "none".
-    return this.#handle(toSandboxInfo({ ...decodeResponse(sandboxStatusWire, data, GET), network_policy: undefined }));
+    return this.#handle(
+      toSandboxInfo({ ...decodeResponse(wireSchemas().sandboxStatusWire, data, GET), network_policy: undefined }),
+    );
   }
 
   /** One page of the organisation's sandboxes. */
   async list(params: ListSandboxesParams = {}, options?: RequestOptions): Promise<Page<SandboxSummary>> {
-    const query = listSandboxesQuery(parseParams(listSandboxesParams, params, "list parameters"));
+    const query = listSandboxesQuery(parseParams(paramSchemas().listSandboxesParams, params, "list parameters"));
     const data = await this.#t.call(
       LIST,
       (init) => this.#t.api.GET(LIST.path, { ...init, params: { query } }),
       options,
     );
-    const page = decodeResponse(sandboxPageWire, data, LIST);
+    const page = decodeResponse(wireSchemas().sandboxPageWire, data, LIST);
     return { items: page.items.map(toSandboxSummary), totalItems: page.total_items };
   }
 
@@ -94,7 +93,7 @@ export class Sandboxes {
    * for await (const s of client.sandboxes.iterate({ state: "running" })) console.log(s.id);
    */
   iterate(params: ListSandboxesParams = {}, options?: RequestOptions): AsyncGenerator<SandboxSummary, void, undefined> {
-    const checked = parseParams(listSandboxesParams, params, "list parameters");
+    const checked = parseParams(paramSchemas().listSandboxesParams, params, "list parameters");
     return paginate(
       (page, pageSize) => this.list({ ...checked, page, pageSize }, options),
       checked.page ?? 1,
@@ -138,7 +137,7 @@ export class Sandboxes {
       (init) => this.#t.api.POST(op.path, { ...init, params: { path: { sandboxID } } }),
       options,
     );
-    return this.#handle(toSandboxInfo(decodeResponse(sandboxWire, data, op)));
+    return this.#handle(toSandboxInfo(decodeResponse(wireSchemas().sandboxWire, data, op)));
   }
 
   #handle(info: SandboxInfo): Sandbox {

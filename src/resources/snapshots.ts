@@ -1,27 +1,17 @@
 import { ITERATE_PAGE_SIZE, paginate } from "../core/pagination";
 import { operation, type RequestOptions, type Transport } from "../core/transport";
 import { decodeResponse, parseParams } from "../core/validate";
-import {
-  type Page,
-  type Snapshot,
-  sandboxWire,
-  snapshotBodyWire,
-  snapshotPageWire,
-  toSandboxInfo,
-  toSnapshot,
-} from "../schemas/models";
+import { type Page, type Snapshot, toSandboxInfo, toSnapshot, wireSchemas } from "../schemas/models";
 import {
   type CreateSnapshotParams,
   createSnapshotBody,
-  createSnapshotParams,
   type ListSnapshotsParams,
-  listSnapshotsParams,
   listSnapshotsQuery,
+  paramSchemas,
   type Ref,
   type RestoreSnapshotParams,
   refId,
   restoreSnapshotBody,
-  restoreSnapshotParams,
 } from "../schemas/params";
 import { Sandbox, type SandboxLinks } from "./sandbox";
 import { sandboxId } from "./sandboxes";
@@ -51,13 +41,13 @@ export class Snapshots {
    */
   async create(sandbox: Ref, params: CreateSnapshotParams = {}, options?: RequestOptions): Promise<Snapshot> {
     const sandboxID = sandboxId(sandbox);
-    const body = createSnapshotBody(parseParams(createSnapshotParams, params, "snapshot parameters"));
+    const body = createSnapshotBody(parseParams(paramSchemas().createSnapshotParams, params, "snapshot parameters"));
     const data = await this.#t.call(
       CREATE,
       (init) => this.#t.api.POST(CREATE.path, { ...init, params: { path: { sandboxID } }, body }),
       options,
     );
-    return toSnapshot(decodeResponse(snapshotBodyWire, data, CREATE));
+    return toSnapshot(decodeResponse(wireSchemas().snapshotBodyWire, data, CREATE));
   }
 
   /**
@@ -69,20 +59,20 @@ export class Snapshots {
    * const sandbox = await client.snapshots.restore({ snapshotName: "workspace-warm", timeout: 1800 });
    */
   async restore(params: RestoreSnapshotParams, options?: RequestOptions): Promise<Sandbox> {
-    const body = restoreSnapshotBody(parseParams(restoreSnapshotParams, params, "restore parameters"));
+    const body = restoreSnapshotBody(parseParams(paramSchemas().restoreSnapshotParams, params, "restore parameters"));
     const data = await this.#t.call(RESTORE, (init) => this.#t.api.POST(RESTORE.path, { ...init, body }), options);
-    return new Sandbox(toSandboxInfo(decodeResponse(sandboxWire, data, RESTORE)), this.#links);
+    return new Sandbox(toSandboxInfo(decodeResponse(wireSchemas().sandboxWire, data, RESTORE)), this.#links);
   }
 
   /** One page of the organisation's snapshots. */
   async list(params: ListSnapshotsParams = {}, options?: RequestOptions): Promise<Page<Snapshot>> {
-    const query = listSnapshotsQuery(parseParams(listSnapshotsParams, params, "list parameters"));
+    const query = listSnapshotsQuery(parseParams(paramSchemas().listSnapshotsParams, params, "list parameters"));
     const data = await this.#t.call(
       LIST,
       (init) => this.#t.api.GET(LIST.path, { ...init, params: { query } }),
       options,
     );
-    const page = decodeResponse(snapshotPageWire, data, LIST);
+    const page = decodeResponse(wireSchemas().snapshotPageWire, data, LIST);
     return { items: page.items.map(toSnapshot), totalItems: page.total_items };
   }
 
@@ -93,7 +83,7 @@ export class Snapshots {
    * for await (const s of client.snapshots.iterate({ query: "workspace" })) console.log(s.name);
    */
   iterate(params: ListSnapshotsParams = {}, options?: RequestOptions): AsyncGenerator<Snapshot, void, undefined> {
-    const checked = parseParams(listSnapshotsParams, params, "list parameters");
+    const checked = parseParams(paramSchemas().listSnapshotsParams, params, "list parameters");
     return paginate(
       (page, pageSize) => this.list({ ...checked, page, pageSize }, options),
       checked.page ?? 1,

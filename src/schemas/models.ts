@@ -7,6 +7,7 @@
  */
 import * as z from "zod/mini";
 import type { components } from "../../generated/schema";
+import { lazy } from "../core/validate";
 import type { NetworkPolicyMode } from "./params";
 
 type Schemas = components["schemas"];
@@ -37,86 +38,95 @@ export const SandboxState = {
 /** A known {@link SandboxState} value, or a newer one as a plain string. */
 export type SandboxState = (typeof SandboxState)[keyof typeof SandboxState] | (string & {});
 
-const transformWire = z.looseObject({
-  domain: z.string(),
-  inject_headers: z.optional(z.record(z.string(), z.string())),
-  strip_headers: z.optional(z.array(z.string())),
-} satisfies ShapeOf<Schemas["TransformRule"]>);
+function buildWireSchemas() {
+  const transformWire = z.looseObject({
+    domain: z.string(),
+    inject_headers: z.optional(z.record(z.string(), z.string())),
+    strip_headers: z.optional(z.array(z.string())),
+  } satisfies ShapeOf<Schemas["TransformRule"]>);
 
-const networkPolicyWire = z.looseObject({
-  mode: z.string(),
-  allow_domains: z.optional(z.array(z.string())),
-  allow_cidrs: z.optional(z.array(z.string())),
-  transforms: z.optional(z.array(transformWire)),
-} satisfies ShapeOf<Schemas["NetworkPolicy"]>);
+  const networkPolicyWire = z.looseObject({
+    mode: z.string(),
+    allow_domains: z.optional(z.array(z.string())),
+    allow_cidrs: z.optional(z.array(z.string())),
+    transforms: z.optional(z.array(transformWire)),
+  } satisfies ShapeOf<Schemas["NetworkPolicy"]>);
 
-const mountWire = z.looseObject({
-  id: z.string(),
-  type: z.string(),
-  bucket: z.string(),
-  mount_path: z.string(),
-  prefix: z.optional(z.string()),
-  read_only: z.optional(z.boolean()),
-} satisfies ShapeOf<Schemas["Mount"]>);
+  const mountWire = z.looseObject({
+    id: z.string(),
+    type: z.string(),
+    bucket: z.string(),
+    mount_path: z.string(),
+    prefix: z.optional(z.string()),
+    read_only: z.optional(z.boolean()),
+  } satisfies ShapeOf<Schemas["Mount"]>);
 
-const sandboxFields = {
-  id: z.string(),
-  template_id: z.string(),
-  mounts: z.optional(z.array(mountWire)),
-  vcpu: z.number(),
-  memory: z.number(),
-  disk: z.number(),
-  timeout: z.number(),
-  state: z.string(),
-  auto_pause: z.boolean(),
-  created_at: z.string(),
-};
+  const sandboxFields = {
+    id: z.string(),
+    template_id: z.string(),
+    mounts: z.optional(z.array(mountWire)),
+    vcpu: z.number(),
+    memory: z.number(),
+    disk: z.number(),
+    timeout: z.number(),
+    state: z.string(),
+    auto_pause: z.boolean(),
+    created_at: z.string(),
+  };
 
-/** Body of create/pause/stop/start/restore. */
-export const sandboxWire = z.looseObject({
-  ...sandboxFields,
-  network_policy: z.optional(z.nullable(networkPolicyWire)),
-} satisfies ShapeOf<Schemas["SandboxCreateResponse"]>);
+  /** Body of create/pause/stop/start/restore. */
+  const sandboxWire = z.looseObject({
+    ...sandboxFields,
+    network_policy: z.optional(z.nullable(networkPolicyWire)),
+  } satisfies ShapeOf<Schemas["SandboxCreateResponse"]>);
 
-/** Body of getSandbox: the same sandbox, but the contract returns no network policy here. */
-export const sandboxStatusWire = z.looseObject(sandboxFields satisfies ShapeOf<Schemas["SandboxStatusResponse"]>);
+  /** Body of getSandbox: the same sandbox, but the contract returns no network policy here. */
+  const sandboxStatusWire = z.looseObject(sandboxFields satisfies ShapeOf<Schemas["SandboxStatusResponse"]>);
 
-const snapshotWire = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  template_id: z.string(),
-  vcpu: z.number(),
-  memory: z.number(),
-  disk: z.number(),
-  network_policy: z.optional(z.nullable(networkPolicyWire)),
-  created_at: z.string(),
-} satisfies ShapeOf<Schemas["SnapshotCreateResponse"]>);
+  const snapshotWire = z.looseObject({
+    id: z.string(),
+    name: z.string(),
+    template_id: z.string(),
+    vcpu: z.number(),
+    memory: z.number(),
+    disk: z.number(),
+    network_policy: z.optional(z.nullable(networkPolicyWire)),
+    created_at: z.string(),
+  } satisfies ShapeOf<Schemas["SnapshotCreateResponse"]>);
 
-/** Body of createSnapshot. */
-export const snapshotBodyWire = snapshotWire;
+  /** Body of createSnapshot. */
+  const snapshotBodyWire = snapshotWire;
 
-const sandboxListItemWire = z.looseObject({
-  id: z.string(),
-  template_id: z.string(),
-  pod_id: z.string(),
-  state: z.string(),
-  launch_time: z.optional(z.string()),
-  state_change_time: z.optional(z.string()),
-  timeout_at: z.optional(z.number()),
-  created_at: z.string(),
-} satisfies ShapeOf<Schemas["SandboxListItem"]>);
+  const sandboxListItemWire = z.looseObject({
+    id: z.string(),
+    template_id: z.string(),
+    pod_id: z.string(),
+    state: z.string(),
+    launch_time: z.optional(z.string()),
+    state_change_time: z.optional(z.string()),
+    timeout_at: z.optional(z.number()),
+    created_at: z.string(),
+  } satisfies ShapeOf<Schemas["SandboxListItem"]>);
 
-/** Body of listSandboxes. */
-export const sandboxPageWire = z.looseObject({
-  items: z.array(sandboxListItemWire),
-  total_items: z.number(),
-} satisfies ShapeOf<Schemas["ListSandboxesResponse"]>);
+  /** Body of listSandboxes. */
+  const sandboxPageWire = z.looseObject({
+    items: z.array(sandboxListItemWire),
+    total_items: z.number(),
+  } satisfies ShapeOf<Schemas["ListSandboxesResponse"]>);
 
-/** Body of listSnapshots. */
-export const snapshotPageWire = z.looseObject({
-  items: z.array(snapshotWire),
-  total_items: z.number(),
-} satisfies ShapeOf<Schemas["ListSnapshotsResponse"]>);
+  /** Body of listSnapshots. */
+  const snapshotPageWire = z.looseObject({
+    items: z.array(snapshotWire),
+    total_items: z.number(),
+  } satisfies ShapeOf<Schemas["ListSnapshotsResponse"]>);
+  return { sandboxWire, sandboxStatusWire, snapshotWire, snapshotBodyWire, sandboxPageWire, snapshotPageWire };
+}
+
+/** The response checks, built on first use (see {@link lazy}). */
+export const wireSchemas = lazy(buildWireSchemas);
+type W = ReturnType<typeof buildWireSchemas>;
+type NetworkPolicyWire = NonNullable<z.output<W["sandboxWire"]>["network_policy"]>;
+type SandboxListItemWire = z.output<W["sandboxPageWire"]>["items"][number];
 
 /** A per-domain request rewrite of a network policy. */
 export interface TransformRule {
@@ -230,7 +240,7 @@ export interface Page<T> {
   totalItems: number;
 }
 
-function toNetworkPolicy(w: z.output<typeof networkPolicyWire> | null | undefined): NetworkPolicy | null | undefined {
+function toNetworkPolicy(w: NetworkPolicyWire | null | undefined): NetworkPolicy | null | undefined {
   if (!w) return w;
   // Optional fields the API left out stay out, so a printed policy shows only what was said.
   const policy: NetworkPolicy = { mode: w.mode };
@@ -251,7 +261,7 @@ function toNetworkPolicy(w: z.output<typeof networkPolicyWire> | null | undefine
  * Maps a sandbox body to the model. A getSandbox body has no network policy; pass it with
  * `network_policy: undefined` and the model says "not known" rather than "none".
  */
-export function toSandboxInfo(w: z.output<typeof sandboxWire>): SandboxInfo {
+export function toSandboxInfo(w: z.output<W["sandboxWire"]>): SandboxInfo {
   return {
     id: w.id,
     templateId: w.template_id,
@@ -273,7 +283,7 @@ export function toSandboxInfo(w: z.output<typeof sandboxWire>): SandboxInfo {
 }
 
 /** Maps a snapshot body to the model. */
-export function toSnapshot(w: z.output<typeof snapshotWire>): Snapshot {
+export function toSnapshot(w: z.output<W["snapshotWire"]>): Snapshot {
   return {
     id: w.id,
     name: w.name,
@@ -287,7 +297,7 @@ export function toSnapshot(w: z.output<typeof snapshotWire>): Snapshot {
 }
 
 /** Maps a list item to the summary model. */
-export function toSandboxSummary(w: z.output<typeof sandboxListItemWire>): SandboxSummary {
+export function toSandboxSummary(w: SandboxListItemWire): SandboxSummary {
   return {
     id: w.id,
     templateId: w.template_id,

@@ -5,7 +5,7 @@
  */
 import * as z from "zod/mini";
 import type { components, operations } from "../../generated/schema";
-import { parseParams } from "../core/validate";
+import { lazy, parseParams } from "../core/validate";
 
 type Schemas = components["schemas"];
 
@@ -24,89 +24,113 @@ export const NetworkPolicyMode = {
 /** One of {@link NetworkPolicyMode}'s values. */
 export type NetworkPolicyMode = (typeof NetworkPolicyMode)[keyof typeof NetworkPolicyMode];
 
-const seconds = z.int().check(z.minimum(1), z.maximum(28800));
-// Names are trimmed first, so "  warm " and "warm" are the same snapshot and "   " is refused.
-const snapshotName = z.string().check(z.trim(), z.minLength(1), z.maxLength(64));
-const orderBy = z.enum(["asc", "desc"]);
-const page = z.int().check(z.minimum(1));
-const pageSize = z.int().check(z.minimum(1), z.maximum(100));
+function buildParamSchemas() {
+  const seconds = z.int().check(z.minimum(1), z.maximum(28800));
+  // Names are trimmed first, so "  warm " and "warm" are the same snapshot and "   " is refused.
+  const snapshotName = z.string().check(z.trim(), z.minLength(1), z.maxLength(64));
+  const orderBy = z.enum(["asc", "desc"]);
+  const page = z.int().check(z.minimum(1));
+  const pageSize = z.int().check(z.minimum(1), z.maximum(100));
 
-const transformRule = z.strictObject({
-  domain: z.string(),
-  injectHeaders: z.optional(z.record(z.string(), z.string())),
-  stripHeaders: z.optional(z.array(z.string())),
-});
+  const transformRule = z.strictObject({
+    domain: z.string(),
+    injectHeaders: z.optional(z.record(z.string(), z.string())),
+    stripHeaders: z.optional(z.array(z.string())),
+  });
 
-const networkPolicy = z.strictObject({
-  mode: z.enum([NetworkPolicyMode.ALLOW_ALL, NetworkPolicyMode.DENY_ALL, NetworkPolicyMode.CUSTOM]),
-  allowDomains: z.optional(z.array(z.string()).check(z.maxLength(50))),
-  allowCidrs: z.optional(z.array(z.union([z.cidrv4(), z.cidrv6()])).check(z.maxLength(10))),
-  transforms: z.optional(z.array(transformRule).check(z.maxLength(20))),
-});
+  const networkPolicy = z.strictObject({
+    mode: z.enum([NetworkPolicyMode.ALLOW_ALL, NetworkPolicyMode.DENY_ALL, NetworkPolicyMode.CUSTOM]),
+    allowDomains: z.optional(z.array(z.string()).check(z.maxLength(50))),
+    allowCidrs: z.optional(z.array(z.union([z.cidrv4(), z.cidrv6()])).check(z.maxLength(10))),
+    transforms: z.optional(z.array(transformRule).check(z.maxLength(20))),
+  });
 
-const mount = z.strictObject({
-  type: z.optional(z.literal("object-storage")),
-  bucket: z.string(),
-  mountPath: z.string(),
-  endpoint: z.url(),
-  prefix: z.optional(z.string()),
-  readOnly: z.optional(z.boolean()),
-  accessKeyId: z.optional(z.string()),
-  secretAccessKey: z.optional(z.string()),
-});
+  const mount = z.strictObject({
+    type: z.optional(z.literal("object-storage")),
+    bucket: z.string(),
+    mountPath: z.string(),
+    endpoint: z.url(),
+    prefix: z.optional(z.string()),
+    readOnly: z.optional(z.boolean()),
+    accessKeyId: z.optional(z.string()),
+    secretAccessKey: z.optional(z.string()),
+  });
 
-/** Checks for `sandboxes.create()`. */
-export const createSandboxParams = z.strictObject({
-  templateName: z.optional(z.string().check(z.trim(), z.minLength(1))),
-  vcpu: z.optional(z.int().check(z.minimum(1), z.maximum(8))),
-  memory: z.optional(
-    z.int().check(
-      z.minimum(512),
-      z.maximum(8192),
-      // The contract's prose requires an even number of MiB; the server refuses odd ones.
-      z.refine((n) => n % 2 === 0, "must be an even number of MiB"),
+  /** Checks for `sandboxes.create()`. */
+  const createSandboxParams = z.strictObject({
+    templateName: z.optional(z.string().check(z.trim(), z.minLength(1))),
+    vcpu: z.optional(z.int().check(z.minimum(1), z.maximum(8))),
+    memory: z.optional(
+      z.int().check(
+        z.minimum(512),
+        z.maximum(8192),
+        // The contract's prose requires an even number of MiB; the server refuses odd ones.
+        z.refine((n) => n % 2 === 0, "must be an even number of MiB"),
+      ),
     ),
-  ),
-  timeout: z.optional(seconds),
-  autoPause: z.optional(z.boolean()),
-  envVars: z.optional(z.record(z.string(), z.string())),
-  networkPolicy: z.optional(z.nullable(networkPolicy)),
-  mounts: z.optional(z.array(mount).check(z.maxLength(8))),
-});
+    timeout: z.optional(seconds),
+    autoPause: z.optional(z.boolean()),
+    envVars: z.optional(z.record(z.string(), z.string())),
+    networkPolicy: z.optional(z.nullable(networkPolicy)),
+    mounts: z.optional(z.array(mount).check(z.maxLength(8))),
+  });
 
-/** Checks for `sandbox.createSnapshot()`. */
-export const createSnapshotParams = z.strictObject({
-  name: z.optional(snapshotName),
-  killSandboxAfter: z.optional(z.boolean()),
-});
+  /** Checks for `sandbox.createSnapshot()`. */
+  const createSnapshotParams = z.strictObject({
+    name: z.optional(snapshotName),
+    killSandboxAfter: z.optional(z.boolean()),
+  });
 
-/** Checks for `snapshots.restore()`. */
-export const restoreSnapshotParams = z.strictObject({
-  snapshotName,
-  timeout: z.optional(seconds),
-  autoPause: z.optional(z.boolean()),
-  networkPolicy: z.optional(z.nullable(networkPolicy)),
-});
+  /** Checks for `snapshots.restore()`. */
+  const restoreSnapshotParams = z.strictObject({
+    snapshotName,
+    timeout: z.optional(seconds),
+    autoPause: z.optional(z.boolean()),
+    networkPolicy: z.optional(z.nullable(networkPolicy)),
+  });
 
-/** Checks for `sandboxes.list()`. */
-export const listSandboxesParams = z.strictObject({
-  state: z.optional(
-    z.enum(["starting", "stopping", "snapshotting", "running", "paused", "unpausing", "stopped", "deleting"]),
-  ),
-  sort: z.optional(z.enum(["created_at", "state"])),
-  orderBy: z.optional(orderBy),
-  page: z.optional(page),
-  pageSize: z.optional(pageSize),
-});
+  /** Checks for `sandboxes.list()`. */
+  const listSandboxesParams = z.strictObject({
+    state: z.optional(
+      z.enum(["starting", "stopping", "snapshotting", "running", "paused", "unpausing", "stopped", "deleting"]),
+    ),
+    sort: z.optional(z.enum(["created_at", "state"])),
+    orderBy: z.optional(orderBy),
+    page: z.optional(page),
+    pageSize: z.optional(pageSize),
+  });
 
-/** Checks for `snapshots.list()`. */
-export const listSnapshotsParams = z.strictObject({
-  query: z.optional(z.string().check(z.maxLength(64))),
-  sort: z.optional(z.enum(["created_at", "template_id"])),
-  orderBy: z.optional(orderBy),
-  page: z.optional(page),
-  pageSize: z.optional(pageSize),
-});
+  /** Checks for `snapshots.list()`. */
+  const listSnapshotsParams = z.strictObject({
+    query: z.optional(z.string().check(z.maxLength(64))),
+    sort: z.optional(z.enum(["created_at", "template_id"])),
+    orderBy: z.optional(orderBy),
+    page: z.optional(page),
+    pageSize: z.optional(pageSize),
+  });
+
+  // "." and ".." would be resolved away by URL parsing (even percent-encoded), changing the path;
+  // every other character is percent-encoded by openapi-fetch.
+  const idSchema = z.string().check(
+    z.trim(),
+    z.minLength(1),
+    z.refine((s) => s !== "." && s !== "..", "must not be . or .."),
+  );
+
+  return {
+    createSandboxParams,
+    createSnapshotParams,
+    restoreSnapshotParams,
+    listSandboxesParams,
+    listSnapshotsParams,
+    networkPolicy,
+    idSchema,
+  };
+}
+
+/** The parameter checks, built on first use (see {@link lazy}). */
+export const paramSchemas = lazy(buildParamSchemas);
+type P = ReturnType<typeof buildParamSchemas>;
 
 /** An id, or anything with one (a `Sandbox`, a `Snapshot`, a list item). */
 export type Ref =
@@ -115,14 +139,6 @@ export type Ref =
       /** The id that is used. */
       readonly id: string;
     };
-
-// "." and ".." would be resolved away by URL parsing (even percent-encoded), changing the path;
-// every other character is percent-encoded by openapi-fetch.
-const idSchema = z.string().check(
-  z.trim(),
-  z.minLength(1),
-  z.refine((s) => s !== "." && s !== "..", "must not be . or .."),
-);
 
 /** A per-domain request rewrite: headers to add to, or strip from, requests to `domain`. */
 export interface TransformRuleParams {
@@ -238,21 +254,21 @@ export interface ListSnapshotsParams {
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
 export type _ParamsMatchChecks = [
-  Assert<Same<CreateSandboxParams, z.input<typeof createSandboxParams>>>,
-  Assert<Same<CreateSnapshotParams, z.input<typeof createSnapshotParams>>>,
-  Assert<Same<RestoreSnapshotParams, z.input<typeof restoreSnapshotParams>>>,
-  Assert<Same<ListSandboxesParams, z.input<typeof listSandboxesParams>>>,
-  Assert<Same<ListSnapshotsParams, z.input<typeof listSnapshotsParams>>>,
+  Assert<Same<CreateSandboxParams, z.input<P["createSandboxParams"]>>>,
+  Assert<Same<CreateSnapshotParams, z.input<P["createSnapshotParams"]>>>,
+  Assert<Same<RestoreSnapshotParams, z.input<P["restoreSnapshotParams"]>>>,
+  Assert<Same<ListSandboxesParams, z.input<P["listSandboxesParams"]>>>,
+  Assert<Same<ListSnapshotsParams, z.input<P["listSnapshotsParams"]>>>,
 ];
 
 /** Checks a {@link Ref} and returns its id; `what` ("sandbox id") names it in the error. */
 export function refId(ref: Ref, what: string): string {
   const id = typeof ref === "object" && ref !== null ? (ref as { id?: unknown }).id : ref;
-  return parseParams(idSchema, id, what);
+  return parseParams(paramSchemas().idSchema, id, what);
 }
 
 function networkPolicyBody(
-  p: z.output<typeof networkPolicy> | null | undefined,
+  p: z.output<P["networkPolicy"]> | null | undefined,
 ): Schemas["NetworkPolicy"] | null | undefined {
   if (!p) return p;
   return {
@@ -268,7 +284,7 @@ function networkPolicyBody(
 }
 
 /** The createSandbox body; omitted options stay omitted so the service applies its defaults. */
-export function createSandboxBody(p: z.output<typeof createSandboxParams>): Schemas["SandboxCreateRequest"] {
+export function createSandboxBody(p: z.output<P["createSandboxParams"]>): Schemas["SandboxCreateRequest"] {
   return {
     template_name: p.templateName ?? DEFAULT_TEMPLATE_NAME,
     vcpu: p.vcpu,
@@ -291,12 +307,12 @@ export function createSandboxBody(p: z.output<typeof createSandboxParams>): Sche
 }
 
 /** The createSnapshot body. */
-export function createSnapshotBody(p: z.output<typeof createSnapshotParams>): Schemas["SnapshotCreateRequest"] {
+export function createSnapshotBody(p: z.output<P["createSnapshotParams"]>): Schemas["SnapshotCreateRequest"] {
   return { name: p.name, kill_sandbox_after: p.killSandboxAfter };
 }
 
 /** The restoreSnapshot body. */
-export function restoreSnapshotBody(p: z.output<typeof restoreSnapshotParams>): Schemas["SnapshotRestoreRequest"] {
+export function restoreSnapshotBody(p: z.output<P["restoreSnapshotParams"]>): Schemas["SnapshotRestoreRequest"] {
   return {
     snapshot_name: p.snapshotName,
     timeout: p.timeout,
@@ -308,11 +324,11 @@ export function restoreSnapshotBody(p: z.output<typeof restoreSnapshotParams>): 
 type Query<O extends keyof operations> = NonNullable<operations[O]["parameters"]["query"]>;
 
 /** The listSandboxes query string. */
-export function listSandboxesQuery(p: z.output<typeof listSandboxesParams>): Query<"listSandboxes"> {
+export function listSandboxesQuery(p: z.output<P["listSandboxesParams"]>): Query<"listSandboxes"> {
   return { state: p.state, sort: p.sort, "order-by": p.orderBy, page: p.page, "page-size": p.pageSize };
 }
 
 /** The listSnapshots query string. */
-export function listSnapshotsQuery(p: z.output<typeof listSnapshotsParams>): Query<"listSnapshots"> {
+export function listSnapshotsQuery(p: z.output<P["listSnapshotsParams"]>): Query<"listSnapshots"> {
   return { query: p.query, sort: p.sort, "order-by": p.orderBy, page: p.page, "page-size": p.pageSize };
 }

@@ -14,6 +14,7 @@ import type { paths } from "../../generated/schema";
 import { Leap0Client } from "../../src";
 import { nodeFetch } from "../../src/node";
 import { measureConsumer } from "../size";
+import { SANDBOX } from "./bodies.mjs";
 
 const ROOT = resolve(__dirname, "..", "..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -66,6 +67,16 @@ async function callsPerSecond(call: Call): Promise<number> {
   return CONC_CALLS / ((performance.now() - started) / 1000);
 }
 
+/**
+ * A call with the per-call AbortSignal + timer the SDK needs to bound a call by its timeout:
+ * separates the cost of that guarantee from the cost of the facade.
+ */
+function withTimeoutSignal<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), 300_000);
+  return call(ctl.signal).finally(() => clearTimeout(timer));
+}
+
 async function contenders(url: string): Promise<[string, Call][]> {
   const body = { snapshot_name: "warm", timeout: 1800 };
   const json = JSON.stringify(body);
@@ -79,15 +90,9 @@ async function contenders(url: string): Promise<[string, Call][]> {
   return [
     ["raw fetch", () => fetch(restoreUrl, { method: "POST", headers, body: json }).then((r) => r.json())],
     ["bare openapi-fetch", () => bare.POST("/v1/snapshot/restore", { body })],
-    // The same, with the per-call AbortSignal + timer the SDK needs to bound a call by its
-    // timeout: separates the cost of that guarantee from the cost of the facade.
     [
       "bare openapi-fetch + timeout",
-      () => {
-        const ctl = new AbortController();
-        const timer = setTimeout(() => ctl.abort(), 300_000);
-        return bare.POST("/v1/snapshot/restore", { body, signal: ctl.signal }).finally(() => clearTimeout(timer));
-      },
+      () => withTimeoutSignal((signal) => bare.POST("/v1/snapshot/restore", { body, signal })),
     ],
     ["snapshots.restore()", () => standard.snapshots.restore({ snapshotName: "warm", timeout: 1800 })],
     ["sandbox.createSnapshot()", () => sandbox.createSnapshot({ name: "warm" })],
@@ -105,18 +110,6 @@ async function contenders(url: string): Promise<[string, Call][]> {
  * no network or server time hides (or adds noise to) what the SDK itself spends per call.
  */
 async function clientOverhead(): Promise<[string, number][]> {
-  const SANDBOX = JSON.stringify({
-    id: "sbx-bench0001",
-    template_id: "tpl-debian-bookworm",
-    vcpu: 2,
-    memory: 2048,
-    disk: 4096,
-    timeout: 1800,
-    state: "running",
-    auto_pause: false,
-    network_policy: { mode: "allow-all" },
-    created_at: "2026-11-25T10:00:00Z",
-  });
   const instant = async (input: RequestInfo | URL, init?: RequestInit) => {
     const req = new Request(input, init); // what a real fetch does first
     await req.text();
@@ -130,11 +123,7 @@ async function clientOverhead(): Promise<[string, number][]> {
     ["bare openapi-fetch", () => bare.POST("/v1/snapshot/restore", { body })],
     [
       "bare openapi-fetch + timeout",
-      () => {
-        const ctl = new AbortController();
-        const timer = setTimeout(() => ctl.abort(), 300_000);
-        return bare.POST("/v1/snapshot/restore", { body, signal: ctl.signal }).finally(() => clearTimeout(timer));
-      },
+      () => withTimeoutSignal((signal) => bare.POST("/v1/snapshot/restore", { body, signal })),
     ],
     ["snapshots.restore()", () => facade.snapshots.restore({ snapshotName: "warm", timeout: 1800 })],
   ];

@@ -1,29 +1,7 @@
 // The benchmark's HTTP server: a separate process, keep-alive, loopback only, fixed answers
 // shaped like the contract's, so the client side is all that is measured.
 import { createServer } from "node:http";
-
-const SANDBOX = JSON.stringify({
-  id: "sbx-bench0001",
-  template_id: "tpl-debian-bookworm",
-  vcpu: 2,
-  memory: 2048,
-  disk: 4096,
-  timeout: 1800,
-  state: "running",
-  auto_pause: false,
-  network_policy: { mode: "allow-all" },
-  created_at: "2026-11-25T10:00:00Z",
-});
-const SNAPSHOT = JSON.stringify({
-  id: "snap-bench0001",
-  name: "warm",
-  template_id: "tpl-debian-bookworm",
-  vcpu: 2,
-  memory: 2048,
-  disk: 4096,
-  network_policy: { mode: "allow-all" },
-  created_at: "2026-11-25T10:00:00Z",
-});
+import { SANDBOX, SNAPSHOT } from "./bodies.mjs";
 
 const server = createServer((req, res) => {
   req.resume();

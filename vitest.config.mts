@@ -15,6 +15,8 @@ export default defineConfig({
   // Examples import "leap0" as users do; here that is the source tree.
   resolve: { alias: { leap0: new URL("./src/index.ts", import.meta.url).pathname } },
   test: {
+    // In CI a JSON report too, from which .ci/run prints a plain "N passed, N failed" line.
+    reporters: process.env.CI ? ["default", ["json", { outputFile: "test-results.json" }]] : ["default"],
     globalSetup: ["test/support/prism-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 180_000,

@@ -189,6 +189,22 @@ describe("refusals and server errors", () => {
     expect(server.received).toHaveLength(1);
   });
 
+  test.each([
+    [403, "Leap0PermissionError"],
+    [422, "Leap0BadRequestError"],
+    [418, "Leap0APIError"],
+  ])("HTTP %i maps to %s and is not retried", async (status, name) => {
+    server.next({
+      kind: "json",
+      status,
+      body: { message: "refused", errors: [{ field: "snapshot_name", error: "is not allowed" }] },
+    });
+    const r = await outcome(restore(client()));
+    expect(r.error?.name).toBe(name);
+    expect(r.error).toMatchObject({ status, fieldErrors: [{ field: "snapshot_name", error: "is not allowed" }] });
+    expect(server.received).toHaveLength(1);
+  });
+
   test("409 is never retried", async () => {
     server.next(fail(409, "snapshot name already exists"));
     const r = await outcome(client().snapshots.create("sbx-fault0001", { name: "warm" }));

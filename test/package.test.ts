@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createContext, runInContext } from "node:vm";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 
@@ -134,4 +135,56 @@ export async function demo(client: Leap0Client): Promise<[Sandbox, Snapshot]> {
     expect(code).not.toMatch(/\bfrom\s*["']node:|require\(["']node:|createRequire/);
     expect(code).not.toMatch(/process\.env(?!\?)/);
   });
+});
+
+test("the browser bundle runs a restore in a web-only sandbox (no process, require or Buffer)", async () => {
+  const entry = join(dir, "web.mjs");
+  writeFileSync(
+    entry,
+    'import { Leap0Client, NetworkPolicyMode } from "leap0";\n' +
+      "globalThis.run = async (baseUrl) => {\n" +
+      '  const client = new Leap0Client({ apiKey: "web-key", baseUrl });\n' +
+      '  const sandbox = await client.snapshots.restore({ snapshotName: "warm", networkPolicy: { mode: NetworkPolicyMode.DENY_ALL } });\n' +
+      "  return [typeof globalThis.process, typeof globalThis.require, typeof globalThis.Buffer, sandbox.id, sandbox.state].join(' ');\n" +
+      "};\n",
+  );
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    platform: "browser",
+    format: "iife",
+    logLevel: "silent",
+  });
+  // Only what a browser or an edge worker provides.
+  const web = {
+    fetch,
+    Request,
+    Response,
+    Headers,
+    FormData,
+    Blob,
+    URL,
+    URLSearchParams,
+    AbortController,
+    AbortSignal,
+    TextEncoder,
+    TextDecoder,
+    ReadableStream,
+    Event,
+    EventTarget,
+    crypto,
+    performance,
+    structuredClone,
+    setTimeout,
+    clearTimeout,
+    queueMicrotask,
+    console,
+    atob,
+    btoa,
+  };
+  const context = createContext({ ...web });
+  runInContext(result.outputFiles[0]?.text ?? "", context);
+  const out = await (context as { run: (url: string) => Promise<string> }).run(inject("prismUrl"));
+  expect(out).toBe("undefined undefined undefined sbx-2r6t8y1u5h running");
 });

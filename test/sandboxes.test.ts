@@ -103,7 +103,11 @@ describe("client.sandboxes against the Prism mock", () => {
     const m = mockClient({ headers: { Prefer: "code=404" } });
     rec = m.rec;
     await expect(m.client.sandboxes.get("a/b?c#d")).rejects.toMatchObject({ status: 404 });
-    expect(rec.sent[0]?.path).toBe("/v1/sandbox/a%2Fb%3Fc%23d/");
+    await expect(m.client.sandboxes.delete("../x")).rejects.toMatchObject({ status: 404 });
+    expect(rec.sent.map((s) => `${s.method} ${s.path}`)).toEqual([
+      "GET /v1/sandbox/a%2Fb%3Fc%23d/",
+      "DELETE /v1/sandbox/..%2Fx/",
+    ]);
     expect([...rec.sent[0]!.query.keys()]).toEqual([]);
   });
 

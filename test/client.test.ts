@@ -48,6 +48,26 @@ describe("configuration", () => {
     expect(() => new Leap0Client({ apiKey: API_KEY, baseUrl: "not a url" })).toThrow(/not a valid URL/);
   });
 
+  test("a key that cannot be a header value is refused at construction, without echoing it", () => {
+    for (const apiKey of ["sk-live secret", "sk-live\nsecret", "sk-livé"]) {
+      const error = (() => {
+        try {
+          new Leap0Client({ apiKey });
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(error).toBeInstanceOf(Leap0Error);
+      expect(error?.message).toContain("cannot be sent in an HTTP header");
+      expect(error?.message).not.toContain("secret");
+    }
+  });
+
+  test("a timeout beyond what timers can hold is capped, not turned into an instant timeout", async () => {
+    const { client } = mockClient({ timeout: 10 ** 9 });
+    await expect(client.snapshots.list()).resolves.toMatchObject({ totalItems: 1 });
+  });
+
   test("timeout and maxRetries are checked at construction", () => {
     expect(() => new Leap0Client({ apiKey: API_KEY, timeout: 0 })).toThrow(/timeout/);
     expect(() => new Leap0Client({ apiKey: API_KEY, maxRetries: -1 })).toThrow(/maxRetries/);

@@ -67,7 +67,8 @@ export function timeoutToMs(seconds: number, what: string): number {
   if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) {
     throw new Leap0Error(`${what} must be a positive number of seconds, got ${String(seconds)}`);
   }
-  return Math.ceil(seconds * 1000);
+  // Timers overflow past 2^31-1 ms (~24.8 days) and would fire at once; cap instead.
+  return Math.min(Math.ceil(seconds * 1000), 2_147_483_647);
 }
 
 /** Applies defaults and the environment, and refuses a configuration that cannot work. */
@@ -76,6 +77,13 @@ export function resolveConfig(options: Leap0ClientOptions = {}): ResolvedConfig 
   if (!apiKey) {
     throw new Leap0Error(
       "No Leap0 API key: pass { apiKey } to new Leap0Client() or set the LEAP0_API_KEY environment variable.",
+    );
+  }
+  // A key with spaces or control characters would be refused by Headers at the first call,
+  // with an error that quotes the header value: refuse it here, without echoing it.
+  if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+    throw new Leap0Error(
+      "The API key contains characters that cannot be sent in an HTTP header (spaces, line breaks or non-ASCII).",
     );
   }
   const rawBase = options.baseUrl ?? readEnv("LEAP0_BASE_URL") ?? DEFAULT_BASE_URL;

@@ -18,14 +18,6 @@ export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
 
 const RANK: Record<LogLevel, number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
-/** What one attempt ended with, as far as a log line needs to know. */
-export interface AttemptRecord {
-  method: string;
-  path: string;
-  status: number | undefined;
-  outcome: string;
-}
-
 /**
  * Writes the pipeline's log lines. Lines name the operation, method, path, status, duration and
  * attempt; they never include headers, bodies or the key, so they are safe at every level.

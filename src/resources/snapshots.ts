@@ -47,7 +47,7 @@ export class Snapshots {
       (init) => this.#t.api.POST(CREATE.path, { ...init, params: { path: { sandboxID } }, body }),
       options,
     );
-    return toSnapshot(decodeResponse(wireSchemas().snapshotBodyWire, data, CREATE));
+    return toSnapshot(decodeResponse(wireSchemas().snapshotWire, data, CREATE));
   }
 
   /**

@@ -94,9 +94,6 @@ function buildWireSchemas() {
     created_at: z.string(),
   } satisfies ShapeOf<Schemas["SnapshotCreateResponse"]>);
 
-  /** Body of createSnapshot. */
-  const snapshotBodyWire = snapshotWire;
-
   const sandboxListItemWire = z.looseObject({
     id: z.string(),
     template_id: z.string(),
@@ -119,7 +116,7 @@ function buildWireSchemas() {
     items: z.array(snapshotWire),
     total_items: z.number(),
   } satisfies ShapeOf<Schemas["ListSnapshotsResponse"]>);
-  return { sandboxWire, sandboxStatusWire, snapshotWire, snapshotBodyWire, sandboxPageWire, snapshotPageWire };
+  return { sandboxWire, sandboxStatusWire, snapshotWire, sandboxPageWire, snapshotPageWire };
 }
 
 /** The response checks, built on first use (see {@link lazy}). */

@@ -255,6 +255,1541 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sandbox/{sandboxID}/mounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach an object storage mount
+         * @description Attaches another S3-compatible bucket to a running sandbox. The keys stay
+         *     on the runner; processes in the sandbox never see them. A sandbox holds at
+         *     most a fixed number of mounts (409 past it).
+         */
+        post: operations["addSandboxMount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/mounts/{mountID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The mount's id.
+                 * @example mnt-9d2k4w7s1e
+                 */
+                mountID: components["parameters"]["mountID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Detach an object storage mount
+         * @description Unmounts the bucket from the running sandbox.
+         */
+        delete: operations["deleteSandboxMount"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an object storage mount
+         * @description Changes some settings of an attached mount; fields left out stay as they
+         *     are. A new `bucket`, `mount_path` or `read_only` remounts it. An empty
+         *     string clears `prefix`, `access_key_id` or `secret_access_key`.
+         */
+        patch: operations["updateSandboxMount"];
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/presigned-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a sandbox port under a temporary URL
+         * @description Makes one port of the sandbox reachable at a public HTTPS URL until it
+         *     expires (one hour unless `expires_in` says otherwise). The `token` in the
+         *     answer is shown this once only; the service keeps just its hash.
+         */
+        post: operations["createPresignedURL"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/presigned-url/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The presigned URL's id (not its token).
+                 * @example psu-3h7j1k9m2n
+                 */
+                id: components["parameters"]["presignedURLID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a temporary URL
+         * @description Stops a presigned URL from routing to the sandbox before it expires.
+         */
+        delete: operations["deletePresignedURL"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/system/user-home-dir": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get the sandbox user's home directory
+         * @description The home directory of the user that commands in the sandbox run as.
+         */
+        get: operations["getSandboxUserHomeDir"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/system/workdir": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get the sandbox's working directory
+         * @description The directory the template's start command runs in.
+         */
+        get: operations["getSandboxWorkdir"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a template from a container image
+         * @description Pulls a container image, turns it into a root filesystem and stores it as a
+         *     template that sandboxes can boot from. Pass `credentials` for a private
+         *     registry. An organisation may keep a limited number of templates (409 past it).
+         */
+        post: operations["uploadTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/template/{templateID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The template's id.
+                 * @example tpl-6q1w5e3r8t
+                 */
+                templateID: components["parameters"]["templateID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a template
+         * @description Removes a template. One that sandboxes still use, or a system template, cannot be deleted (409).
+         */
+        delete: operations["deleteTemplate"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a template
+         * @description Gives one of the organisation's templates a new name.
+         */
+        patch: operations["renameTemplate"];
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/ls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List a directory
+         * @description The entries of a directory in the sandbox, optionally of its whole subtree. Read-only.
+         */
+        post: operations["filesystemLS"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/stat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Describe a file or directory
+         * @description Size, mode, owner, modification time and link target of one path. Read-only.
+         */
+        post: operations["filesystemStat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/mkdir": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a directory
+         * @description Creates a directory; with `recursive`, missing parents too.
+         */
+        post: operations["filesystemMkdir"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/write-file": {
+        parameters: {
+            query: {
+                /**
+                 * @description Absolute path of the file to write.
+                 * @example /home/user/app/notes.txt
+                 */
+                path: string;
+                /**
+                 * @description Octal mode for the file, e.g. `0644`.
+                 * @example 0644
+                 */
+                permissions?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write a file
+         * @description Writes the request body, byte for byte, to one file, replacing what was there.
+         */
+        post: operations["filesystemWriteFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/write-files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write several files
+         * @description Writes many files in one request: a `multipart/form-data` body whose parts
+         *     are named by the target path and carry the file's bytes.
+         */
+        post: operations["filesystemWriteFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/read-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read a file
+         * @description The file's bytes, whole or in part: a byte range (`offset`, `limit`) or the
+         *     first or last lines (`head` or `tail`, never both). Read-only.
+         */
+        post: operations["filesystemReadFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/read-files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read several files
+         * @description Reads many files at once. The answer is `multipart/form-data`: one part per
+         *     file, named by its path. Read-only.
+         */
+        post: operations["filesystemReadFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete a file or directory
+         * @description Removes a path. A directory that is not empty needs `recursive`.
+         */
+        post: operations["filesystemDelete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/set-permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change mode, owner or group
+         * @description Sets any of the mode, owner and group of a path; the ones left out are unchanged.
+         */
+        post: operations["filesystemSetPermissions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/glob": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find files by glob pattern
+         * @description Paths under a directory whose names match a glob pattern. Read-only.
+         */
+        post: operations["filesystemGlob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/grep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search file contents
+         * @description Lines containing a text pattern in the files under a directory; `include` narrows the files searched (e.g. `*.py`). Read-only.
+         */
+        post: operations["filesystemGrep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/edit-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find and replace in a file
+         * @description Applies a list of find-and-replace edits to one file and answers with the resulting diff.
+         */
+        post: operations["filesystemEditFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/edit-files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find and replace across files
+         * @description Replaces one text with another in each of several files; each file reports its own outcome.
+         */
+        post: operations["filesystemEditFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move or rename
+         * @description Moves a file or directory to a new path; an existing destination is replaced only with `overwrite`.
+         */
+        post: operations["filesystemMove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy a file or directory
+         * @description Copies a path to another; a directory needs `recursive`, an existing destination needs `overwrite`.
+         */
+        post: operations["filesystemCopy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/exists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check that a path exists
+         * @description Whether anything exists at a path. Read-only.
+         */
+        post: operations["filesystemExists"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/filesystem/tree": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Directory tree
+         * @description A directory's subtree as nested entries, optionally cut off at `max_depth`. Read-only.
+         */
+        post: operations["filesystemTree"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/clone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clone a repository
+         * @description Clones a remote repository into a directory of the sandbox, optionally one branch, commit or depth.
+         */
+        post: operations["gitClone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Working tree status
+         * @description The output of `git status` for a repository. Read-only.
+         */
+        post: operations["gitStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/branches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List branches
+         * @description Local, remote or all branches, optionally only those that do (or do not) contain a commit. Read-only.
+         */
+        post: operations["gitBranches"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/diff-unstaged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Diff of unstaged changes
+         * @description Changes in the working tree that are not staged yet. Read-only.
+         */
+        post: operations["gitDiffUnstaged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/diff-staged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Diff of staged changes
+         * @description Changes staged for the next commit. Read-only.
+         */
+        post: operations["gitDiffStaged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Diff against a branch, tag or commit
+         * @description How the repository differs from a target revision. Read-only.
+         */
+        post: operations["gitDiff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unstage everything
+         * @description Takes every staged change out of the index; the working tree is left alone.
+         */
+        post: operations["gitReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Commit history
+         * @description Recent commits, at most `max_count`, optionally within a time window. Read-only.
+         */
+        post: operations["gitLog"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/show": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Show a revision
+         * @description What `git show` prints for a commit, branch or tag. Read-only.
+         */
+        post: operations["gitShow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/create-branch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a branch
+         * @description Creates a branch, from the current one or `base_branch`, and checks it out if asked to.
+         */
+        post: operations["gitCreateBranch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/checkout-branch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Switch branch
+         * @description Checks out a branch, creating it first when `create` is set and it does not exist.
+         */
+        post: operations["gitCheckoutBranch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/delete-branch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete a branch
+         * @description Deletes a local branch; `force` deletes it even when it is not merged.
+         */
+        post: operations["gitDeleteBranch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stage files
+         * @description Adds the given paths to the index, like `git add`.
+         */
+        post: operations["gitAdd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Commit staged changes
+         * @description Records the staged changes as a commit, optionally under a given author.
+         */
+        post: operations["gitCommit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push to a remote
+         * @description Pushes local commits (`origin` unless `remote` names another), with credentials if the remote needs them.
+         */
+        post: operations["gitPush"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/git/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pull from a remote
+         * @description Fetches and merges (or, with `rebase`, rebases onto) the remote branch.
+         */
+        post: operations["gitPull"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/process/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a command
+         * @description Runs one shell command in the sandbox and waits for it to finish. `envs`
+         *     apply to this process only.
+         */
+        post: operations["processExecute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/pty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List terminal sessions
+         * @description Every interactive terminal session of the sandbox.
+         */
+        get: operations["listPtySessions"];
+        put?: never;
+        /**
+         * Open a terminal session
+         * @description Starts a shell behind a pseudo-terminal. With `lazy_start` the shell only
+         *     starts when the first WebSocket connects.
+         */
+        post: operations["createPtySession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/pty/{sessionID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The terminal session's id.
+                 * @example agent-shell
+                 */
+                sessionID: components["parameters"]["sessionID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a terminal session
+         * @description One terminal session's size, directory and whether its shell runs.
+         */
+        get: operations["getPtySession"];
+        put?: never;
+        post?: never;
+        /**
+         * Close a terminal session
+         * @description Kills the session's shell and forgets the session.
+         */
+        delete: operations["deletePtySession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/pty/{sessionID}/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The terminal session's id.
+                 * @example agent-shell
+                 */
+                sessionID: components["parameters"]["sessionID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Attach to a terminal session (WebSocket)
+         * @description Upgrades to a WebSocket. Binary messages sent are keystrokes for the shell;
+         *     binary messages received are its output. The socket lives until either
+         *     side closes it or the sandbox goes away.
+         */
+        get: operations["connectPtySession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/pty/{sessionID}/resize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The terminal session's id.
+                 * @example agent-shell
+                 */
+                sessionID: components["parameters"]["sessionID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resize a terminal session
+         * @description Sets the terminal's columns and rows, e.g. after the client window changed size.
+         */
+        post: operations["resizePtySession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/lsp/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a language server
+         * @description Starts a language server for a project (pyright for `python`,
+         *     typescript-language-server for `typescript` and `javascript`) and completes
+         *     the LSP initialisation handshake for you.
+         */
+        post: operations["lspStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/lsp/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a language server
+         * @description Shuts the project's language server down cleanly and ends its process.
+         */
+        post: operations["lspStop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/lsp/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Code completions
+         * @description Asks the language server what could be typed at a position of an open
+         *     document; `result` is the server's own completion payload. Read-only.
+         */
+        post: operations["lspCompletions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/lsp/document-symbols": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Symbols of a document
+         * @description The functions, classes and variables the language server finds in a document. Read-only.
+         */
+        post: operations["lspDocumentSymbols"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/lsp/did-open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a document in the language server
+         * @description Tells the language server a document is open (with its text). Do this before asking for completions or symbols.
+         */
+        post: operations["lspDidOpen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/lsp/did-close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a document in the language server
+         * @description Tells the language server a document is no longer open.
+         */
+        post: operations["lspDidClose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/ssh/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create SSH credentials
+         * @description Issues a username (the access id) and password for SSH into the sandbox, with a ready-made command line. They expire.
+         */
+        post: operations["createSshAccess"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/ssh/{sshID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The SSH access's id (also its SSH user name).
+                 * @example ssh-8b3v6n1m4q
+                 */
+                sshID: components["parameters"]["sshID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke SSH credentials
+         * @description Withdraws one set of SSH credentials from the sandbox.
+         */
+        delete: operations["deleteSshAccess"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/ssh/{sshID}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The SSH access's id (also its SSH user name).
+                 * @example ssh-8b3v6n1m4q
+                 */
+                sshID: components["parameters"]["sshID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check SSH credentials
+         * @description Whether a password is right for these credentials and they have not expired. Read-only.
+         */
+        post: operations["validateSshAccess"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/{sandboxID}/ssh/{sshID}/regen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The SSH access's id (also its SSH user name).
+                 * @example ssh-8b3v6n1m4q
+                 */
+                sshID: components["parameters"]["sshID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew SSH credentials
+         * @description Issues a new password for these credentials; the old one stops working at once.
+         */
+        post: operations["regenSshAccess"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -552,6 +2087,819 @@ export interface components {
             /** @description Whether it is read-only. */
             read_only?: boolean;
         };
+        /**
+         * @description The mount settings to change; anything left out keeps its value. The id and
+         *     type cannot change. An empty string clears `prefix` or a key.
+         */
+        MountUpdateRequest: {
+            /** @description Another bucket to mount. */
+            bucket?: string;
+            /** @description Another absolute path to mount it at. */
+            mount_path?: string;
+            /**
+             * Format: uri
+             * @description Another S3-compatible endpoint URL.
+             */
+            endpoint?: string;
+            /** @description Expose only this key prefix; empty to expose the whole bucket. */
+            prefix?: string;
+            /** @description Whether the mount is read-only inside the sandbox. */
+            read_only?: boolean;
+            /** @description New access key id; empty to clear. */
+            access_key_id?: string;
+            /** @description New secret key; empty to clear. */
+            secret_access_key?: string;
+        };
+        /** @description The sandbox user's home directory. */
+        SandboxUserHomeDirResponse: {
+            /** @description Absolute path of the home directory. */
+            user_home_dir: string;
+        };
+        /** @description The sandbox's working directory. */
+        SandboxWorkdirResponse: {
+            /** @description Absolute path the template's start command runs in. */
+            workdir: string;
+        };
+        /** @description Which port to publish, and for how long. */
+        PresignedURLCreateRequest: {
+            /** @description The port inside the sandbox. */
+            port: number;
+            /**
+             * Format: int64
+             * @description Lifetime in seconds (the service uses 3600 when omitted).
+             */
+            expires_in?: number;
+        };
+        /** @description A presigned URL. `token` is only ever in the answer that created it. */
+        PresignedURLResponse: {
+            /** @description The URL's id (used to revoke it). */
+            id: string;
+            /** @description The secret part of the URL; not retrievable later. */
+            token: string;
+            /**
+             * Format: uri
+             * @description The public HTTPS address.
+             */
+            url: string;
+            /** @description The sandbox it leads to. */
+            sandbox_id: string;
+            /** @description The sandbox port it leads to. */
+            port: number;
+            /**
+             * Format: date-time
+             * @description When it stops working.
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            created_at: string;
+        };
+        /** @description The image to turn into a template, and what to call it. */
+        UploadTemplateRequest: {
+            /** @description The template's name; no whitespace and no system prefix. */
+            name: string;
+            /** @description The container image reference, e.g. `docker.io/library/python:3.12`. */
+            uri: string;
+            credentials?: components["schemas"]["RegistryCredentials"];
+        };
+        /**
+         * @description How to log in to a private registry. `type` decides which other fields are
+         *     required: `basic` needs username and password, `aws` an access key pair,
+         *     `gcp` a service account key, `azure` a client id, secret and tenant.
+         */
+        RegistryCredentials: {
+            /**
+             * @description The kind of login.
+             * @enum {string}
+             */
+            type: "basic" | "aws" | "gcp" | "azure";
+            /** @description Registry user name (basic). */
+            username?: string;
+            /** @description Registry password or token (basic). */
+            password?: string;
+            /** @description AWS access key id (aws). */
+            aws_access_key_id?: string;
+            /** @description AWS secret access key (aws). */
+            aws_secret_access_key?: string;
+            /** @description AWS region of the ECR registry (aws, optional). */
+            aws_region?: string;
+            /** @description A GCP service account key, as JSON text (gcp). */
+            gcp_service_account_json?: string;
+            /** @description Azure client id (azure). */
+            azure_client_id?: string;
+            /** @description Azure client secret (azure). */
+            azure_client_secret?: string;
+            /** @description Azure tenant id (azure). */
+            azure_tenant_id?: string;
+        } & ({
+            /** @enum {unknown} */
+            type?: "basic";
+        } | {
+            /** @enum {unknown} */
+            type?: "aws";
+        } | {
+            /** @enum {unknown} */
+            type?: "gcp";
+        } | {
+            /** @enum {unknown} */
+            type?: "azure";
+        });
+        /** @description The template's new name. */
+        RenameTemplateRequest: {
+            /** @description The new name. */
+            name: string;
+        };
+        /** @description A stored template. */
+        UploadTemplateResponse: {
+            /** @description The template's id. */
+            id: string;
+            /** @description The template's name. */
+            name: string;
+            /** @description Digest of the image it was built from. */
+            digest: string;
+            /** @description What the image says about how to run it. */
+            image_config: {
+                /** @description The image's entrypoint, if it has one. */
+                entrypoint: string[] | null;
+                /** @description The image's default command, if it has one. */
+                cmd: string[] | null;
+                /** @description The image's working directory. */
+                working_dir?: string;
+                /** @description The OS user the image's process runs as. */
+                user?: string;
+                /** @description Environment variables the image sets. */
+                env?: {
+                    [key: string]: string;
+                } | null;
+            };
+            /** @description Whether it is one of Leap0's own templates. */
+            is_system: boolean;
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            created_at: string;
+        };
+        /** @description One file, directory or link. */
+        FileInfo: {
+            /** @description The last part of the path. */
+            name: string;
+            /** @description The absolute path. */
+            path: string;
+            /** @description Whether it is a directory. */
+            is_dir: boolean;
+            /**
+             * Format: uint64
+             * @description Size in bytes.
+             */
+            size: number;
+            /** @description Permission bits in octal, e.g. `644`. */
+            mode: string;
+            /**
+             * Format: int64
+             * @description Last modified, in Unix seconds.
+             */
+            mtime: number;
+            /** @description Owning user. */
+            owner: string;
+            /** @description Owning group. */
+            group: string;
+            /** @description Whether it is a symbolic link. */
+            is_symlink: boolean;
+            /** @description Where the link points (links only). */
+            link_target?: string;
+        };
+        /** @description A directory listing. */
+        LSResponse: {
+            /** @description The entries. */
+            items: components["schemas"]["FileInfo"][];
+        };
+        /** @description Paths that matched a glob pattern. */
+        GlobResponse: {
+            /** @description The matching paths. */
+            items: string[];
+        };
+        /** @description Lines that matched a search. */
+        GrepResponse: {
+            /** @description The matches. */
+            items: components["schemas"]["SearchMatch"][];
+        };
+        /** @description One matching line. */
+        SearchMatch: {
+            /** @description The file it is in. */
+            path: string;
+            /**
+             * Format: uint64
+             * @description Its line number.
+             */
+            line: number;
+            /** @description The line's text. */
+            content: string;
+        };
+        /** @description What happened in each file. */
+        EditFilesResponse: {
+            /** @description One result per file. */
+            items: components["schemas"]["EditResult"][];
+        };
+        /** @description The outcome of a replacement in one file. */
+        EditResult: {
+            /** @description The file. */
+            file: string;
+            /** @description Whether the replacement was made. */
+            success: boolean;
+            /** @description Why not, when it failed. */
+            error?: string;
+        };
+        /** @description Which directory to list. */
+        LSRequest: {
+            /** @description The directory. */
+            path: string;
+            /**
+             * @description Include everything below it, not just its direct entries.
+             * @default false
+             */
+            recursive?: boolean;
+            /** @description Glob patterns of entries to leave out, e.g. `node_modules`. */
+            exclude?: string[];
+        };
+        /** @description Which path to describe. */
+        StatRequest: {
+            /** @description The file or directory. */
+            path: string;
+        };
+        /** @description Which directory to create. */
+        MkdirRequest: {
+            /** @description The directory. */
+            path: string;
+            /**
+             * @description Create missing parent directories as well.
+             * @default false
+             */
+            recursive?: boolean;
+            /**
+             * @description Permission bits in octal.
+             * @default 755
+             */
+            permissions?: string | null;
+        };
+        /**
+         * @description Which file to read, and optionally which part: a byte range, or the first
+         *     or last lines (`head` and `tail` exclude each other).
+         */
+        ReadFileRequest: {
+            /** @description The file. */
+            path: string;
+            /**
+             * Format: uint64
+             * @description Start reading at this byte.
+             */
+            offset?: number;
+            /**
+             * Format: uint32
+             * @description Read at most this many bytes.
+             */
+            limit?: number;
+            /**
+             * Format: uint32
+             * @description Only the first this many lines. Not together with `tail`.
+             */
+            head?: number;
+            /**
+             * Format: uint32
+             * @description Only the last this many lines. Not together with `head`.
+             */
+            tail?: number;
+        };
+        /** @description Which files to read. */
+        ReadFilesRequest: {
+            /** @description The files. */
+            paths: string[];
+        };
+        /** @description Which path to delete. */
+        DeleteRequest: {
+            /** @description The file or directory. */
+            path: string;
+            /**
+             * @description Also delete a directory's contents.
+             * @default false
+             */
+            recursive?: boolean;
+        };
+        /** @description Which path to change, and what to set; omitted fields are unchanged. */
+        SetPermissionsRequest: {
+            /** @description The file or directory. */
+            path: string;
+            /** @description Permission bits in octal, e.g. `755`. */
+            mode?: string | null;
+            /** @description The new owning user. */
+            owner?: string | null;
+            /** @description The new owning group. */
+            group?: string | null;
+        };
+        /** @description Where to look, and for what. */
+        GlobRequest: {
+            /** @description The directory to search under. */
+            path: string;
+            /** @description Glob pattern the names must match, e.g. `**\/*.py`. */
+            pattern?: string | null;
+            /** @description Glob patterns of paths to skip. */
+            exclude?: string[];
+        };
+        /** @description Where to search, and for what. */
+        GrepRequest: {
+            /** @description The directory to search under. */
+            path: string;
+            /** @description The text to look for. */
+            pattern?: string | null;
+            /** @description Only search files whose names match this pattern, e.g. `*.go`. */
+            include?: string | null;
+            /** @description Glob patterns of paths to skip. */
+            exclude?: string[];
+        };
+        /** @description The file and the edits to make in it, in order. */
+        EditFileRequest: {
+            /** @description The file. */
+            path: string;
+            /** @description The find-and-replace edits. */
+            edits: components["schemas"]["FileEdit"][];
+        };
+        /** @description One find-and-replace edit. */
+        FileEdit: {
+            /** @description The text to find. */
+            find: string;
+            /** @description What to put in its place. */
+            replace?: string | null;
+        };
+        /** @description What an edit changed. */
+        EditFileResponse: {
+            /** @description The change as a unified diff. */
+            diff: string;
+            /** @description How many replacements were made in all. */
+            replacements: number;
+        };
+        /** @description One replacement to make in several files. */
+        EditFilesRequest: {
+            /** @description The files. */
+            files: string[];
+            /** @description The text to find. */
+            find: string;
+            /** @description What to put in its place. */
+            replace?: string | null;
+        };
+        /** @description What to move, and where. */
+        MoveRequest: {
+            /** @description The current path. */
+            src_path: string;
+            /** @description The new path. */
+            dst_path: string;
+            /**
+             * @description Replace the destination if it exists.
+             * @default false
+             */
+            overwrite?: boolean;
+        };
+        /** @description What to copy, and where. */
+        CopyRequest: {
+            /** @description The path to copy. */
+            src_path: string;
+            /** @description The path of the copy. */
+            dst_path: string;
+            /**
+             * @description Copy a directory with everything in it.
+             * @default false
+             */
+            recursive?: boolean;
+            /**
+             * @description Replace the destination if it exists.
+             * @default false
+             */
+            overwrite?: boolean;
+        };
+        /** @description Which path to check. */
+        ExistsRequest: {
+            /** @description The path. */
+            path: string;
+        };
+        /** @description Whether a path exists. */
+        ExistsResponse: {
+            /** @description True when something is there. */
+            exists: boolean;
+        };
+        /** @description Which directory's tree to build. */
+        TreeRequest: {
+            /** @description The directory at the root of the tree. */
+            path: string;
+            /** @description Glob patterns of entries to leave out. */
+            exclude?: string[];
+            /** @description How many levels deep to go. */
+            max_depth?: number;
+        };
+        /** @description A directory tree. */
+        TreeResponse: {
+            /** @description The entries at the top level. */
+            items: components["schemas"]["TreeEntry"][];
+        };
+        /** @description A file or directory in a tree. */
+        TreeEntry: {
+            /** @description Its name. */
+            name: string;
+            /**
+             * @description Whether it is a file or a directory.
+             * @enum {string}
+             */
+            type: "file" | "directory";
+            /** @description What a directory holds. */
+            children?: components["schemas"]["TreeEntry"][];
+        };
+        /** @description What a git command printed, and how it exited. */
+        GitResult: {
+            /** @description The command's output. */
+            output: string;
+            /**
+             * Format: int32
+             * @description Its exit code; 0 means success.
+             */
+            exit_code: number;
+        };
+        /** @description A new commit. */
+        GitCommitResponse: {
+            /** @description The commit's SHA. */
+            sha: string;
+            result: components["schemas"]["GitResult"];
+        };
+        /** @description What to clone, and where. */
+        GitCloneRequest: {
+            /** @description The repository's URL. */
+            url: string;
+            /** @description The directory to clone into. */
+            path: string;
+            /** @description Clone this branch. */
+            branch?: string | null;
+            /** @description Check out this commit after cloning. */
+            commit_id?: string | null;
+            /**
+             * Format: uint32
+             * @description Fetch only this many recent commits.
+             */
+            depth?: number;
+            /** @description User name for a private remote. */
+            username?: string | null;
+            /** @description Password or access token for a private remote. */
+            password?: string | null;
+        };
+        /** @description Which repository. */
+        GitPathRequest: {
+            /** @description The repository's directory. */
+            path: string;
+        };
+        /** @description Which repository, and how much context the diff shows. */
+        GitContextRequest: {
+            /** @description The repository's directory. */
+            path: string;
+            /**
+             * Format: uint32
+             * @description Unchanged lines shown around each change (3 when omitted).
+             */
+            context_lines?: number;
+        };
+        /** @description Which repository, and what to compare it with. */
+        GitDiffRequest: {
+            /** @description The repository's directory. */
+            path: string;
+            /** @description The branch, tag or commit to compare with. */
+            target: string;
+            /**
+             * Format: uint32
+             * @description Unchanged lines shown around each change (3 when omitted).
+             */
+            context_lines?: number;
+        };
+        /** @description Which repository, and which commits. */
+        GitLogRequest: {
+            /** @description The repository's directory. */
+            path: string;
+            /**
+             * Format: uint32
+             * @description At most this many commits (10 when omitted).
+             */
+            max_count?: number;
+            /** @description Only commits from this time on. */
+            start_timestamp?: string | null;
+            /** @description Only commits up to this time. */
+            end_timestamp?: string | null;
+        };
+        /** @description Which repository, and which revision. */
+        GitShowRequest: {
+            /** @description The repository's directory. */
+            path: string;
+            /** @description A commit SHA, branch or tag. */
+            revision: string;
+        };
+        /** @description Which repository, and which branches. */
+        GitBranchesRequest: {
+            /** @description The repository's directory. */
+            path: string;
+            /** @description Local, remote or all branches. */
+            branch_type?: ("local" | "remote" | "all") | null;
+            /** @description Only branches that contain this commit. */
+            contains?: string | null;
+            /** @description Only branches that do not contain this commit. */
+            not_contains?: string | null;
+        };
+        /** @description Which repository, and the branch to create. */
+        GitCreateBranchRequest: {
+            /** @description The repository's directory. */
+            path: string;
+            /** @description The new branch's name. */
+            name: string;
+            /** @description Switch to it afterwards. */
+            checkout?: boolean;
+            /** @description Start it from this branch or revision instead of the current one. */
+            base_branch?: string | null;
+        };
+        /** @description Which repository, and which branch to switch to. */
+        GitCheckoutBranchRequest: {
+            /** @description The repository's directory. */
+            path: string;
+            /** @description The branch. */
+            branch: string;
+            /** @description Create it if it does not exist. */
+            create?: boolean;
+        };
+        /** @description Which repository, and which branch to delete. */
+        GitDeleteBranchRequest: {
+            /** @description The repository's directory. */
+            path: string;
+            /** @description The branch. */
+            name: string;
+            /** @description Delete it even if it is not merged. */
+            force?: boolean;
+        };
+        /** @description Which repository, and which paths to stage. */
+        GitAddRequest: {
+            /** @description The repository's directory. */
+            path: string;
+            /** @description The paths to stage, relative to the repository. */
+            files: string[];
+        };
+        /** @description Which repository, and the commit to make. */
+        GitCommitRequest: {
+            /** @description The repository's directory. */
+            path: string;
+            /** @description The commit message. */
+            message: string;
+            /** @description The author's name. */
+            author?: string | null;
+            /** @description The author's email address. */
+            email?: string | null;
+            /** @description Commit even when nothing is staged. */
+            allow_empty?: boolean;
+        };
+        /** @description Which repository, and what to push or pull. */
+        GitPushPullRequest: {
+            /** @description The repository's directory. */
+            path: string;
+            /** @description The remote (`origin` when omitted). */
+            remote?: string | null;
+            /** @description The branch. */
+            branch?: string | null;
+            /** @description Make the remote branch the upstream (push only). */
+            set_upstream?: boolean;
+            /** @description Rebase rather than merge (pull only). */
+            rebase?: boolean;
+            /** @description User name for a private remote. */
+            username?: string | null;
+            /** @description Password or access token for a private remote. */
+            password?: string | null;
+        };
+        /** @description A shell command to run. */
+        ExecuteRequest: {
+            /** @description The command line. */
+            command: string;
+            /** @description The directory to run it in. */
+            cwd?: string | null;
+            /** @description Extra environment variables for this command only. */
+            envs?: {
+                [key: string]: string;
+            };
+            /** @description Seconds to wait before giving up (30 when omitted). */
+            timeout?: number;
+        };
+        /** @description How a command ended. */
+        ExecuteResponse: {
+            /** @description Its exit code. */
+            exit_code: number;
+            /** @description Everything it wrote to standard output. */
+            stdout: string;
+            /** @description Everything it wrote to standard error. */
+            stderr: string;
+        };
+        /** @description How to set up a terminal session; every field is optional. */
+        PtyCreateRequest: {
+            /** @description An id of your choosing; the service makes one up when omitted. */
+            id?: string | null;
+            /** @description The shell's starting directory. */
+            cwd?: string | null;
+            /** @description Environment variables for the shell. */
+            envs?: {
+                [key: string]: string;
+            };
+            /** @description Terminal width in columns. */
+            cols?: number;
+            /** @description Terminal height in rows. */
+            rows?: number;
+            /**
+             * @description Start the shell only when the first WebSocket connects.
+             * @default false
+             */
+            lazy_start?: boolean;
+        };
+        /** @description A terminal session. */
+        PtySessionInfo: {
+            /** @description The session's id. */
+            id: string;
+            /** @description The shell's starting directory. */
+            cwd: string;
+            /** @description The shell's extra environment variables. */
+            envs: {
+                [key: string]: string;
+            };
+            /** @description Terminal width in columns. */
+            cols: number;
+            /** @description Terminal height in rows. */
+            rows: number;
+            /**
+             * Format: date-time
+             * @description When it was opened.
+             */
+            created_at: string;
+            /** @description Whether its shell is running. */
+            active: boolean;
+            /** @description Whether the shell waits for the first connection. */
+            lazy_start: boolean;
+        };
+        /** @description Terminal sessions. */
+        PtyListResponse: {
+            /** @description The sessions. */
+            items: components["schemas"]["PtySessionInfo"][];
+        };
+        /** @description A terminal's new size. */
+        PtyResizeRequest: {
+            /** @description Width in columns. */
+            cols: number;
+            /** @description Height in rows. */
+            rows: number;
+        };
+        /** @description Which language server (language and project). */
+        LspServerRequest: {
+            /** @description `python`, `typescript` or `javascript`. */
+            language_id: string;
+            /** @description The project's root directory. */
+            path_to_project: string;
+        };
+        /** @description Whether the language server did as asked. */
+        LspSuccessResponse: {
+            /** @description True when it did. */
+            success: boolean;
+        };
+        /**
+         * @description A JSON-RPC 2.0 answer from the language server, passed through unchanged:
+         *     either `result` (shaped by the LSP method) or `error`.
+         */
+        LspJsonRpcResponse: {
+            /**
+             * @description Always `2.0`.
+             * @enum {string}
+             */
+            jsonrpc: "2.0";
+            /** @description The id of the request this answers. */
+            id?: number | string | null;
+            /** @description The method's answer, as the LSP specification shapes it. */
+            result?: unknown;
+            error?: components["schemas"]["LspJsonRpcError"];
+        } & (unknown | unknown);
+        /** @description A JSON-RPC error from the language server. */
+        LspJsonRpcError: {
+            /** @description The JSON-RPC error code, e.g. -32602 for bad parameters. */
+            code: number;
+            /** @description What went wrong. */
+            message: string;
+            /** @description Any further detail the server gives. */
+            data?: unknown;
+        };
+        /** @description Where in which document to complete. */
+        LspCompletionRequest: {
+            /** @description `python`, `typescript` or `javascript`. */
+            language_id: string;
+            /** @description The project's root directory. */
+            path_to_project: string;
+            /** @description The document, as a `file://` URI. */
+            uri: string;
+            position: components["schemas"]["LspPosition"];
+            context?: components["schemas"]["LspCompletionContext"];
+        };
+        /** @description How the completion was triggered (as in LSP's CompletionContext). */
+        LspCompletionContext: {
+            /** @description 1 when invoked, 2 when a trigger character was typed, 3 to re-ask for incomplete results. */
+            trigger_kind?: number;
+            /** @description The character that triggered it, e.g. `.`. */
+            trigger_character?: string;
+        };
+        /** @description Which document of which project. */
+        LspDocumentRequest: {
+            /** @description `python`, `typescript` or `javascript`. */
+            language_id: string;
+            /** @description The project's root directory. */
+            path_to_project: string;
+            /** @description The document, as a `file://` URI. */
+            uri: string;
+        };
+        /** @description The document that was opened. */
+        LspDidOpenRequest: {
+            /** @description `python`, `typescript` or `javascript`. */
+            language_id: string;
+            /** @description The project's root directory. */
+            path_to_project: string;
+            /** @description The document, as a `file://` URI. */
+            uri: string;
+            /** @description The document's whole text. */
+            text?: string | null;
+            /** @description The document's version; raise it on every change. */
+            version?: number;
+        };
+        /** @description A place in a document. */
+        LspPosition: {
+            /** @description Line, counting from 0. */
+            line: number;
+            /** @description Character in the line, counting from 0. */
+            character: number;
+        };
+        /** @description New SSH credentials. */
+        SshCreateAccessDto: {
+            /** @description The credentials' id, which is also the SSH user name. */
+            id: string;
+            /** @description The sandbox they open. */
+            sandbox_id: string;
+            /** @description The SSH password. */
+            password: string;
+            /**
+             * Format: date-time
+             * @description When they stop working.
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @description When they were issued.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When they last changed.
+             */
+            updated_at: string;
+            /** @description A command line that connects with them. */
+            ssh_command: string;
+        };
+        /** @description SSH credentials (same fields as when created). */
+        SshAccessDto: {
+            /** @description The credentials' id, which is also the SSH user name. */
+            id: string;
+            /** @description The sandbox they open. */
+            sandbox_id: string;
+            /** @description The SSH password. */
+            password: string;
+            /**
+             * Format: date-time
+             * @description When they stop working.
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @description When they were issued.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When they last changed.
+             */
+            updated_at: string;
+            /** @description A command line that connects with them. */
+            ssh_command: string;
+        };
+        /** @description The password to check. */
+        SshAccessValidateRequest: {
+            /** @description The SSH password. */
+            password: string;
+        };
+        /** @description Whether SSH credentials are valid. */
+        SshAccessValidationDto: {
+            /** @description True when the password is right and they have not expired. */
+            valid: boolean;
+            /** @description The sandbox they open. */
+            sandbox_id: string;
+        };
     };
     responses: {
         /** @description The request body failed validation; `errors` says which fields. */
@@ -640,6 +2988,31 @@ export interface components {
         page: number;
         /** @description How many items one page holds. */
         pageSize: number;
+        /**
+         * @description The mount's id.
+         * @example mnt-9d2k4w7s1e
+         */
+        mountID: string;
+        /**
+         * @description The presigned URL's id (not its token).
+         * @example psu-3h7j1k9m2n
+         */
+        presignedURLID: string;
+        /**
+         * @description The template's id.
+         * @example tpl-6q1w5e3r8t
+         */
+        templateID: string;
+        /**
+         * @description The terminal session's id.
+         * @example agent-shell
+         */
+        sessionID: string;
+        /**
+         * @description The SSH access's id (also its SSH user name).
+         * @example ssh-8b3v6n1m4q
+         */
+        sshID: string;
     };
     requestBodies: never;
     headers: never;
@@ -1297,6 +3670,2693 @@ export interface operations {
             };
             400: components["responses"]["BadQuery"];
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    addSandboxMount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "object-storage",
+                 *       "bucket": "team-datasets",
+                 *       "mount_path": "/mnt/datasets",
+                 *       "endpoint": "https://s3.eu-central-1.amazonaws.com",
+                 *       "prefix": "v2/"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MountRequest"];
+            };
+        };
+        responses: {
+            /** @description The mount is attached. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "mnt-9d2k4w7s1e",
+                     *       "type": "object-storage",
+                     *       "bucket": "team-datasets",
+                     *       "mount_path": "/mnt/datasets",
+                     *       "prefix": "v2/",
+                     *       "read_only": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Mount"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description The sandbox already has as many mounts as it may. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "mount limit reached for this sandbox"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteSandboxMount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The mount's id.
+                 * @example mnt-9d2k4w7s1e
+                 */
+                mountID: components["parameters"]["mountID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mount is detached. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateSandboxMount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The mount's id.
+                 * @example mnt-9d2k4w7s1e
+                 */
+                mountID: components["parameters"]["mountID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "prefix": "v3/"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MountUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The mount as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "mnt-9d2k4w7s1e",
+                     *       "type": "object-storage",
+                     *       "bucket": "team-datasets",
+                     *       "mount_path": "/mnt/datasets",
+                     *       "prefix": "v3/",
+                     *       "read_only": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Mount"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description The service does not allow this change to the mount. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "mount path is already in use"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createPresignedURL: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "port": 3000,
+                 *       "expires_in": 1800
+                 *     }
+                 */
+                "application/json": components["schemas"]["PresignedURLCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The URL, with its one-time token. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "psu-3h7j1k9m2n",
+                     *       "token": "5c1f0e8a9b7d4c2e6f3a1b0c9d8e7f6a",
+                     *       "url": "https://5c1f0e8a9b7d4c2e6f3a1b0c9d8e7f6a.leap0.app",
+                     *       "sandbox_id": "sbx-7f3k2m9q4d",
+                     *       "port": 3000,
+                     *       "expires_at": "2026-11-25T10:14:03Z",
+                     *       "created_at": "2026-11-25T09:44:03Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PresignedURLResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deletePresignedURL: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The presigned URL's id (not its token).
+                 * @example psu-3h7j1k9m2n
+                 */
+                id: components["parameters"]["presignedURLID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The URL no longer works. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSandboxUserHomeDir: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The home directory. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user_home_dir": "/home/user"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SandboxUserHomeDirResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSandboxWorkdir: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The working directory. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "workdir": "/app"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SandboxWorkdirResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    uploadTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "node-workbench",
+                 *       "uri": "docker.io/library/node:22-bookworm"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UploadTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description The template is stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "tpl-6q1w5e3r8t",
+                     *       "name": "node-workbench",
+                     *       "digest": "sha256:4f9d3c2b1a0e8f7d6c5b4a3928171615141312111009080706050403020100ff",
+                     *       "image_config": {
+                     *         "entrypoint": null,
+                     *         "cmd": [
+                     *           "node"
+                     *         ],
+                     *         "working_dir": "/app",
+                     *         "user": "node",
+                     *         "env": {
+                     *           "NODE_VERSION": "22.11.0"
+                     *         }
+                     *       },
+                     *       "is_system": false,
+                     *       "created_at": "2026-11-25T09:02:41Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UploadTemplateResponse"];
+                };
+            };
+            /** @description The body failed validation, or the image could not be used. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "image could not be pulled"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationErrorResponse"] | components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The name is taken, or the organisation has as many templates as it may. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "template name already exists"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The template's id.
+                 * @example tpl-6q1w5e3r8t
+                 */
+                templateID: components["parameters"]["templateID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description The template is in use or may not be deleted. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "template is in use"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    renameTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The template's id.
+                 * @example tpl-6q1w5e3r8t
+                 */
+                templateID: components["parameters"]["templateID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "node-workbench-v2"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RenameTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description The template has its new name. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Invalid request",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "error": "must not contain whitespace"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationErrorResponse"] | components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description The template may not be renamed (a system template, say) or the name is taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "template name already exists"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    filesystemLS: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/app",
+                 *       "exclude": [
+                 *         "node_modules",
+                 *         ".git"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["LSRequest"];
+            };
+        };
+        responses: {
+            /** @description The directory's entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "name": "src",
+                     *           "path": "/home/user/app/src",
+                     *           "is_dir": true,
+                     *           "size": 4096,
+                     *           "mode": "755",
+                     *           "mtime": 1795935243,
+                     *           "owner": "user",
+                     *           "group": "user",
+                     *           "is_symlink": false
+                     *         },
+                     *         {
+                     *           "name": "package.json",
+                     *           "path": "/home/user/app/package.json",
+                     *           "is_dir": false,
+                     *           "size": 612,
+                     *           "mode": "644",
+                     *           "mtime": 1795935240,
+                     *           "owner": "user",
+                     *           "group": "user",
+                     *           "is_symlink": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LSResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    filesystemStat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/app/package.json"
+                 *     }
+                 */
+                "application/json": components["schemas"]["StatRequest"];
+            };
+        };
+        responses: {
+            /** @description What the path is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "package.json",
+                     *       "path": "/home/user/app/package.json",
+                     *       "is_dir": false,
+                     *       "size": 612,
+                     *       "mode": "644",
+                     *       "mtime": 1795935240,
+                     *       "owner": "user",
+                     *       "group": "user",
+                     *       "is_symlink": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    filesystemMkdir: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/app/dist/assets",
+                 *       "recursive": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["MkdirRequest"];
+            };
+        };
+        responses: {
+            /** @description The directory exists. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    filesystemWriteFile: {
+        parameters: {
+            query: {
+                /**
+                 * @description Absolute path of the file to write.
+                 * @example /home/user/app/notes.txt
+                 */
+                path: string;
+                /**
+                 * @description Octal mode for the file, e.g. `0644`.
+                 * @example 0644
+                 */
+                permissions?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description The file is written. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    filesystemWriteFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    [key: string]: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Every file is written. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    filesystemReadFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/var/log/app.log",
+                 *       "tail": 50
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReadFileRequest"];
+            };
+        };
+        responses: {
+            /** @description The bytes read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    filesystemReadFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "paths": [
+                 *         "/home/user/app/package.json",
+                 *         "/home/user/app/tsconfig.json"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReadFilesRequest"];
+            };
+        };
+        responses: {
+            /** @description One part per file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "multipart/form-data": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    filesystemDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/app/dist",
+                 *       "recursive": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["DeleteRequest"];
+            };
+        };
+        responses: {
+            /** @description The path is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    filesystemSetPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/app/run.sh",
+                 *       "mode": "755"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetPermissionsRequest"];
+            };
+        };
+        responses: {
+            /** @description The change is applied. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    filesystemGlob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/app",
+                 *       "pattern": "**\/*.ts",
+                 *       "exclude": [
+                 *         "node_modules"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["GlobRequest"];
+            };
+        };
+        responses: {
+            /** @description The matching paths. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         "/home/user/app/src/index.ts",
+                     *         "/home/user/app/src/util.ts"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GlobResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    filesystemGrep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/app",
+                 *       "pattern": "TODO",
+                 *       "include": "*.ts"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GrepRequest"];
+            };
+        };
+        responses: {
+            /** @description The matching lines. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "path": "/home/user/app/src/index.ts",
+                     *           "line": 42,
+                     *           "content": "  // TODO: handle retries"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GrepResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    filesystemEditFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/app/config.ini",
+                 *       "edits": [
+                 *         {
+                 *           "find": "debug = false",
+                 *           "replace": "debug = true"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["EditFileRequest"];
+            };
+        };
+        responses: {
+            /** @description The diff and how many replacements were made. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "diff": "@@ -1 +1 @@\n-debug = false\n+debug = true\n",
+                     *       "replacements": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EditFileResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    filesystemEditFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "files": [
+                 *         "/home/user/app/a.ts",
+                 *         "/home/user/app/b.ts"
+                 *       ],
+                 *       "find": "oldName",
+                 *       "replace": "newName"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EditFilesRequest"];
+            };
+        };
+        responses: {
+            /** @description One result per file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "file": "/home/user/app/a.ts",
+                     *           "success": true
+                     *         },
+                     *         {
+                     *           "file": "/home/user/app/b.ts",
+                     *           "success": false,
+                     *           "error": "file not found"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EditFilesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    filesystemMove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "src_path": "/home/user/app/old.txt",
+                 *       "dst_path": "/home/user/app/new.txt"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MoveRequest"];
+            };
+        };
+        responses: {
+            /** @description The path has moved. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    filesystemCopy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "src_path": "/home/user/app/src",
+                 *       "dst_path": "/home/user/backup/src",
+                 *       "recursive": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["CopyRequest"];
+            };
+        };
+        responses: {
+            /** @description The copy is made. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description The destination exists (and `overwrite` was not set). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    filesystemExists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/app/.env"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ExistsRequest"];
+            };
+        };
+        responses: {
+            /** @description Whether the path exists. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "exists": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExistsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    filesystemTree: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/app",
+                 *       "max_depth": 2,
+                 *       "exclude": [
+                 *         "node_modules"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["TreeRequest"];
+            };
+        };
+        responses: {
+            /** @description The tree under the path. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "name": "src",
+                     *           "type": "directory",
+                     *           "children": [
+                     *             {
+                     *               "name": "index.ts",
+                     *               "type": "file"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "name": "package.json",
+                     *           "type": "file"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TreeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    gitClone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://github.com/example/service.git",
+                 *       "path": "/home/user/service",
+                 *       "branch": "main",
+                 *       "depth": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitCloneRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "output": "Cloning into '/home/user/service'...\n",
+                     *       "exit_code": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitPathRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "output": "On branch main\nnothing to commit, working tree clean\n",
+                     *       "exit_code": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitBranches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service",
+                 *       "branch_type": "all"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitBranchesRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "output": "* main\n  remotes/origin/main\n",
+                     *       "exit_code": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitDiffUnstaged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitContextRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitDiffStaged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service",
+                 *       "context_lines": 5
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitContextRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitDiff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service",
+                 *       "target": "origin/main"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitDiffRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitPathRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service",
+                 *       "max_count": 5
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitLogRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitShow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service",
+                 *       "revision": "HEAD~1"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitShowRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitCreateBranch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service",
+                 *       "name": "fix/retry-loop",
+                 *       "checkout": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitCreateBranchRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitCheckoutBranch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service",
+                 *       "branch": "main"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitCheckoutBranchRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitDeleteBranch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service",
+                 *       "name": "fix/retry-loop"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitDeleteBranchRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitAdd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service",
+                 *       "files": [
+                 *         "src/retry.ts"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitAddRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitCommit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service",
+                 *       "message": "Stop retrying on 4xx answers",
+                 *       "author": "Ada Agent",
+                 *       "email": "ada@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitCommitRequest"];
+            };
+        };
+        responses: {
+            /** @description The new commit's SHA and git's output. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "sha": "3e1b9c0f5a7d2e4c6b8a0f1e3d5c7b9a1f2e4d6c",
+                     *       "result": {
+                     *         "output": "[fix/retry-loop 3e1b9c0] Stop retrying on 4xx answers\n 1 file changed\n",
+                     *         "exit_code": 0
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GitCommitResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitPush: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service",
+                 *       "branch": "fix/retry-loop",
+                 *       "set_upstream": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitPushPullRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    gitPull: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "path": "/home/user/service",
+                 *       "rebase": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["GitPushPullRequest"];
+            };
+        };
+        responses: {
+            /** @description What git printed, and its exit code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    processExecute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "command": "npm test",
+                 *       "cwd": "/home/user/service",
+                 *       "envs": {
+                 *         "CI": "1"
+                 *       },
+                 *       "timeout": 120
+                 *     }
+                 */
+                "application/json": components["schemas"]["ExecuteRequest"];
+            };
+        };
+        responses: {
+            /** @description The command's exit code and captured output. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "exit_code": 0,
+                     *       "stdout": "12 passing\n",
+                     *       "stderr": ""
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ExecuteResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listPtySessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sessions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "agent-shell",
+                     *           "cwd": "/home/user",
+                     *           "envs": {
+                     *             "TERM": "xterm-256color"
+                     *           },
+                     *           "cols": 120,
+                     *           "rows": 32,
+                     *           "created_at": "2026-11-25T09:20:00Z",
+                     *           "active": true,
+                     *           "lazy_start": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PtyListResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createPtySession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "agent-shell",
+                 *       "cols": 120,
+                 *       "rows": 32
+                 *     }
+                 */
+                "application/json": components["schemas"]["PtyCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new session. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "agent-shell",
+                     *       "cwd": "/home/user",
+                     *       "envs": {},
+                     *       "cols": 120,
+                     *       "rows": 32,
+                     *       "created_at": "2026-11-25T09:20:00Z",
+                     *       "active": true,
+                     *       "lazy_start": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PtySessionInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getPtySession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The terminal session's id.
+                 * @example agent-shell
+                 */
+                sessionID: components["parameters"]["sessionID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "agent-shell",
+                     *       "cwd": "/home/user",
+                     *       "envs": {},
+                     *       "cols": 120,
+                     *       "rows": 32,
+                     *       "created_at": "2026-11-25T09:20:00Z",
+                     *       "active": true,
+                     *       "lazy_start": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PtySessionInfo"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deletePtySession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The terminal session's id.
+                 * @example agent-shell
+                 */
+                sessionID: components["parameters"]["sessionID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session is closed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    connectPtySession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The terminal session's id.
+                 * @example agent-shell
+                 */
+                sessionID: components["parameters"]["sessionID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switched to the WebSocket protocol. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    resizePtySession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The terminal session's id.
+                 * @example agent-shell
+                 */
+                sessionID: components["parameters"]["sessionID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "cols": 160,
+                 *       "rows": 48
+                 *     }
+                 */
+                "application/json": components["schemas"]["PtyResizeRequest"];
+            };
+        };
+        responses: {
+            /** @description The session with its new size. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "agent-shell",
+                     *       "cwd": "/home/user",
+                     *       "envs": {},
+                     *       "cols": 160,
+                     *       "rows": 48,
+                     *       "created_at": "2026-11-25T09:20:00Z",
+                     *       "active": true,
+                     *       "lazy_start": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PtySessionInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    lspStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "language_id": "typescript",
+                 *       "path_to_project": "/home/user/service"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LspServerRequest"];
+            };
+        };
+        responses: {
+            /** @description The server is running. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LspSuccessResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    lspStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "language_id": "typescript",
+                 *       "path_to_project": "/home/user/service"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LspServerRequest"];
+            };
+        };
+        responses: {
+            /** @description The server has stopped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LspSuccessResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    lspCompletions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "language_id": "typescript",
+                 *       "path_to_project": "/home/user/service",
+                 *       "uri": "file:///home/user/service/src/index.ts",
+                 *       "position": {
+                 *         "line": 12,
+                 *         "character": 8
+                 *       },
+                 *       "context": {
+                 *         "trigger_kind": 2,
+                 *         "trigger_character": "."
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["LspCompletionRequest"];
+            };
+        };
+        responses: {
+            /** @description The language server's JSON-RPC answer, passed through. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "jsonrpc": "2.0",
+                     *       "id": 7,
+                     *       "result": {
+                     *         "isIncomplete": false,
+                     *         "items": [
+                     *           {
+                     *             "label": "toFixed",
+                     *             "kind": 2
+                     *           },
+                     *           {
+                     *             "label": "toString",
+                     *             "kind": 2
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LspJsonRpcResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    lspDocumentSymbols: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "language_id": "python",
+                 *       "path_to_project": "/home/user/analysis",
+                 *       "uri": "file:///home/user/analysis/main.py"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LspDocumentRequest"];
+            };
+        };
+        responses: {
+            /** @description The language server's JSON-RPC answer, passed through. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "jsonrpc": "2.0",
+                     *       "id": 8,
+                     *       "result": [
+                     *         {
+                     *           "name": "load_data",
+                     *           "kind": 12,
+                     *           "range": {
+                     *             "start": {
+                     *               "line": 3,
+                     *               "character": 0
+                     *             },
+                     *             "end": {
+                     *               "line": 9,
+                     *               "character": 0
+                     *             }
+                     *           },
+                     *           "selectionRange": {
+                     *             "start": {
+                     *               "line": 3,
+                     *               "character": 4
+                     *             },
+                     *             "end": {
+                     *               "line": 3,
+                     *               "character": 13
+                     *             }
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LspJsonRpcResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    lspDidOpen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "language_id": "python",
+                 *       "path_to_project": "/home/user/analysis",
+                 *       "uri": "file:///home/user/analysis/main.py",
+                 *       "text": "import pandas as pd\n",
+                 *       "version": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["LspDidOpenRequest"];
+            };
+        };
+        responses: {
+            /** @description The server was told. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    lspDidClose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "language_id": "python",
+                 *       "path_to_project": "/home/user/analysis",
+                 *       "uri": "file:///home/user/analysis/main.py"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LspDocumentRequest"];
+            };
+        };
+        responses: {
+            /** @description The server was told. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createSshAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new credentials. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ssh-8b3v6n1m4q",
+                     *       "sandbox_id": "sbx-7f3k2m9q4d",
+                     *       "password": "d7Qx-41kP-zz9R",
+                     *       "expires_at": "2026-11-25T10:14:03Z",
+                     *       "created_at": "2026-11-25T09:14:03Z",
+                     *       "updated_at": "2026-11-25T09:14:03Z",
+                     *       "ssh_command": "ssh ssh-8b3v6n1m4q@ssh.leap0.dev"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SshCreateAccessDto"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteSshAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The SSH access's id (also its SSH user name).
+                 * @example ssh-8b3v6n1m4q
+                 */
+                sshID: components["parameters"]["sshID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credentials no longer work. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    validateSshAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The SSH access's id (also its SSH user name).
+                 * @example ssh-8b3v6n1m4q
+                 */
+                sshID: components["parameters"]["sshID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "password": "d7Qx-41kP-zz9R"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SshAccessValidateRequest"];
+            };
+        };
+        responses: {
+            /** @description Whether they are valid. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "valid": true,
+                     *       "sandbox_id": "sbx-7f3k2m9q4d"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SshAccessValidationDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    regenSshAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The sandbox's id, as returned when it was created.
+                 * @example sbx-7f3k2m9q4d
+                 */
+                sandboxID: components["parameters"]["sandboxID"];
+                /**
+                 * @description The SSH access's id (also its SSH user name).
+                 * @example ssh-8b3v6n1m4q
+                 */
+                sshID: components["parameters"]["sshID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The renewed credentials. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ssh-8b3v6n1m4q",
+                     *       "sandbox_id": "sbx-7f3k2m9q4d",
+                     *       "password": "Vr2m-0aXe-7LpT",
+                     *       "expires_at": "2026-11-25T10:40:00Z",
+                     *       "created_at": "2026-11-25T09:14:03Z",
+                     *       "updated_at": "2026-11-25T09:40:00Z",
+                     *       "ssh_command": "ssh ssh-8b3v6n1m4q@ssh.leap0.dev"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SshAccessDto"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
 }

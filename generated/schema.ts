@@ -1790,6 +1790,696 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Is the code interpreter up?
+         * @description Answers `{"status": "ok"}` once the sandbox's code interpreter is running.
+         *     (The published contract calls this operation `healthCheck`, as does the
+         *     desktop contract; renamed here so that both fit in one spec.)
+         */
+        get: operations["codeInterpreterHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run code and wait for the result
+         * @description Runs code in a persistent REPL session (Python or TypeScript) and answers
+         *     once it finishes, with its rich outputs, logs and any error. Without
+         *     `context_id` a new session is started. A failure inside the interpreter
+         *     comes back as 500 with the same shape, `error` filled in.
+         */
+        post: operations["execute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/execute/async": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run code and stream its output
+         * @description Runs code in a fresh process and streams its output as Server-Sent Events,
+         *     each a JSON `StreamEvent` (stdout and stderr lines, then the exit code or
+         *     an error). Unlike `execute`, no REPL state is kept between calls.
+         */
+        post: operations["executeStream"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contexts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List REPL sessions
+         * @description Every live execution context (REPL session) in the sandbox.
+         */
+        get: operations["listContexts"];
+        put?: never;
+        /**
+         * Start a REPL session
+         * @description Starts an execution context with a fixed language and working directory, for later `execute` calls.
+         */
+        post: operations["createContext"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contexts/{contextID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The execution context's id.
+                 * @example ctx-Wq3n8ZpL2v
+                 */
+                contextID: components["parameters"]["contextID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a REPL session
+         * @description One execution context.
+         */
+        get: operations["getContext"];
+        put?: never;
+        post?: never;
+        /**
+         * End a REPL session
+         * @description Removes an execution context and kills its REPL processes.
+         */
+        delete: operations["deleteContext"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Is the desktop up?
+         * @description A quick liveness check of the desktop's control server: `{"ok": true}` when
+         *     it runs. (Called `healthCheck` in the published contract, like the code
+         *     interpreter's; renamed here so that both fit in one spec.)
+         */
+        get: operations["desktopHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/display": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Display name and size
+         * @description The X display the desktop runs on, and its resolution.
+         */
+        get: operations["getDisplayInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/display/screen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Screen resolution
+         * @description The virtual screen's current size.
+         */
+        get: operations["getScreen"];
+        put?: never;
+        /**
+         * Change the screen resolution
+         * @description Resizes the virtual screen (320×320 up to 7680×4320).
+         */
+        post: operations["resizeScreen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/display/windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List windows
+         * @description The desktop's open windows, with position, size, owner and focus.
+         */
+        get: operations["listWindows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/screenshot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Take a screenshot
+         * @description An image of the whole screen, or of a region given by `x`, `y`, `width`
+         *     and `height` (width and height together; both 0 means the whole screen).
+         */
+        get: operations["screenshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/screenshot/region": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a screenshot of a region
+         * @description An image of one rectangle of the screen. Read-only (nothing on the desktop changes).
+         */
+        post: operations["screenshotRegion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/input/position": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the pointer is
+         * @description The mouse pointer's current coordinates.
+         */
+        get: operations["getPointerPosition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/input/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move the pointer
+         * @description Moves the mouse pointer to a point on the screen.
+         */
+        post: operations["movePointer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/input/click": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Click
+         * @description Clicks a mouse button (1 left, 2 middle, 3 right) where the pointer is, or first moves it to `x`, `y`.
+         */
+        post: operations["clickPointer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/input/drag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Drag
+         * @description Presses a button at one point, moves to another and releases it there.
+         */
+        post: operations["dragPointer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/input/scroll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Scroll
+         * @description Scrolls a number of steps in one direction where the pointer is.
+         */
+        post: operations["scrollPointer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/input/type": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Type text
+         * @description Types a string as if on the keyboard (at most 50,000 characters).
+         */
+        post: operations["typeText"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/input/press": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Press a key
+         * @description Presses and releases one key, named as an X11 keysym (`Return`, `Escape`, `F5`, …).
+         */
+        post: operations["pressKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/input/hotkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Press a key combination
+         * @description Holds several keys down together, e.g. `ctrl` and `c`, then releases them.
+         */
+        post: operations["hotkey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Current recording
+         * @description The state of the running screen recording, or of the last one.
+         */
+        get: operations["getRecordingStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recording/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start recording the screen
+         * @description Starts recording the screen to an MP4 file. Only one recording runs at a time.
+         */
+        post: operations["startRecording"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recording/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop recording the screen
+         * @description Stops the running recording and keeps the file.
+         */
+        post: operations["stopRecording"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recordings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List recordings
+         * @description Every saved screen recording.
+         */
+        get: operations["listRecordings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recordings/{recordingID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The recording's id.
+                 * @example rec_1795935600
+                 */
+                recordingID: components["parameters"]["recordingID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a recording
+         * @description One saved recording's file name, size and download path.
+         */
+        get: operations["getRecording"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a recording
+         * @description Deletes a saved recording. A recording that is still running cannot be deleted (409).
+         */
+        delete: operations["deleteRecording"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recordings/{recordingID}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The recording's id.
+                 * @example rec_1795935600
+                 */
+                recordingID: components["parameters"]["recordingID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a recording
+         * @description The recording's MP4 file.
+         */
+        get: operations["downloadRecording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Desktop health
+         * @description Whether each desktop process (X server, window manager, VNC, noVNC) runs, and an overall verdict.
+         */
+        get: operations["getProcessStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/status/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Desktop health, as a live stream
+         * @description Server-Sent Events carrying the same JSON as `getProcessStatus`: one on
+         *     connect, one on every change and one every 2 seconds in between. An error
+         *     arrives as `event: error` with plain text data.
+         */
+        get: operations["streamProcessStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/process/{processName}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Which desktop process.
+                 * @example x11vnc
+                 */
+                processName: components["parameters"]["processName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One desktop process
+         * @description Whether one desktop process runs, its pid and where its logs are.
+         */
+        get: operations["getProcessInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/process/{processName}/restart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Which desktop process.
+                 * @example x11vnc
+                 */
+                processName: components["parameters"]["processName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restart a desktop process
+         * @description Stops and starts one desktop process, e.g. a VNC server that hangs.
+         */
+        post: operations["restartProcess"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/process/{processName}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Which desktop process.
+                 * @example x11vnc
+                 */
+                processName: components["parameters"]["processName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A desktop process's output log
+         * @description What one desktop process wrote to standard output.
+         */
+        get: operations["getProcessLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/process/{processName}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Which desktop process.
+                 * @example x11vnc
+                 */
+                processName: components["parameters"]["processName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A desktop process's error log
+         * @description What one desktop process wrote to standard error.
+         */
+        get: operations["getProcessErrors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2513,7 +3203,13 @@ export interface components {
             /** @description What a directory holds. */
             children?: components["schemas"]["TreeEntry"][];
         };
-        /** @description What a git command printed, and how it exited. */
+        /**
+         * @description What a git command printed, and how it exited.
+         * @example {
+         *       "output": "",
+         *       "exit_code": 0
+         *     }
+         */
         GitResult: {
             /** @description The command's output. */
             output: string;
@@ -2900,6 +3596,407 @@ export interface components {
             /** @description The sandbox they open. */
             sandbox_id: string;
         };
+        /** @description The code interpreter's health (the contract's `HealthResponse`). */
+        CodeInterpreterHealthResponse: {
+            /** @description `ok` when it runs. */
+            status: string;
+        };
+        /**
+         * @description Code to run in a REPL session (the code interpreter contract's
+         *     `ExecuteRequest`; renamed because the control plane has an `ExecuteRequest`
+         *     for shell commands).
+         */
+        ExecuteCodeRequest: {
+            /** @description The source code. */
+            code: string;
+            /** @description Run in this existing context; a new one is made when omitted. */
+            context_id?: string;
+            /**
+             * @description The language; the aliases select Python or TypeScript.
+             * @default python
+             * @enum {string}
+             */
+            language?: "python" | "py" | "python3" | "typescript" | "ts" | "javascript" | "js" | "bun" | "node";
+            /** @description Environment variables for this run. */
+            env_vars?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Give up after this many milliseconds.
+             * @default 30000
+             */
+            timeout_ms?: number;
+        };
+        /** @description Code to run in a fresh process, streaming its output. */
+        StreamExecuteRequest: {
+            /** @description The source code. */
+            code: string;
+            /** @description The context to associate the run with. */
+            context_id?: string;
+            /**
+             * @description The language; the aliases select Python or TypeScript.
+             * @default python
+             * @enum {string}
+             */
+            language?: "python" | "py" | "python3" | "typescript" | "ts" | "javascript" | "js" | "bun" | "node";
+            /**
+             * @description Give up after this many milliseconds.
+             * @default 30000
+             */
+            timeout_ms?: number;
+        };
+        /** @description The outcome of running code. */
+        Execution: {
+            /** @description The context the code ran in (new if none was given). */
+            context_id: string;
+            /** @description Rich results, e.g. the value of the last expression or a chart. */
+            items: components["schemas"]["ExecutionResult"][];
+            logs: components["schemas"]["ExecutionLogs"];
+            error?: components["schemas"]["ExecutionError"];
+            /** @description How many runs this context has had, this one included. */
+            execution_count?: number;
+        };
+        /** @description One rich result, in every representation the runtime produced. */
+        ExecutionResult: {
+            /** @description Whether it is the main result (the last expression's value). */
+            is_primary?: boolean;
+            /** @description Plain text. */
+            text?: string;
+            /** @description HTML. */
+            html?: string;
+            /** @description Markdown. */
+            markdown?: string;
+            /** @description SVG markup. */
+            svg?: string;
+            /** @description A PNG image, base64. */
+            png?: string;
+            /** @description A JPEG image, base64. */
+            jpeg?: string;
+            /** @description A PDF document, base64. */
+            pdf?: string;
+            /** @description LaTeX. */
+            latex?: string;
+            /** @description JSON data. */
+            json?: {
+                [key: string]: unknown;
+            };
+            /** @description JavaScript source. */
+            javascript?: string;
+            /** @description Representations without a field of their own. */
+            extra?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description What the code printed. */
+        ExecutionLogs: {
+            /** @description Standard output, line by line. */
+            stdout?: string[];
+            /** @description Standard error, line by line. */
+            stderr?: string[];
+        };
+        /** @description An error the code raised. */
+        ExecutionError: {
+            /** @description The error's type, e.g. `ZeroDivisionError`. */
+            name?: string;
+            /** @description Its message. */
+            value?: string;
+            /** @description The whole traceback. */
+            traceback?: string;
+        };
+        /** @description One event of a streamed run. */
+        StreamEvent: {
+            /**
+             * @description 0 a stdout line, 1 a stderr line, 2 the exit, 3 an error.
+             * @enum {integer}
+             */
+            type: 0 | 1 | 2 | 3;
+            /** @description The line of output (or error text). */
+            data?: string;
+            /** @description The exit code (exit events only). */
+            code?: number;
+        };
+        /** @description An execution context (a REPL session). */
+        Context: {
+            /** @description The context's id. */
+            id: string;
+            /**
+             * @description 1 for Python, 2 for TypeScript.
+             * @enum {integer}
+             */
+            language: 1 | 2;
+            /** @description Its working directory. */
+            cwd: string;
+        };
+        /** @description How to set up a new context. */
+        CreateContextRequest: {
+            /**
+             * @description The language; the aliases select Python or TypeScript.
+             * @enum {string}
+             */
+            language?: "python" | "py" | "python3" | "typescript" | "ts" | "javascript" | "js" | "bun" | "node";
+            /**
+             * @description Its working directory.
+             * @default /home/user
+             */
+            cwd?: string;
+        };
+        /** @description Execution contexts. */
+        ListContextsResponse: {
+            /** @description The contexts. */
+            items?: components["schemas"]["Context"][];
+        };
+        /** @description The desktop control server's health (the contract's `HealthResponse`). */
+        DesktopHealthResponse: {
+            /** @description True when it runs. */
+            ok: boolean;
+        };
+        /** @description The input was delivered. */
+        OkResponse: {
+            /** @description True on success. */
+            ok: boolean;
+        };
+        /** @description The X display and its size. */
+        DisplayInfo: {
+            /** @description The X display name, e.g. `:0`. */
+            display: string;
+            /** @description Width in pixels. */
+            width: number;
+            /** @description Height in pixels. */
+            height: number;
+        };
+        /** @description The virtual screen's size. */
+        ScreenState: {
+            /** @description The X display name. */
+            display: string;
+            /** @description Width in pixels. */
+            width: number;
+            /** @description Height in pixels. */
+            height: number;
+        };
+        /** @description The screen's new size. */
+        ResizeScreenRequest: {
+            /** @description Width in pixels. */
+            width: number;
+            /** @description Height in pixels. */
+            height: number;
+        };
+        /** @description An open window. */
+        WindowInfo: {
+            /** @description The X11 window id, in hex. */
+            id?: string;
+            /** @description The virtual desktop it is on. */
+            desktop?: number;
+            /** @description The process that owns it. */
+            pid?: number;
+            /** @description Left edge, in pixels. */
+            x?: number;
+            /** @description Top edge, in pixels. */
+            y?: number;
+            /** @description Width in pixels. */
+            width?: number;
+            /** @description Height in pixels. */
+            height?: number;
+            /** @description The window class. */
+            class?: string;
+            /** @description The host the window belongs to. */
+            host?: string;
+            /** @description The title bar text. */
+            title?: string;
+            /** @description Whether it has the keyboard focus. */
+            focused?: boolean;
+        };
+        /** @description Open windows. */
+        WindowsResponse: {
+            /** @description The windows. */
+            items: components["schemas"]["WindowInfo"][];
+        };
+        /** @description The rectangle to capture, and the image format. */
+        RegionScreenshotRequest: {
+            /** @description Left edge, in pixels. */
+            x: number;
+            /** @description Top edge, in pixels. */
+            y: number;
+            /** @description Width in pixels. */
+            width: number;
+            /** @description Height in pixels. */
+            height: number;
+            /**
+             * @description Image format.
+             * @enum {string}
+             */
+            format?: "png" | "jpg" | "jpeg";
+            /** @description JPEG quality, 1 to 100. */
+            quality?: number;
+        };
+        /** @description A point on the screen, in pixels. */
+        PointerPosition: {
+            /** @description From the left edge. */
+            x: number;
+            /** @description From the top edge. */
+            y: number;
+        };
+        /** @description Where to move the pointer. */
+        MovePointerRequest: {
+            /** @description From the left edge, in pixels. */
+            x: number;
+            /** @description From the top edge, in pixels. */
+            y: number;
+        };
+        /** @description Which button to click, and optionally where (give `x` and `y` together). */
+        ClickPointerRequest: {
+            /** @description Move here first (from the left edge); omit to click where the pointer is. */
+            x?: number;
+            /** @description Move here first (from the top edge); only with `x`. */
+            y?: number;
+            /**
+             * @description 1 left, 2 middle, 3 right.
+             * @default 1
+             */
+            button?: number;
+        };
+        /** @description Where a drag starts and ends. */
+        DragPointerRequest: {
+            /** @description Start, from the left edge. */
+            from_x: number;
+            /** @description Start, from the top edge. */
+            from_y: number;
+            /** @description End, from the left edge. */
+            to_x: number;
+            /** @description End, from the top edge. */
+            to_y: number;
+            /**
+             * @description 1 left, 2 middle, 3 right.
+             * @default 1
+             */
+            button?: number;
+        };
+        /** @description Which way to scroll, and how far. */
+        ScrollPointerRequest: {
+            /**
+             * @description The direction.
+             * @enum {string}
+             */
+            direction: "up" | "down" | "left" | "right";
+            /**
+             * @description How many steps.
+             * @default 1
+             */
+            amount?: number;
+        };
+        /** @description Text to type. */
+        TypeTextRequest: {
+            /** @description The text. */
+            text: string;
+        };
+        /** @description A key to press. */
+        PressKeyRequest: {
+            /** @description An X11 keysym name, e.g. `Tab` or `BackSpace`. */
+            key: string;
+        };
+        /** @description Keys to press together. */
+        HotkeyRequest: {
+            /** @description The keys, e.g. `["ctrl", "s"]`. */
+            keys: string[];
+        };
+        /** @description A screen recording, running or finished. */
+        RecordingStatus: {
+            /** @description The recording's id. */
+            id?: string;
+            /** @description Whether it is still recording. */
+            active?: boolean;
+            /**
+             * Format: date-time
+             * @description When it started.
+             */
+            started_at?: string;
+            /**
+             * Format: date-time
+             * @description When it stopped.
+             */
+            stopped_at?: string;
+            /** @description The path (on the sandbox's host) to download it from. */
+            download?: string;
+            /** @description The file's media type. */
+            mime_type?: string;
+            /** @description The file's name. */
+            file_name?: string;
+            /** @description The X display recorded. */
+            display?: string;
+            /** @description The video's size, e.g. `1280x800`. */
+            resolution?: string;
+        };
+        /** @description A saved recording. */
+        RecordingSummary: {
+            /** @description The recording's id. */
+            id?: string;
+            /** @description The file's name. */
+            file_name?: string;
+            /** @description The path to download it from. */
+            download?: string;
+            /** @description The file's media type. */
+            mime_type?: string;
+            /** @description The file's size in bytes. */
+            size_bytes?: number;
+            /**
+             * Format: date-time
+             * @description When it was made.
+             */
+            created_at?: string;
+            /** @description Whether it is still recording. */
+            active?: boolean;
+        };
+        /** @description Saved recordings. */
+        RecordingsResponse: {
+            /** @description The recordings. */
+            items: components["schemas"]["RecordingSummary"][];
+        };
+        /** @description One desktop process. */
+        ProcessInfo: {
+            /** @description Its name, e.g. `xvfb`. */
+            name: string;
+            /** @description Whether it runs. */
+            running: boolean;
+            /** @description Its process id, while it runs. */
+            pid?: number;
+            /** @description Path of its output log. */
+            stdout_log: string;
+            /** @description Path of its error log. */
+            stderr_log: string;
+        };
+        /** @description The state of all desktop processes. */
+        ProcessStatusResponse: {
+            /**
+             * @description `running` (all up), `degraded` (some down) or `stopped` (none up).
+             * @enum {string}
+             */
+            status: "running" | "degraded" | "stopped";
+            /** @description Each process. */
+            items: components["schemas"]["ProcessInfo"][];
+            /** @description How many run. */
+            running: number;
+            /** @description How many there are. */
+            total: number;
+        };
+        /** @description A restarted desktop process. */
+        RestartResponse: {
+            /** @description What happened, in words. */
+            message?: string;
+            status?: components["schemas"]["ProcessInfo"];
+        };
+        /** @description A desktop process's output log. */
+        LogResponse: {
+            /** @description The process. */
+            process?: string;
+            /** @description The log's text. */
+            logs?: string;
+        };
+        /** @description A desktop process's error log. */
+        ErrorLogResponse: {
+            /** @description The process. */
+            process?: string;
+            /** @description The log's text. */
+            errors?: string;
+        };
     };
     responses: {
         /** @description The request body failed validation; `errors` says which fields. */
@@ -3013,6 +4110,21 @@ export interface components {
          * @example ssh-8b3v6n1m4q
          */
         sshID: string;
+        /**
+         * @description The execution context's id.
+         * @example ctx-Wq3n8ZpL2v
+         */
+        contextID: string;
+        /**
+         * @description The recording's id.
+         * @example rec_1795935600
+         */
+        recordingID: string;
+        /**
+         * @description Which desktop process.
+         * @example x11vnc
+         */
+        processName: "xvfb" | "xfce4" | "x11vnc" | "novnc";
     };
     requestBodies: never;
     headers: never;
@@ -6357,6 +7469,1246 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    codeInterpreterHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The code interpreter is running. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CodeInterpreterHealthResponse"];
+                };
+            };
+        };
+    };
+    execute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "total = sum(range(10))\ntotal",
+                 *       "language": "python"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ExecuteCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description The code ran to the end. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "context_id": "ctx-Wq3n8ZpL2v",
+                     *       "items": [
+                     *         {
+                     *           "is_primary": true,
+                     *           "text": "45"
+                     *         }
+                     *       ],
+                     *       "logs": {
+                     *         "stdout": [],
+                     *         "stderr": []
+                     *       },
+                     *       "execution_count": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Execution"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The interpreter failed; `error` says how. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "context_id": "ctx-Wq3n8ZpL2v",
+                     *       "items": [],
+                     *       "logs": {
+                     *         "stdout": [],
+                     *         "stderr": []
+                     *       },
+                     *       "error": {
+                     *         "name": "RuntimeError",
+                     *         "value": "the REPL process exited unexpectedly",
+                     *         "traceback": ""
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Execution"];
+                };
+            };
+        };
+    };
+    executeStream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "for i in range(3): print(i)",
+                 *       "language": "python"
+                 *     }
+                 */
+                "application/json": components["schemas"]["StreamExecuteRequest"];
+            };
+        };
+        responses: {
+            /** @description An event stream; each `data:` line holds one StreamEvent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["StreamEvent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The run could not be started. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "could not start the interpreter"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listContexts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contexts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "ctx-Wq3n8ZpL2v",
+                     *           "language": 1,
+                     *           "cwd": "/home/user"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ListContextsResponse"];
+                };
+            };
+        };
+    };
+    createContext: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "language": "typescript",
+                 *       "cwd": "/home/user/app"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateContextRequest"];
+            };
+        };
+        responses: {
+            /** @description The new context. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ctx-Hk5t1RbY9m",
+                     *       "language": 2,
+                     *       "cwd": "/home/user/app"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Context"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getContext: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The execution context's id.
+                 * @example ctx-Wq3n8ZpL2v
+                 */
+                contextID: components["parameters"]["contextID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The context. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ctx-Wq3n8ZpL2v",
+                     *       "language": 1,
+                     *       "cwd": "/home/user"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Context"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteContext: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The execution context's id.
+                 * @example ctx-Wq3n8ZpL2v
+                 */
+                contextID: components["parameters"]["contextID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The context is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    desktopHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The control server is running. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ok": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DesktopHealthResponse"];
+                };
+            };
+        };
+    };
+    getDisplayInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The display. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "display": ":0",
+                     *       "width": 1280,
+                     *       "height": 800
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DisplayInfo"];
+                };
+            };
+        };
+    };
+    getScreen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The screen. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "display": ":0",
+                     *       "width": 1280,
+                     *       "height": 800
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ScreenState"];
+                };
+            };
+        };
+    };
+    resizeScreen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "width": 1920,
+                 *       "height": 1080
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResizeScreenRequest"];
+            };
+        };
+        responses: {
+            /** @description The screen at its new size. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "display": ":0",
+                     *       "width": 1920,
+                     *       "height": 1080
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ScreenState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    listWindows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The windows. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0x03a00004",
+                     *           "desktop": 0,
+                     *           "pid": 812,
+                     *           "x": 40,
+                     *           "y": 60,
+                     *           "width": 960,
+                     *           "height": 640,
+                     *           "class": "firefox-esr.Firefox-esr",
+                     *           "host": "sandbox",
+                     *           "title": "Mozilla Firefox",
+                     *           "focused": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WindowsResponse"];
+                };
+            };
+        };
+    };
+    screenshot: {
+        parameters: {
+            query?: {
+                /** @description Image format. */
+                format?: "png" | "jpg" | "jpeg";
+                /** @description JPEG quality, 1 (smallest) to 100 (best). */
+                quality?: number;
+                /** @description Left edge of the region, in pixels. */
+                x?: number;
+                /** @description Top edge of the region, in pixels. */
+                y?: number;
+                /** @description Width of the region in pixels; give it with `height`. */
+                width?: number;
+                /** @description Height of the region in pixels; give it with `width`. */
+                height?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image, PNG or JPEG as asked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/jpeg": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    screenshotRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "x": 0,
+                 *       "y": 0,
+                 *       "width": 640,
+                 *       "height": 400,
+                 *       "format": "jpeg",
+                 *       "quality": 80
+                 *     }
+                 */
+                "application/json": components["schemas"]["RegionScreenshotRequest"];
+            };
+        };
+        responses: {
+            /** @description The image, PNG or JPEG as asked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/jpeg": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getPointerPosition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pointer's position. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "x": 640,
+                     *       "y": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PointerPosition"];
+                };
+            };
+        };
+    };
+    movePointer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "x": 200,
+                 *       "y": 150
+                 *     }
+                 */
+                "application/json": components["schemas"]["MovePointerRequest"];
+            };
+        };
+        responses: {
+            /** @description Where the pointer is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "x": 200,
+                     *       "y": 150
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PointerPosition"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    clickPointer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "x": 200,
+                 *       "y": 150,
+                 *       "button": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["ClickPointerRequest"];
+            };
+        };
+        responses: {
+            /** @description Where the pointer is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "x": 200,
+                     *       "y": 150
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PointerPosition"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    dragPointer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "from_x": 100,
+                 *       "from_y": 100,
+                 *       "to_x": 400,
+                 *       "to_y": 300
+                 *     }
+                 */
+                "application/json": components["schemas"]["DragPointerRequest"];
+            };
+        };
+        responses: {
+            /** @description Where the pointer is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "x": 400,
+                     *       "y": 300
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PointerPosition"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    scrollPointer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "direction": "down",
+                 *       "amount": 5
+                 *     }
+                 */
+                "application/json": components["schemas"]["ScrollPointerRequest"];
+            };
+        };
+        responses: {
+            /** @description Where the pointer is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "x": 640,
+                     *       "y": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PointerPosition"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    typeText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "hello from the agent"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TypeTextRequest"];
+            };
+        };
+        responses: {
+            /** @description The text was typed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ok": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    pressKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "key": "Return"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PressKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key was pressed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ok": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    hotkey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "keys": [
+                 *         "ctrl",
+                 *         "shift",
+                 *         "t"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["HotkeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The combination was pressed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ok": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getRecordingStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recording's state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rec_1795935600",
+                     *       "active": true,
+                     *       "started_at": "2026-11-25T09:40:00Z",
+                     *       "mime_type": "video/mp4",
+                     *       "file_name": "rec_1795935600.mp4",
+                     *       "display": ":0",
+                     *       "resolution": "1280x800"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordingStatus"];
+                };
+            };
+        };
+    };
+    startRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recording has started. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rec_1795935600",
+                     *       "active": true,
+                     *       "started_at": "2026-11-25T09:40:00Z",
+                     *       "mime_type": "video/mp4",
+                     *       "file_name": "rec_1795935600.mp4",
+                     *       "display": ":0",
+                     *       "resolution": "1280x800"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordingStatus"];
+                };
+            };
+            /** @description A recording is already running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "a recording is already in progress"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    stopRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The finished recording. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rec_1795935600",
+                     *       "active": false,
+                     *       "started_at": "2026-11-25T09:40:00Z",
+                     *       "stopped_at": "2026-11-25T09:42:30Z",
+                     *       "download": "/api/recordings/rec_1795935600/download",
+                     *       "mime_type": "video/mp4",
+                     *       "file_name": "rec_1795935600.mp4",
+                     *       "display": ":0",
+                     *       "resolution": "1280x800"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordingStatus"];
+                };
+            };
+            /** @description No recording is running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "no recording in progress"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listRecordings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recordings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "rec_1795935600",
+                     *           "file_name": "rec_1795935600.mp4",
+                     *           "download": "/api/recordings/rec_1795935600/download",
+                     *           "mime_type": "video/mp4",
+                     *           "size_bytes": 3145728,
+                     *           "created_at": "2026-11-25T09:40:00Z",
+                     *           "active": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordingsResponse"];
+                };
+            };
+        };
+    };
+    getRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The recording's id.
+                 * @example rec_1795935600
+                 */
+                recordingID: components["parameters"]["recordingID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recording. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rec_1795935600",
+                     *       "file_name": "rec_1795935600.mp4",
+                     *       "download": "/api/recordings/rec_1795935600/download",
+                     *       "mime_type": "video/mp4",
+                     *       "size_bytes": 3145728,
+                     *       "created_at": "2026-11-25T09:40:00Z",
+                     *       "active": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordingSummary"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The recording's id.
+                 * @example rec_1795935600
+                 */
+                recordingID: components["parameters"]["recordingID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recording is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The recording is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "recording is active"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    downloadRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The recording's id.
+                 * @example rec_1795935600
+                 */
+                recordingID: components["parameters"]["recordingID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The video. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getProcessStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The processes' state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "running",
+                     *       "items": [
+                     *         {
+                     *           "name": "xvfb",
+                     *           "running": true,
+                     *           "pid": 41,
+                     *           "stdout_log": "/var/log/desktop/xvfb.log",
+                     *           "stderr_log": "/var/log/desktop/xvfb.err"
+                     *         }
+                     *       ],
+                     *       "running": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProcessStatusResponse"];
+                };
+            };
+        };
+    };
+    streamProcessStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream (each `data:` line is a JSON ProcessStatusResponse). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+        };
+    };
+    getProcessInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Which desktop process.
+                 * @example x11vnc
+                 */
+                processName: components["parameters"]["processName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "x11vnc",
+                     *       "running": true,
+                     *       "pid": 57,
+                     *       "stdout_log": "/var/log/desktop/x11vnc.log",
+                     *       "stderr_log": "/var/log/desktop/x11vnc.err"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProcessInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    restartProcess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Which desktop process.
+                 * @example x11vnc
+                 */
+                processName: components["parameters"]["processName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process after its restart. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "x11vnc restarted",
+                     *       "status": {
+                     *         "name": "x11vnc",
+                     *         "running": true,
+                     *         "pid": 1203,
+                     *         "stdout_log": "/var/log/desktop/x11vnc.log",
+                     *         "stderr_log": "/var/log/desktop/x11vnc.err"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RestartResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getProcessLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Which desktop process.
+                 * @example x11vnc
+                 */
+                processName: components["parameters"]["processName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "process": "novnc",
+                     *       "logs": "Listening on 0.0.0.0:6080\n"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LogResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getProcessErrors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Which desktop process.
+                 * @example x11vnc
+                 */
+                processName: components["parameters"]["processName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "process": "novnc",
+                     *       "errors": ""
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorLogResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
         };
     };
 }

@@ -5,7 +5,12 @@
  */
 export { Leap0Client } from "./client";
 export type { Leap0ClientOptions } from "./core/config";
-export { DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECONDS } from "./core/config";
+export {
+  DEFAULT_BASE_URL,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_SECONDS,
+} from "./core/config";
 export {
   type FieldError,
   Leap0AbortError,
@@ -21,6 +26,8 @@ export {
   Leap0NotFoundError,
   Leap0PermissionError,
   Leap0RateLimitError,
+  Leap0RedirectError,
+  Leap0ResponseTooLargeError,
   Leap0ServerError,
   Leap0TimeoutError,
   Leap0ValidationError,

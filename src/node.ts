@@ -40,9 +40,23 @@ function toHeaders(raw: Record<string, string | string[] | undefined>): Headers 
 }
 
 /**
+ * A `Response` for any status the server sent. The `Response` constructor only takes 200–599;
+ * a status outside that range (a broken server's 999) is kept as the server sent it instead of
+ * turning into an exception, so both transports report it the same way.
+ */
+function toResponse(status: number, headers: Headers, body: BodyInit | null): Response {
+  if (status >= 200 && status <= 599) return new Response(NULL_BODY.has(status) ? null : body, { status, headers });
+  const response = new Response(body, { status: 599, headers });
+  Object.defineProperty(response, "status", { value: status });
+  Object.defineProperty(response, "ok", { value: false });
+  return response;
+}
+
+/**
  * A `fetch` for the client's `fetch` option, built on `undici.request` with a keep-alive
- * pool. It reads the whole response body before resolving, under the request's signal, so the
- * client's timeout still covers the body.
+ * pool. The response body is streamed, byte for byte, to whoever reads it: the client reads it
+ * under the call's deadline and size limit, and cancelling the body destroys the connection.
+ * Redirects are never followed (the client refuses them, on every transport).
  */
 export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
   const dispatcher =
@@ -55,7 +69,7 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
     req.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    const body = req.body ? await req.text() : undefined;
+    const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
     const res = await request(req.url, {
       method: req.method as Dispatcher.HttpMethod,
       headers,
@@ -63,11 +77,24 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
       signal: req.signal,
       dispatcher,
     });
-    const text = await res.body.text();
-    return new Response(NULL_BODY.has(res.statusCode) ? null : text, {
-      status: res.statusCode,
-      headers: toHeaders(res.headers),
+    const stream = res.body;
+    const chunks = stream[Symbol.asyncIterator]();
+    // A web stream over undici's body: reading pulls from the socket, cancelling destroys it.
+    const web = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const { done, value } = await chunks.next();
+          if (done) controller.close();
+          else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+        } catch (e) {
+          controller.error(e);
+        }
+      },
+      cancel(reason) {
+        stream.destroy(reason instanceof Error ? reason : undefined);
+      },
     });
+    return toResponse(res.statusCode, toHeaders(res.headers), NULL_BODY.has(res.statusCode) ? null : web);
   }
   return leap0NodeFetch as typeof fetch;
 }

@@ -45,7 +45,9 @@ describe("configuration", () => {
     ).not.toThrow();
     expect(() => new Leap0Client({ apiKey: API_KEY, baseUrl: "http://127.0.0.1:4010" })).not.toThrow();
     expect(() => new Leap0Client({ apiKey: API_KEY, baseUrl: "http://localhost:4010" })).not.toThrow();
-    expect(() => new Leap0Client({ apiKey: API_KEY, baseUrl: "not a url" })).toThrow(/not a valid URL/);
+    expect(() => new Leap0Client({ apiKey: API_KEY, baseUrl: "not a url" })).toThrow(
+      /baseUrl: is not a valid absolute URL/,
+    );
   });
 
   test("a key that cannot be a header value is refused at construction, without echoing it", () => {
@@ -125,7 +127,7 @@ describe("LEAP0_LOG", () => {
   });
 
   test("an unknown level is a clear error", () => {
-    expect(() => mockClient({ logLevel: "loud" as never })).toThrow(/logLevel must be one of/);
+    expect(() => mockClient({ logLevel: "loud" as never })).toThrow(/logLevel: must be one of/);
   });
 });
 

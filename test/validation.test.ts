@@ -106,7 +106,7 @@ describe("bad input is refused before any request, naming the field", () => {
 
   test("a per-call timeout that is not a positive number is refused", async () => {
     const { client, rec } = mockClient();
-    await expect(client.sandboxes.list({}, { timeout: -1 })).rejects.toThrow("timeout must be a positive number");
+    await expect(client.sandboxes.list({}, { timeout: -1 })).rejects.toThrow("timeout: must be a positive number");
     expect(rec.sent).toHaveLength(0);
   });
 });

@@ -1,5 +1,6 @@
-import { Leap0Error } from "./errors";
-import type { Logger, LogLevel } from "./logging";
+import { readEnv } from "./env";
+import { Leap0ValidationError } from "./errors";
+import { LOG_LEVELS, type Logger, type LogLevel } from "./logging";
 
 /** Where the API lives unless `baseUrl` or `LEAP0_BASE_URL` says otherwise. */
 export const DEFAULT_BASE_URL = "https://api.leap0.dev";
@@ -7,6 +8,12 @@ export const DEFAULT_BASE_URL = "https://api.leap0.dev";
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 /** How many times a failed call is retried when the failure is known to be safe to retry. */
 export const DEFAULT_MAX_RETRIES = 2;
+/**
+ * Largest response body the SDK buffers, in bytes (16 MiB). The service caps its responses at
+ * 10 MiB, so this leaves headroom; a larger body means a misbehaving server or proxy, and is
+ * refused as soon as the limit is passed, without reading the rest.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /** Options for {@link Leap0Client}. Every one has a default or an environment variable. */
 export interface Leap0ClientOptions {
@@ -29,6 +36,11 @@ export interface Leap0ClientOptions {
   logger?: Logger;
   /** How much to log; defaults to `LEAP0_LOG`, then `warn` with a logger, else `off`. */
   logLevel?: LogLevel;
+  /**
+   * Largest response body buffered, in bytes; default {@link DEFAULT_MAX_RESPONSE_BYTES} (16 MiB).
+   * A larger one fails with `Leap0ResponseTooLargeError` without being read to the end.
+   */
+  maxResponseBytes?: number;
 }
 
 /** The options after defaults and environment are applied and checked. */
@@ -39,18 +51,98 @@ export interface ResolvedConfig {
   maxRetries: number;
   fetch: typeof fetch | undefined;
   logger: Logger | undefined;
-  logLevel: LogLevel | undefined;
+  logLevel: LogLevel;
+  maxResponseBytes: number;
 }
 
-/** Reads an environment variable where there is one (Node, Bun, Deno with --allow-env); never throws. */
-export function readEnv(name: string): string | undefined {
-  try {
-    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-    const value = env?.[name]?.trim();
-    return value ? value : undefined;
-  } catch {
-    return undefined;
+/** Per-call options; every facade method takes them as its last argument. */
+export interface RequestOptions {
+  /** Seconds this call may take in all, retries included; overrides the client's `timeout`. */
+  timeout?: number;
+  /** Cancels the call (and any wait between retries) when it fires. */
+  signal?: AbortSignal;
+  /** Overrides the client's `maxRetries` for this call. */
+  maxRetries?: number;
+}
+
+/** Per-call options after checking. */
+export interface ResolvedRequestOptions {
+  timeoutMs: number | undefined;
+  signal: AbortSignal | undefined;
+  maxRetries: number | undefined;
+}
+
+const CLIENT_OPTIONS: readonly (keyof Leap0ClientOptions)[] = [
+  "apiKey",
+  "baseUrl",
+  "timeout",
+  "maxRetries",
+  "fetch",
+  "allowInsecureHttp",
+  "logger",
+  "logLevel",
+  "maxResponseBytes",
+];
+const REQUEST_OPTIONS: readonly (keyof RequestOptions)[] = ["timeout", "signal", "maxRetries"];
+
+/**
+ * The one error for a bad option, client-wide or per call. It names the option and says what is
+ * wrong, and never echoes the value: a misplaced API key must not end up in a log.
+ */
+function optionError(kind: "client option" | "request option", name: string, problem: string): Leap0ValidationError {
+  return new Leap0ValidationError(`Invalid ${kind} ${name}: ${problem}.`, {
+    fieldErrors: [{ field: name, error: problem }],
+  });
+}
+
+/** Edit distance, for "did you mean" on a misspelt option. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const here = row[j] as number;
+      row[j] = Math.min(here + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = here;
+    }
   }
+  return row[b.length] as number;
+}
+
+/** "unknown option; allowed: … (did you mean x?)" for a key that is not one of `allowed`. */
+export function unknownKeyProblem(key: string, allowed: readonly string[]): string {
+  const lower = key.toLowerCase();
+  const close = allowed
+    .map((name) => ({ name, d: name.toLowerCase() === lower ? 0 : distance(lower, name.toLowerCase()) }))
+    .filter((c) => c.d <= Math.max(2, Math.floor(c.name.length / 4)))
+    .sort((x, y) => x.d - y.d)[0];
+  return `is not an option (allowed: ${allowed.join(", ")})${close ? `; did you mean ${close.name}?` : ""}`;
+}
+
+function checkKeys(kind: "client option" | "request option", options: object, allowed: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (allowed.includes(key)) continue;
+    // A key that does not look like an option name may be a secret pasted in the wrong place.
+    const shown = /^[A-Za-z_$][\w$]{0,39}$/.test(key) ? key : "(a key that is not an identifier)";
+    throw optionError(kind, shown, unknownKeyProblem(shown, allowed));
+  }
+}
+
+/** Checks a timeout in seconds and returns milliseconds. */
+function timeoutMs(kind: "client option" | "request option", seconds: unknown): number {
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) {
+    throw optionError(kind, "timeout", "must be a positive number of seconds");
+  }
+  // Timers overflow past 2^31-1 ms (~24.8 days) and would fire at once; cap instead.
+  return Math.min(Math.ceil(seconds * 1000), 2_147_483_647);
+}
+
+function retries(kind: "client option" | "request option", value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    throw optionError(kind, "maxRetries", "must be a whole number ≥ 0");
+  }
+  return value;
 }
 
 function isLoopback(hostname: string): boolean {
@@ -62,59 +154,120 @@ function isLoopback(hostname: string): boolean {
   );
 }
 
-/** Checks a timeout in seconds and returns milliseconds; `what` names it in the error. */
-export function timeoutToMs(seconds: number, what: string): number {
-  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) {
-    throw new Leap0Error(`${what} must be a positive number of seconds, got ${String(seconds)}`);
-  }
-  // Timers overflow past 2^31-1 ms (~24.8 days) and would fire at once; cap instead.
-  return Math.min(Math.ceil(seconds * 1000), 2_147_483_647);
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Applies defaults and the environment, and refuses a configuration that cannot work. */
-export function resolveConfig(options: Leap0ClientOptions = {}): ResolvedConfig {
-  const apiKey = (options.apiKey ?? readEnv("LEAP0_API_KEY") ?? "").trim();
+export function resolveConfig(options: Leap0ClientOptions | undefined | null = {}): ResolvedConfig {
+  const o: Leap0ClientOptions = options ?? {};
+  const kind = "client option";
+  if (!isPlainObject(o)) throw optionError(kind, "options", "must be an object");
+  checkKeys(kind, o, CLIENT_OPTIONS);
+  if (o.apiKey !== undefined && typeof o.apiKey !== "string") throw optionError(kind, "apiKey", "must be a string");
+  const apiKey = (o.apiKey ?? readEnv("LEAP0_API_KEY") ?? "").trim();
   if (!apiKey) {
-    throw new Leap0Error(
+    throw new Leap0ValidationError(
       "No Leap0 API key: pass { apiKey } to new Leap0Client() or set the LEAP0_API_KEY environment variable.",
+      { fieldErrors: [{ field: "apiKey", error: "is required" }] },
     );
   }
   // A key with spaces or control characters would be refused by Headers at the first call,
   // with an error that quotes the header value: refuse it here, without echoing it.
   if (!/^[\x21-\x7e]+$/.test(apiKey)) {
-    throw new Leap0Error(
-      "The API key contains characters that cannot be sent in an HTTP header (spaces, line breaks or non-ASCII).",
+    throw optionError(
+      kind,
+      "apiKey",
+      "contains characters that cannot be sent in an HTTP header (spaces, line breaks or non-ASCII)",
     );
   }
-  const rawBase = options.baseUrl ?? readEnv("LEAP0_BASE_URL") ?? DEFAULT_BASE_URL;
+  if (o.baseUrl !== undefined && typeof o.baseUrl !== "string") throw optionError(kind, "baseUrl", "must be a string");
+  const rawBase = o.baseUrl ?? readEnv("LEAP0_BASE_URL") ?? DEFAULT_BASE_URL;
   let url: URL;
   try {
     url = new URL(rawBase);
   } catch {
-    throw new Leap0Error(`baseUrl is not a valid URL: ${JSON.stringify(rawBase)}`);
+    throw optionError(kind, "baseUrl", "is not a valid absolute URL");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new Leap0Error(`baseUrl must use https:// (or http:// for loopback), got ${url.protocol}`);
+    throw optionError(kind, "baseUrl", "must use https:// (or http:// for loopback)");
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new Leap0Error("baseUrl must not contain credentials, a query string or a fragment");
+    throw optionError(kind, "baseUrl", "must not contain credentials, a query string or a fragment");
   }
-  if (url.protocol === "http:" && !isLoopback(url.hostname) && !options.allowInsecureHttp) {
-    throw new Leap0Error(
+  if (o.allowInsecureHttp !== undefined && typeof o.allowInsecureHttp !== "boolean") {
+    throw optionError(kind, "allowInsecureHttp", "must be true or false");
+  }
+  if (url.protocol === "http:" && !isLoopback(url.hostname) && !o.allowInsecureHttp) {
+    throw new Leap0ValidationError(
       `Refusing to send the API key over plain http:// to ${url.hostname}; use https://, or pass allowInsecureHttp: true if you really mean it.`,
+      { fieldErrors: [{ field: "baseUrl", error: "must use https:// unless the host is loopback" }] },
     );
   }
-  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-    throw new Leap0Error(`maxRetries must be a whole number ≥ 0, got ${String(maxRetries)}`);
+  if (o.fetch !== undefined && typeof (o.fetch as unknown) !== "function") {
+    throw optionError(kind, "fetch", "must be a function");
+  }
+  if (o.logger !== undefined && (typeof o.logger !== "object" || o.logger === null)) {
+    throw optionError(kind, "logger", "must be an object with debug/info/warn/error methods (such as console)");
+  }
+  const maxResponseBytes = o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (typeof maxResponseBytes !== "number" || !Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) {
+    throw optionError(kind, "maxResponseBytes", "must be a whole number of bytes ≥ 1");
   }
   return {
     apiKey,
     baseUrl: url.href.replace(/\/+$/, ""),
-    timeoutMs: timeoutToMs(options.timeout ?? DEFAULT_TIMEOUT_SECONDS, "timeout"),
-    maxRetries,
-    fetch: options.fetch,
-    logger: options.logger,
-    logLevel: options.logLevel,
+    timeoutMs: timeoutMs(kind, o.timeout ?? DEFAULT_TIMEOUT_SECONDS),
+    maxRetries: retries(kind, o.maxRetries ?? DEFAULT_MAX_RETRIES),
+    fetch: o.fetch as typeof fetch | undefined,
+    logger: o.logger,
+    logLevel: resolveLogLevel(o.logLevel, o.logger, apiKey),
+    maxResponseBytes,
   };
+}
+
+function resolveLogLevel(option: unknown, logger: Logger | undefined, apiKey: string): LogLevel {
+  if (option !== undefined) {
+    if (typeof option === "string" && (LOG_LEVELS as readonly string[]).includes(option.toLowerCase())) {
+      return option.toLowerCase() as LogLevel;
+    }
+    throw optionError("client option", "logLevel", `must be one of ${LOG_LEVELS.join(", ")}`);
+  }
+  const env = readEnv("LEAP0_LOG");
+  if (env !== undefined) {
+    if ((LOG_LEVELS as readonly string[]).includes(env.toLowerCase())) return env.toLowerCase() as LogLevel;
+    // Name the value so the mistake is visible, unless it could be a secret pasted in the wrong place.
+    const shown = env !== apiKey && /^[a-z]{1,12}$/i.test(env) ? ` (got ${JSON.stringify(env)})` : "";
+    throw new Leap0ValidationError(
+      `Invalid environment variable LEAP0_LOG${shown}: must be one of ${LOG_LEVELS.join(", ")}.`,
+      { fieldErrors: [{ field: "LEAP0_LOG", error: `must be one of ${LOG_LEVELS.join(", ")}` }] },
+    );
+  }
+  return logger ? "warn" : "off";
+}
+
+/** Checks a call's options in the same way as the client's; `null` and `undefined` mean none. */
+export function resolveRequestOptions(options: RequestOptions | undefined | null): ResolvedRequestOptions {
+  if (options === undefined || options === null)
+    return { timeoutMs: undefined, signal: undefined, maxRetries: undefined };
+  const kind = "request option";
+  if (!isPlainObject(options)) throw optionError(kind, "options", "must be an object");
+  checkKeys(kind, options, REQUEST_OPTIONS);
+  const { signal } = options;
+  if (signal !== undefined && !isAbortSignal(signal)) throw optionError(kind, "signal", "must be an AbortSignal");
+  return {
+    timeoutMs: options.timeout === undefined ? undefined : timeoutMs(kind, options.timeout),
+    signal,
+    maxRetries: options.maxRetries === undefined ? undefined : retries(kind, options.maxRetries),
+  };
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === "boolean" &&
+    typeof (value as AbortSignal).addEventListener === "function" &&
+    typeof (value as AbortSignal).removeEventListener === "function"
+  );
 }

@@ -81,6 +81,32 @@ export class Leap0AbortError extends Leap0Error {}
 export class Leap0ClientClosedError extends Leap0AbortError {}
 /** A success status arrived with a body that is not what the contract promises. */
 export class Leap0MalformedResponseError extends Leap0Error {}
+/**
+ * The response body was larger than the client's `maxResponseBytes`; the rest was not read.
+ * The API caps its own responses at 10 MiB, so this means a misbehaving server or proxy.
+ */
+export class Leap0ResponseTooLargeError extends Leap0MalformedResponseError {
+  /** The limit in bytes that was passed. */
+  readonly limit: number;
+  /** @internal */
+  constructor(message: string, limit: number, details: Leap0ErrorDetails = {}) {
+    super(message, details);
+    this.limit = limit;
+  }
+}
+/**
+ * The server answered with a redirect (3xx). The API never redirects, so the SDK never follows
+ * one: following would re-send the request body (and its secrets) wherever `Location` points.
+ */
+export class Leap0RedirectError extends Leap0APIError {
+  /** Where the redirect pointed (origin and path only; any query string is dropped), if it said. */
+  readonly location: string | undefined;
+  /** @internal */
+  constructor(message: string, location: string | undefined, details: Leap0ErrorDetails = {}) {
+    super(message, details);
+    this.location = location;
+  }
+}
 
 const BY_STATUS: Record<number, typeof Leap0APIError> = {
   400: Leap0BadRequestError,

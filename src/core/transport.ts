@@ -1,6 +1,7 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../../generated/schema";
-import { type ResolvedConfig, timeoutToMs } from "./config";
+import { BodyTooLarge, discardBody, raceAbort, readBody } from "./body";
+import { type RequestOptions, type ResolvedConfig, resolveRequestOptions } from "./config";
 import {
   apiErrorClass,
   type FieldError,
@@ -9,21 +10,16 @@ import {
   Leap0ConnectionError,
   Leap0Error,
   Leap0MalformedResponseError,
+  Leap0RedirectError,
+  Leap0ResponseTooLargeError,
   Leap0TimeoutError,
-  Leap0ValidationError,
 } from "./errors";
 import { LogSink } from "./logging";
+import { backoffMs, parseRetryAfter, sleep } from "./retry";
+import { linkSignal } from "./signals";
 import { VERSION } from "./version";
 
-/** Per-call options; every facade method takes them as its last argument. */
-export interface RequestOptions {
-  /** Seconds this call may take in all, retries included; overrides the client's `timeout`. */
-  timeout?: number;
-  /** Cancels the call (and any wait between retries) when it fires. */
-  signal?: AbortSignal;
-  /** Overrides the client's `maxRetries` for this call. */
-  maxRetries?: number;
-}
+export type { RequestOptions } from "./config";
 
 /**
  * What the pipeline knows of an operation: its name (for messages), its method (for the retry
@@ -44,14 +40,20 @@ export function operation<P extends keyof paths>(name: string, method: Operation
 /** The typed openapi-fetch client over our generated paths. */
 export type Api = Client<paths, "application/json">;
 
-/** What each attempt hands openapi-fetch: our signal, and "give us the stream, we read it". */
+/**
+ * What each attempt hands openapi-fetch: our signal, "never follow a redirect", "give us the
+ * stream", and a per-attempt `fetch` through which the pipeline takes the real response, so
+ * that openapi-fetch never reads a body (it would read an error body whole, unbounded).
+ */
 export interface AttemptInit {
   signal: AbortSignal;
   parseAs: "stream";
+  redirect: "manual";
+  fetch: (request: Request) => Promise<Response>;
 }
 
 /** One attempt of an operation, written by a resource as a one-line typed openapi-fetch call. */
-export type Send = (init: AttemptInit) => Promise<{ response: Response; error?: unknown }>;
+export type Send = (init: AttemptInit) => Promise<unknown>;
 
 // Why a call's controller was aborted; compared by identity.
 const TIMED_OUT = { reason: "timeout" };
@@ -62,9 +64,12 @@ function abortTimedOut(ctl: AbortController): void {
   ctl.abort(TIMED_OUT);
 }
 
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 8_000;
-const RETRY_AFTER_CAP_MS = 60_000;
+/** At most this much of an error body is read: enough for any message, never a flood. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+/** Server-provided text in a message is cut to this many characters. */
+const MESSAGE_LIMIT = 500;
+/** At most this many field errors are kept from one error body. */
+const FIELD_ERRORS_LIMIT = 50;
 const MAY_HAVE_HAPPENED =
   " The request may have reached the server, so the operation may have taken effect; it was not retried, to avoid doing it twice.";
 // Failures where the request certainly never left this machine, so any method may be retried.
@@ -77,20 +82,36 @@ const NOT_SENT_CODES = new Set([
   "EADDRNOTAVAIL",
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
+// Failures where the request was refused locally before any connection: never sent, and
+// retrying cannot help (fetch's blocked ports, an unusable URL).
+const REFUSED_LOCALLY = /^(bad port|invalid url|url scheme must be a http)/i;
 
 type Outcome =
-  | { ok: true; value: unknown; status: number }
+  | { ok: true; value: unknown; status: number; bytes: number }
   | { ok: false; error: Leap0Error; retry: boolean; retryAfterMs?: number; status?: number };
+
+/** The real response of one attempt, taken from under openapi-fetch (see {@link AttemptInit}). */
+interface Taken {
+  response?: Response;
+}
+
+// What openapi-fetch is given in place of the real response: a bodiless 204, which it returns
+// without reading anything. Built once; a Response without a body can be handed out repeatedly.
+let placeholder: Response | undefined;
 
 /**
  * The one request pipeline: auth, timeout over the whole call (body included), cancellation,
- * retries with backoff, and status → typed error. Resources never see any of it.
+ * retries with backoff, bounded body reads, and status → typed error. Resources never see any
+ * of it.
  */
 export class Transport {
   /** Typed bindings; resources call `api.GET("/v1/...")` inside {@link Transport.call}. */
   readonly api: Api;
+  readonly #fetch: (request: Request) => Promise<Response>;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
+  readonly #maxBytes: number;
+  readonly #apiKey: string;
   #closed = false;
   // Controllers of the calls in flight, aborted by close(). A set rather than one listener per
   // call on a shared signal: hundreds of concurrent calls must not trip Node's listener-leak warning.
@@ -99,10 +120,10 @@ export class Transport {
 
   constructor(config: ResolvedConfig) {
     const customFetch = config.fetch;
+    // Bound late so a fetch installed after construction (polyfill, test server) is used.
+    this.#fetch = customFetch ? (request) => customFetch(request) : (request) => globalThis.fetch(request);
     this.api = createClient<paths>({
       baseUrl: config.baseUrl,
-      // Bound late so a fetch installed after construction (polyfill, test server) is used.
-      fetch: customFetch ?? ((input: Request) => globalThis.fetch(input)),
       headers: {
         Authorization: `Bearer ${config.apiKey}`,
         "User-Agent": `leap0-js/${VERSION}`,
@@ -111,6 +132,8 @@ export class Transport {
     });
     this.#timeoutMs = config.timeoutMs;
     this.#maxRetries = config.maxRetries;
+    this.#maxBytes = config.maxResponseBytes;
+    this.#apiKey = config.apiKey;
     this.#log = new LogSink(config.logger, config.logLevel);
   }
 
@@ -129,22 +152,16 @@ export class Transport {
    * Runs one operation: attempts `send`, retries what is safe to retry, and returns the parsed
    * JSON body (or `undefined` for an empty one). Throws a {@link Leap0Error} subclass otherwise.
    */
-  async call(op: Operation, send: Send, options: RequestOptions = {}): Promise<unknown> {
+  async call(op: Operation, send: Send, options?: RequestOptions | null): Promise<unknown> {
+    const checked = resolveRequestOptions(options);
     if (this.#closed) throw stopped(op, CLIENT_CLOSED, 0);
-    const { signal } = options;
+    const { signal } = checked;
     if (signal?.aborted) throw stopped(op, CALLER_ABORTED, 0);
-    const timeoutMs = options.timeout === undefined ? this.#timeoutMs : timeoutToMs(options.timeout, "timeout");
-    const maxRetries = options.maxRetries ?? this.#maxRetries;
-    if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-      throw new Leap0ValidationError(`maxRetries must be a whole number ≥ 0, got ${String(maxRetries)}`, {
-        operation: op.name,
-        fieldErrors: [{ field: "maxRetries", error: "must be a whole number ≥ 0" }],
-      });
-    }
+    const timeoutMs = checked.timeoutMs ?? this.#timeoutMs;
+    const maxRetries = checked.maxRetries ?? this.#maxRetries;
 
     const ctl = new AbortController();
-    const onCaller = signal ? () => ctl.abort(CALLER_ABORTED) : undefined;
-    if (onCaller) signal?.addEventListener("abort", onCaller, { once: true });
+    const unlink = signal ? linkSignal(signal, ctl, CALLER_ABORTED) : undefined;
     this.#inflight.add(ctl);
     const deadline = Date.now() + timeoutMs;
     const timer = setTimeout(abortTimedOut, timeoutMs, ctl);
@@ -153,6 +170,7 @@ export class Transport {
       for (;;) {
         attempt++;
         const started = this.#log.enabled("info") ? Date.now() : 0;
+        if (started) this.#log.write("debug", `${op.method} ${op.path} attempt ${attempt} started (${op.name})`);
         const outcome = await this.#attempt(op, send, ctl.signal);
         if (started) {
           const result = outcome.ok ? "ok" : outcome.error.name;
@@ -160,11 +178,21 @@ export class Transport {
             "info",
             `${op.method} ${op.path} ${outcome.status ?? "-"} ${result} ${Date.now() - started}ms attempt ${attempt} (${op.name})`,
           );
+          if (outcome.ok) this.#log.write("debug", `${op.name}: response body ${outcome.bytes} bytes`);
         }
         if (outcome.ok) return outcome.value;
-        if (!outcome.retry || attempt > maxRetries) throw outcome.error;
+        if (!outcome.retry || attempt > maxRetries) {
+          this.#log.write(
+            "debug",
+            `${op.name}: not retrying (${outcome.retry ? `attempt ${attempt} of ${maxRetries + 1}` : "not safe to repeat or not transient"})`,
+          );
+          throw outcome.error;
+        }
         const delay = backoffMs(attempt, outcome.retryAfterMs);
-        if (Date.now() + delay >= deadline) throw outcome.error;
+        if (Date.now() + delay >= deadline) {
+          this.#log.write("debug", `${op.name}: not retrying (a wait of ${delay}ms would pass the timeout)`);
+          throw outcome.error;
+        }
         this.#log.write("warn", `${op.name}: ${outcome.error.name} on attempt ${attempt}; retrying in ${delay}ms`);
         await sleep(delay, ctl.signal);
       }
@@ -177,70 +205,166 @@ export class Transport {
       throw error;
     } finally {
       clearTimeout(timer);
-      if (onCaller) signal?.removeEventListener("abort", onCaller);
+      unlink?.();
       this.#inflight.delete(ctl);
     }
   }
 
   async #attempt(op: Operation, send: Send, signal: AbortSignal): Promise<Outcome> {
     const idempotent = op.method !== "POST";
-    let response: Response;
-    let errorBody: unknown;
+    const taken: Taken = {};
+    const init: AttemptInit = {
+      signal,
+      parseAs: "stream",
+      redirect: "manual",
+      fetch: async (request) => {
+        taken.response = await raceAbort(this.#fetch(request), signal);
+        placeholder ??= new Response(null, { status: 204 });
+        return placeholder;
+      },
+    };
     try {
-      ({ response, error: errorBody } = await send({ signal, parseAs: "stream" }));
+      await send(init);
     } catch (e) {
       if (signal.aborted) throw e;
       const notSent = neverSent(e);
+      const local = refusedLocally(e);
+      const mayHaveSucceeded = !notSent && !local && !idempotent;
       return {
         ok: false,
-        retry: notSent || idempotent,
+        retry: !local && (notSent || idempotent),
         error: new Leap0ConnectionError(
-          `${op.name}: connection failed${describeCause(e)}.${!notSent && !idempotent ? MAY_HAVE_HAPPENED : ""}`,
-          { operation: op.name, cause: e, mayHaveSucceeded: !notSent && !idempotent },
+          `${op.name}: connection failed${describeCause(e)}.${mayHaveSucceeded ? MAY_HAVE_HAPPENED : ""}`,
+          { operation: op.name, cause: e, mayHaveSucceeded },
         ),
       };
     }
+    const response = taken.response;
+    if (!response) throw new Leap0Error(`${op.name}: internal error: no response was taken`);
+    const status = response.status;
 
-    if (!response.ok) return httpError(op, response, errorBody, idempotent);
+    if (isRedirect(response)) {
+      discardBody(response.body);
+      return redirected(op, response, idempotent, this.#apiKey);
+    }
+    if (!response.ok) return this.#httpError(op, response, idempotent, signal);
 
-    let text: string;
+    let bytes: Uint8Array;
     try {
-      text = response.body ? await response.text() : "";
+      const announced = Number(response.headers.get("content-length"));
+      if (announced > this.#maxBytes) throw new BodyTooLarge(this.#maxBytes, announced);
+      bytes = await readBody(response.body, this.#maxBytes, signal);
     } catch (e) {
       if (signal.aborted) throw e;
+      discardBody(response.body);
+      if (e instanceof BodyTooLarge) {
+        return {
+          ok: false,
+          retry: false,
+          status,
+          error: new Leap0ResponseTooLargeError(
+            `${op.name}: the response body (HTTP ${status}) is larger than maxResponseBytes (${e.limit} bytes); the rest was not read.${idempotent ? "" : MAY_HAVE_HAPPENED.replace(" it was not retried", " it was not repeated")}`,
+            e.limit,
+            { operation: op.name, status, mayHaveSucceeded: !idempotent },
+          ),
+        };
+      }
       return {
         ok: false,
         retry: idempotent,
-        status: response.status,
+        status,
         error: new Leap0ConnectionError(
-          `${op.name}: the connection broke while reading the response (HTTP ${response.status})${describeCause(e)}.${idempotent ? "" : MAY_HAVE_HAPPENED}`,
-          { operation: op.name, status: response.status, cause: e, mayHaveSucceeded: !idempotent },
+          `${op.name}: the connection broke while reading the response (HTTP ${status})${describeCause(e)}.${idempotent ? "" : MAY_HAVE_HAPPENED}`,
+          { operation: op.name, status, cause: e, mayHaveSucceeded: !idempotent },
         ),
       };
     }
-    if (text === "") return { ok: true, value: undefined, status: response.status };
+    if (bytes.byteLength === 0) return { ok: true, value: undefined, status, bytes: 0 };
     const type = response.headers.get("content-type") ?? "";
     if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
       return malformed(
         op,
-        response.status,
-        `expected a JSON body but got ${type ? `content type ${type}` : "no content type"}`,
+        status,
+        `expected a JSON body but got ${type ? `content type ${cut(scrub(type, this.#apiKey), 100)}` : "no content type"}`,
       );
     }
     try {
-      return { ok: true, value: JSON.parse(text), status: response.status };
+      return { ok: true, value: JSON.parse(new TextDecoder().decode(bytes)), status, bytes: bytes.byteLength };
     } catch (e) {
       return malformed(
         op,
-        response.status,
-        `the JSON body could not be parsed (${(e as Error).message}; ${text.length} bytes)`,
-        e,
+        status,
+        `the JSON body could not be parsed (${cut(scrub((e as Error).message, this.#apiKey), 200)}; ${bytes.byteLength} bytes)`,
       );
     }
   }
+
+  async #httpError(op: Operation, response: Response, idempotent: boolean, signal: AbortSignal): Promise<Outcome> {
+    const status = response.status;
+    let body: unknown;
+    try {
+      const text = new TextDecoder().decode(await readBody(response.body, ERROR_BODY_LIMIT, signal, true));
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    } catch (e) {
+      // The status is what matters; a body that broke off only costs the message.
+      if (signal.aborted) throw e;
+      body = undefined;
+    }
+    const { message, fieldErrors } = describeErrorBody(body, this.#apiKey);
+    const transient = status === 408 || status === 500 || status === 502 || status === 504;
+    const refused = status === 429 || status === 503;
+    const mayHaveSucceeded = transient && !idempotent;
+    const fields = fieldErrors.length ? ` (${fieldErrors.map((f) => `${f.field}: ${f.error}`).join("; ")})` : "";
+    const ErrorClass = apiErrorClass(status);
+    return {
+      ok: false,
+      status,
+      retry: refused || (transient && idempotent),
+      retryAfterMs: refused || transient ? parseRetryAfter(response.headers.get("retry-after")) : undefined,
+      error: new ErrorClass(
+        `${op.name}: HTTP ${status}${message ? `: ${message}` : ""}${fields}${mayHaveSucceeded ? `.${MAY_HAVE_HAPPENED}` : ""}`,
+        { operation: op.name, status, fieldErrors, mayHaveSucceeded },
+      ),
+    };
+  }
 }
 
-function malformed(op: Operation, status: number, what: string, cause?: unknown): Outcome {
+function isRedirect(response: Response): boolean {
+  return (response.status >= 300 && response.status < 400) || response.type === "opaqueredirect";
+}
+
+/** A 3xx: never followed (see {@link Leap0RedirectError}); names where it pointed, without its query. */
+function redirected(op: Operation, response: Response, idempotent: boolean, apiKey: string): Outcome {
+  const raw = response.headers.get("location");
+  let location: string | undefined;
+  if (raw) {
+    try {
+      const url = new URL(raw, response.url || "http://invalid.invalid");
+      location = response.url || /^[a-z][a-z\d+.-]*:/i.test(raw) ? `${url.origin}${url.pathname}` : url.pathname;
+    } catch {
+      location = undefined;
+    }
+  }
+  if (location) location = cut(scrub(location, apiKey), 200);
+  const status = response.status || undefined;
+  const mayHaveSucceeded = !idempotent;
+  return {
+    ok: false,
+    retry: false,
+    status,
+    error: new Leap0RedirectError(
+      `${op.name}: the server answered with a redirect${status ? ` (HTTP ${status})` : ""}${location ? ` to ${location}` : ""}; the Leap0 API never redirects, so it was not followed (check baseUrl and any proxy).${mayHaveSucceeded ? MAY_HAVE_HAPPENED : ""}`,
+      location,
+      { operation: op.name, status, mayHaveSucceeded },
+    ),
+  };
+}
+
+function malformed(op: Operation, status: number, what: string): Outcome {
   return {
     ok: false,
     retry: false,
@@ -248,47 +372,37 @@ function malformed(op: Operation, status: number, what: string, cause?: unknown)
     error: new Leap0MalformedResponseError(`${op.name}: malformed response (HTTP ${status}): ${what}.`, {
       operation: op.name,
       status,
-      cause,
     }),
   };
 }
 
-function httpError(op: Operation, response: Response, body: unknown, idempotent: boolean): Outcome {
-  const status = response.status;
-  const { message, fieldErrors } = describeErrorBody(body);
-  const transient = status === 408 || status === 500 || status === 502 || status === 504;
-  const refused = status === 429 || status === 503;
-  const mayHaveSucceeded = transient && !idempotent;
-  const fields = fieldErrors.length ? ` (${fieldErrors.map((f) => `${f.field}: ${f.error}`).join("; ")})` : "";
-  const ErrorClass = apiErrorClass(status);
-  return {
-    ok: false,
-    status,
-    retry: refused || (transient && idempotent),
-    retryAfterMs: refused || transient ? parseRetryAfter(response.headers.get("retry-after")) : undefined,
-    error: new ErrorClass(
-      `${op.name}: HTTP ${status}${message ? `: ${message}` : ""}${fields}${mayHaveSucceeded ? `.${MAY_HAVE_HAPPENED}` : ""}`,
-      { operation: op.name, status, fieldErrors, mayHaveSucceeded },
-    ),
-  };
+/** Replaces every occurrence of the key in server-provided text: a server may echo our headers. */
+function scrub(text: string, apiKey: string): string {
+  return text.includes(apiKey) ? text.split(apiKey).join("[redacted]") : text;
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
 }
 
 /** Pulls the API's message and field errors out of an error body, whatever shape it has. */
-function describeErrorBody(body: unknown): { message: string; fieldErrors: FieldError[] } {
+function describeErrorBody(body: unknown, apiKey: string): { message: string; fieldErrors: FieldError[] } {
+  const clean = (text: string, max: number) => cut(scrub(text, apiKey), max);
   if (body && typeof body === "object") {
     const b = body as { message?: unknown; errors?: unknown };
     const fieldErrors = Array.isArray(b.errors)
       ? b.errors
           .filter((e): e is FieldError => !!e && typeof e.field === "string" && typeof e.error === "string")
-          .map((e) => ({ field: e.field, error: e.error }))
+          .slice(0, FIELD_ERRORS_LIMIT)
+          .map((e) => ({ field: clean(e.field, 100), error: clean(e.error, 200) }))
       : [];
-    return { message: typeof b.message === "string" ? b.message : "", fieldErrors };
+    return { message: typeof b.message === "string" ? clean(b.message, MESSAGE_LIMIT) : "", fieldErrors };
   }
   if (typeof body === "string" && body.trim()) {
     const text = body.trim();
     if (/^<(!doctype|html)/i.test(text))
       return { message: "the server sent an HTML page instead of JSON", fieldErrors: [] };
-    return { message: text.length > 200 ? `${text.slice(0, 200)}…` : text, fieldErrors: [] };
+    return { message: clean(text, 200), fieldErrors: [] };
   }
   return { message: "", fieldErrors: [] };
 }
@@ -317,6 +431,14 @@ function neverSent(e: unknown): boolean {
     const code = (c as { code?: unknown }).code;
     if (typeof code === "string" && NOT_SENT_CODES.has(code)) return true;
   }
+  return refusedLocally(e);
+}
+
+/** True when the fetch implementation refused the request itself, before connecting. */
+function refusedLocally(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    if (c instanceof Error && depth > 0 && REFUSED_LOCALLY.test(c.message)) return true;
+  }
   return false;
 }
 
@@ -327,36 +449,5 @@ function describeCause(e: unknown): string {
     if (typeof code === "string") return ` (${code})`;
     if (c instanceof Error && c.message && depth > 0) parts.push(c.message);
   }
-  return parts.length ? ` (${parts[parts.length - 1]})` : "";
-}
-
-/** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or unusable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, RETRY_AFTER_CAP_MS);
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.min(Math.max(at - now, 0), RETRY_AFTER_CAP_MS);
-}
-
-/** Exponential backoff with jitter, capped; the server's `Retry-After` wins when it gave one. */
-function backoffMs(attempt: number, retryAfterMs: number | undefined): number {
-  if (retryAfterMs !== undefined) return retryAfterMs;
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-  return Math.round(ceiling * (0.5 + Math.random() * 0.5));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+  return parts.length ? ` (${cut(parts[parts.length - 1] as string, 200)})` : "";
 }

@@ -54,6 +54,14 @@ export function lazy<T>(build: () => T): () => T {
  * naming each bad field. `what` names the parameter object in the message.
  */
 export function parseParams<S extends z.ZodMiniType>(schema: S, input: unknown, what: string): z.output<S> {
+  const proto = findProtoKey(input, "", 0);
+  if (proto !== undefined) {
+    const field = proto || what;
+    throw new Leap0ValidationError(
+      `Invalid ${what}: ${field} has a key named "__proto__", which JavaScript objects treat specially, so it could be silently lost on the way to the wire; rename it. Nothing was sent.`,
+      { fieldErrors: [{ field, error: 'has a key named "__proto__"' }] },
+    );
+  }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const errors = fieldErrors(result.error.issues, what);
@@ -61,6 +69,29 @@ export function parseParams<S extends z.ZodMiniType>(schema: S, input: unknown, 
     `Invalid ${what}: ${errors.map((e) => `${e.field} ${e.error}`).join("; ")}. Nothing was sent.`,
     { fieldErrors: errors },
   );
+}
+
+/**
+ * The path of the first object (in plain objects and arrays, as JSON would have them) with an own
+ * `__proto__` key, such as `JSON.parse('{"__proto__":"x"}')` makes; `undefined` when there is none.
+ * Copying such an object with ordinary assignment sets its prototype instead of a key, so the
+ * key would vanish from the request: it is refused instead.
+ */
+function findProtoKey(value: unknown, path: string, depth: number): string | undefined {
+  if (depth > 32 || typeof value !== "object" || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findProtoKey(value[i], `${path}[${i}]`, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (Object.hasOwn(value, "__proto__")) return path;
+  for (const key of Object.keys(value)) {
+    const found = findProtoKey((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**

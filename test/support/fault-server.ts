@@ -13,13 +13,27 @@ export type Fault =
   | { kind: "resetBeforeHeaders" }
   | { kind: "resetMidBody"; status?: number }
   | { kind: "stallBody" }
-  | { kind: "stallHeaders" };
+  | { kind: "stallHeaders" }
+  /** Headers, then 64 KiB chunks until the client goes away (bounded: 2 GiB or 60 s). */
+  | { kind: "endless"; status?: number; contentType?: string }
+  /** A JSON error body whose `message` is `size` characters long. */
+  | { kind: "hugeMessage"; status: number; size: number }
+  /** A redirect to `location`. */
+  | { kind: "redirect"; status: number; location: string }
+  /** An error whose body echoes the request's Authorization header, as a careless proxy might. */
+  | { kind: "echoAuth"; status: number }
+  /** The same header sent several times (a proxy's doubled `Retry-After`). */
+  | { kind: "repeatHeader"; status: number; name: string; values: string[] };
 
 export interface Received {
   method: string;
   path: string;
   body: string;
   authorization: string | undefined;
+  /** `performance.now()` when the request arrived. */
+  at: number;
+  /** Bytes of body the server wrote in its answer (for the endless and huge faults). */
+  bytesWritten: number;
   /** Resolves when the connection that carried this request has closed. */
   closed: Promise<void>;
 }
@@ -129,6 +143,8 @@ export class FaultServer {
         path: req.url ?? "",
         body: Buffer.concat(chunks).toString(),
         authorization: req.headers.authorization,
+        bytesWritten: 0,
+        at: performance.now(),
         closed: socket.destroyed ? Promise.resolve() : new Promise((r) => socket.once("close", () => r())),
       });
       const fault = this.#queue.shift() ?? this.#last;
@@ -136,11 +152,11 @@ export class FaultServer {
       // One connection per request: a test's faults (and reset()) never leave a half-dead
       // keep-alive socket in the client's pool for the next test to trip over.
       res.shouldKeepAlive = false;
-      this.#act(fault, req, res);
+      this.#act(fault, req, res, this.received[this.received.length - 1] as Received);
     });
   }
 
-  #act(fault: Fault, req: IncomingMessage, res: ServerResponse): void {
+  #act(fault: Fault, req: IncomingMessage, res: ServerResponse, received: Received): void {
     switch (fault.kind) {
       case "json":
       case "raw": {
@@ -168,6 +184,50 @@ export class FaultServer {
         return;
       case "stallHeaders":
         return;
+      case "endless": {
+        res.writeHead(fault.status ?? 200, { "Content-Type": fault.contentType ?? "application/json" });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const started = Date.now();
+        const pump = () => {
+          while (!res.destroyed && received.bytesWritten < 2 ** 31 && Date.now() - started < 60_000) {
+            received.bytesWritten += chunk.length;
+            if (!res.write(chunk)) {
+              res.once("drain", pump);
+              return;
+            }
+          }
+          if (!res.destroyed) res.end();
+        };
+        res.write("[", pump);
+        return;
+      }
+      case "hugeMessage": {
+        const body = JSON.stringify({ message: "x".repeat(fault.size) });
+        res.writeHead(fault.status, { "Content-Type": "application/json" });
+        received.bytesWritten = Buffer.byteLength(body);
+        res.end(body);
+        return;
+      }
+      case "redirect":
+        res.writeHead(fault.status, { Location: fault.location, "Content-Length": 0 });
+        res.end();
+        return;
+      case "echoAuth": {
+        const body = JSON.stringify({
+          message: `invalid credentials: ${req.headers.authorization}`,
+          errors: [{ field: "authorization", error: `${req.headers.authorization} is not valid` }],
+        });
+        res.writeHead(fault.status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+        res.end(body);
+        return;
+      }
+      case "repeatHeader": {
+        const body = JSON.stringify({ message: "busy" });
+        res.setHeader(fault.name, fault.values);
+        res.writeHead(fault.status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+        res.end(body);
+        return;
+      }
     }
   }
 }

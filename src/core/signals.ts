@@ -1,0 +1,38 @@
+/**
+ * One listener per caller signal, however many calls share it. Sharing one `AbortSignal` across
+ * a batch of calls is normal; a listener per call would trip Node's listener-leak warning at 11
+ * and keep every finished call's closure alive until the signal is collected.
+ */
+interface Fan {
+  members: Set<AbortController>;
+  listener: () => void;
+}
+
+const fans = new WeakMap<AbortSignal, Fan>();
+
+/**
+ * Aborts `ctl` with `reason` when `signal` fires; returns the function that undoes the link.
+ * The shared listener is removed with the last link, so a long-lived signal holds nothing.
+ */
+export function linkSignal(signal: AbortSignal, ctl: AbortController, reason: unknown): () => void {
+  let fan = fans.get(signal);
+  if (!fan) {
+    const members = new Set<AbortController>();
+    const listener = () => {
+      fans.delete(signal);
+      for (const member of members) member.abort(reason);
+    };
+    fan = { members, listener };
+    fans.set(signal, fan);
+    signal.addEventListener("abort", listener, { once: true });
+  }
+  const { members, listener } = fan;
+  members.add(ctl);
+  return () => {
+    members.delete(ctl);
+    if (members.size === 0 && fans.get(signal)?.members === members) {
+      fans.delete(signal);
+      signal.removeEventListener("abort", listener);
+    }
+  };
+}

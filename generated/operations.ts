@@ -144,7 +144,10 @@ export interface Operation {
   readonly params: () => z.ZodMiniType;
   /** Maps the body fields of the params to the wire (see src/core/keys.ts); absent: every key follows the rule. */
   readonly bodyKeys?: KeyNode;
-  /** The success body's check on the wire (loose), built on first use; per event for an event stream. */
+  /**
+   * The success body's check on the wire (loose), built on first use. For an event stream, the
+   * check of each event's JSON data; absent when the spec says the events are plain text.
+   */
   readonly result?: () => z.ZodMiniType;
   /** Maps the success body (or each event) back to camelCase. */
   readonly resultKeys?: KeyNode;
@@ -2966,7 +2969,6 @@ export const streamProcessStatus = {
   retry: "idempotent",
   pathParams: [],
   params: none,
-  result: /* @__PURE__ */ lazy(() => z.string()),
 } as const satisfies Operation;
 
 /**

@@ -2537,7 +2537,7 @@ export type ExecuteResult = Execution;
 /** Params of `executeStream` (`POST /execute/async`). */
 export type ExecuteStreamParams = StreamExecuteRequestParams;
 
-/** One event of `executeStream`'s stream (camelCase). */
+/** One event of `executeStream`'s stream (its JSON data, camelCase). */
 export type ExecuteStreamResult = StreamEvent;
 
 /** Params of `listContexts` (`GET /contexts`). */
@@ -2748,7 +2748,7 @@ export type GetProcessStatusResult = ProcessStatusResponse;
 /** Params of `streamProcessStatus` (`GET /api/status/stream`). */
 export type StreamProcessStatusParams = Record<string, never>;
 
-/** One event of `streamProcessStatus`'s stream (camelCase). */
+/** One event of `streamProcessStatus`'s stream (its data, as text). */
 export type StreamProcessStatusResult = string;
 
 /** Params of `getProcessInfo` (`GET /api/process/{processName}/status`). */

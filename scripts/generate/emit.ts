@@ -794,12 +794,16 @@ class Emitter {
     };
     const lines = [
       op.response === "event-stream"
-        ? `One event of \`${op.id}\`'s stream (camelCase).`
+        ? `One event of \`${op.id}\`'s stream${op.result ? " (its JSON data, camelCase)" : " (its data, as text)"}.`
         : op.response === "json"
           ? `Success body of \`${op.id}\` (camelCase).`
           : `Success body of \`${op.id}\`: ${op.response === "websocket" ? "none, the connection upgrades to a WebSocket" : op.response === "empty" ? "none" : op.response}.`,
     ];
-    const t = op.result ? this.tsType(op.result, "result", "") : (what[op.response] ?? "unknown");
+    const t = op.result
+      ? this.tsType(op.result, "result", "")
+      : op.response === "event-stream"
+        ? "string"
+        : (what[op.response] ?? "unknown");
     return `${docComment(lines, "")}export type ${op.pascal}Result = ${t};`;
   }
 }
@@ -928,7 +932,10 @@ export interface Operation {
   readonly params: () => z.ZodMiniType;
   /** Maps the body fields of the params to the wire (see src/core/keys.ts); absent: every key follows the rule. */
   readonly bodyKeys?: KeyNode;
-  /** The success body's check on the wire (loose), built on first use; per event for an event stream. */
+  /**
+   * The success body's check on the wire (loose), built on first use. For an event stream, the
+   * check of each event's JSON data; absent when the spec says the events are plain text.
+   */
   readonly result?: () => z.ZodMiniType;
   /** Maps the success body (or each event) back to camelCase. */
   readonly resultKeys?: KeyNode;

@@ -3,7 +3,9 @@
  * types.ts by ./emit.ts). `npm run generate:check` (`--check`) writes nothing and exits 1 naming
  * each stale file: the CI drift gate.
  *
- *   tsx scripts/generate/index.ts [--check] [--spec openapi.yaml] [--out generated]
+ *   tsx scripts/generate/index.ts [--check] [--spec openapi.yaml] [--out generated] [--redocly config.yaml]
+ *
+ * (`--redocly` is passed to openapi-typescript, e.g. to try the emitter on a spec its lint refuses.)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -16,14 +18,14 @@ import { SpecError } from "./names";
 const ROOT = resolve(__dirname, "../..");
 
 /** Runs openapi-typescript (as `npm run generate` always has) and returns its output. */
-export function openapiTypescript(specPath: string): string {
+export function openapiTypescript(specPath: string, redocly?: string): string {
   const dir = mkdtempSync(join(tmpdir(), "leap0-gen-"));
   try {
     const out = join(dir, "schema.ts");
     const cli = join(ROOT, "node_modules/openapi-typescript/bin/cli.js");
-    const r = spawnSync(process.execPath, [cli, specPath, "-o", out, "--default-non-nullable", "false"], {
-      encoding: "utf8",
-    });
+    const args = [cli, specPath, "-o", out, "--default-non-nullable", "false"];
+    if (redocly) args.push("--redocly", redocly);
+    const r = spawnSync(process.execPath, args, { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`openapi-typescript failed:\n${r.stderr}${r.stdout}`);
     return readFileSync(out, "utf8");
   } finally {
@@ -45,12 +47,12 @@ export function format(code: string): string {
 }
 
 /** Every file generated/ should hold, by name. */
-export function generate(specPath: string, outDir: string): Record<string, string> {
+export function generate(specPath: string, outDir: string, redocly?: string): Record<string, string> {
   const doc = parse(readFileSync(specPath, "utf8"));
   let runtime = relative(outDir, join(ROOT, "src/core")).split("\\").join("/");
   if (!runtime.startsWith(".")) runtime = `./${runtime}`;
   const { files } = emit(doc, { runtime });
-  const out: Record<string, string> = { "schema.ts": openapiTypescript(specPath) };
+  const out: Record<string, string> = { "schema.ts": openapiTypescript(specPath, redocly) };
   for (const [name, code] of Object.entries(files)) out[name] = format(code);
   return out;
 }
@@ -65,7 +67,7 @@ function main(argv: string[]): number {
   const outDir = arg("--out", "generated");
   let files: Record<string, string>;
   try {
-    files = generate(specPath, outDir);
+    files = generate(specPath, outDir, argv.includes("--redocly") ? arg("--redocly", "") : undefined);
   } catch (e) {
     if (e instanceof SpecError) {
       console.error(`generate: ${relative(process.cwd(), specPath)}: ${e.message}`);

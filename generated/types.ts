@@ -2001,7 +2001,7 @@ export type GetSandboxResult = SandboxStatusResponse;
 export type DeleteSandboxParams = Record<string, never>;
 
 /** Success body of `deleteSandbox`: none. */
-export type DeleteSandboxResult = void;
+export type DeleteSandboxResult = undefined;
 
 /** Params of `pauseSandbox` (`POST /v1/sandbox/{sandboxID}/pause`). */
 export type PauseSandboxParams = Record<string, never>;
@@ -2037,7 +2037,7 @@ export type RestoreSnapshotResult = SandboxCreateResponse;
 export type DeleteSnapshotParams = Record<string, never>;
 
 /** Success body of `deleteSnapshot`: none. */
-export type DeleteSnapshotResult = void;
+export type DeleteSnapshotResult = undefined;
 
 /** Params of `listSandboxes` (`GET /v1/sandboxes`). */
 export interface ListSandboxesParams {
@@ -2137,7 +2137,7 @@ export type UpdateSandboxMountResult = Mount;
 export type DeleteSandboxMountParams = Record<string, never>;
 
 /** Success body of `deleteSandboxMount`: none. */
-export type DeleteSandboxMountResult = void;
+export type DeleteSandboxMountResult = undefined;
 
 /** Params of `createPresignedURL` (`POST /v1/sandbox/{sandboxID}/presigned-url`). */
 export type CreatePresignedURLParams = PresignedURLCreateRequestParams;
@@ -2149,7 +2149,7 @@ export type CreatePresignedURLResult = PresignedURLResponse;
 export type DeletePresignedURLParams = Record<string, never>;
 
 /** Success body of `deletePresignedURL`: none. */
-export type DeletePresignedURLResult = void;
+export type DeletePresignedURLResult = undefined;
 
 /** Params of `getSandboxUserHomeDir` (`GET /v1/sandbox/{sandboxID}/system/user-home-dir`). */
 export type GetSandboxUserHomeDirParams = Record<string, never>;
@@ -2173,13 +2173,13 @@ export type UploadTemplateResult = UploadTemplateResponse;
 export type RenameTemplateParams = RenameTemplateRequestParams;
 
 /** Success body of `renameTemplate`: none. */
-export type RenameTemplateResult = void;
+export type RenameTemplateResult = undefined;
 
 /** Params of `deleteTemplate` (`DELETE /v1/template/{templateID}`). */
 export type DeleteTemplateParams = Record<string, never>;
 
 /** Success body of `deleteTemplate`: none. */
-export type DeleteTemplateResult = void;
+export type DeleteTemplateResult = undefined;
 
 /** Params of `filesystemLS` (`POST /v1/sandbox/{sandboxID}/filesystem/ls`). */
 export type FilesystemLSParams = LSRequestParams;
@@ -2197,7 +2197,7 @@ export type FilesystemStatResult = FileInfo;
 export type FilesystemMkdirParams = MkdirRequestParams;
 
 /** Success body of `filesystemMkdir`: none. */
-export type FilesystemMkdirResult = void;
+export type FilesystemMkdirResult = undefined;
 
 /** Params of `filesystemWriteFile` (`POST /v1/sandbox/{sandboxID}/filesystem/write-file`). */
 export interface FilesystemWriteFileParams {
@@ -2214,13 +2214,13 @@ export interface FilesystemWriteFileParams {
 }
 
 /** Success body of `filesystemWriteFile`: none. */
-export type FilesystemWriteFileResult = void;
+export type FilesystemWriteFileResult = undefined;
 
 /** Params of `filesystemWriteFiles` (`POST /v1/sandbox/{sandboxID}/filesystem/write-files`). */
 export type FilesystemWriteFilesParams = Record<string, never>;
 
 /** Success body of `filesystemWriteFiles`: none. */
-export type FilesystemWriteFilesResult = void;
+export type FilesystemWriteFilesResult = undefined;
 
 /**
  * Params of `filesystemReadFile` (`POST /v1/sandbox/{sandboxID}/filesystem/read-file`).
@@ -2268,13 +2268,13 @@ export type FilesystemReadFilesResult = FormData;
 export type FilesystemDeleteParams = DeleteRequestParams;
 
 /** Success body of `filesystemDelete`: none. */
-export type FilesystemDeleteResult = void;
+export type FilesystemDeleteResult = undefined;
 
 /** Params of `filesystemSetPermissions` (`POST /v1/sandbox/{sandboxID}/filesystem/set-permissions`). */
 export type FilesystemSetPermissionsParams = SetPermissionsRequestParams;
 
 /** Success body of `filesystemSetPermissions`: none. */
-export type FilesystemSetPermissionsResult = void;
+export type FilesystemSetPermissionsResult = undefined;
 
 /** Params of `filesystemGlob` (`POST /v1/sandbox/{sandboxID}/filesystem/glob`). */
 export type FilesystemGlobParams = GlobRequestParams;
@@ -2304,13 +2304,13 @@ export type FilesystemEditFilesResult = EditFilesResponse;
 export type FilesystemMoveParams = MoveRequestParams;
 
 /** Success body of `filesystemMove`: none. */
-export type FilesystemMoveResult = void;
+export type FilesystemMoveResult = undefined;
 
 /** Params of `filesystemCopy` (`POST /v1/sandbox/{sandboxID}/filesystem/copy`). */
 export type FilesystemCopyParams = CopyRequestParams;
 
 /** Success body of `filesystemCopy`: none. */
-export type FilesystemCopyResult = void;
+export type FilesystemCopyResult = undefined;
 
 /** Params of `filesystemExists` (`POST /v1/sandbox/{sandboxID}/filesystem/exists`). */
 export type FilesystemExistsParams = ExistsRequestParams;
@@ -2448,13 +2448,13 @@ export type GetPtySessionResult = PtySessionInfo;
 export type DeletePtySessionParams = Record<string, never>;
 
 /** Success body of `deletePtySession`: none. */
-export type DeletePtySessionResult = void;
+export type DeletePtySessionResult = undefined;
 
 /** Params of `connectPtySession` (`GET /v1/sandbox/{sandboxID}/pty/{sessionID}/connect`). */
 export type ConnectPtySessionParams = Record<string, never>;
 
 /** Success body of `connectPtySession`: none, the connection upgrades to a WebSocket. */
-export type ConnectPtySessionResult = void;
+export type ConnectPtySessionResult = undefined;
 
 /** Params of `resizePtySession` (`POST /v1/sandbox/{sandboxID}/pty/{sessionID}/resize`). */
 export type ResizePtySessionParams = PtyResizeRequestParams;
@@ -2490,13 +2490,13 @@ export type LspDocumentSymbolsResult = LspJsonRpcResponse;
 export type LspDidOpenParams = LspDidOpenRequestParams;
 
 /** Success body of `lspDidOpen`: none. */
-export type LspDidOpenResult = void;
+export type LspDidOpenResult = undefined;
 
 /** Params of `lspDidClose` (`POST /v1/sandbox/{sandboxID}/lsp/did-close`). */
 export type LspDidCloseParams = LspDocumentRequestParams;
 
 /** Success body of `lspDidClose`: none. */
-export type LspDidCloseResult = void;
+export type LspDidCloseResult = undefined;
 
 /** Params of `createSshAccess` (`POST /v1/sandbox/{sandboxID}/ssh/access`). */
 export type CreateSshAccessParams = Record<string, never>;
@@ -2508,7 +2508,7 @@ export type CreateSshAccessResult = SshCreateAccessDto;
 export type DeleteSshAccessParams = Record<string, never>;
 
 /** Success body of `deleteSshAccess`: none. */
-export type DeleteSshAccessResult = void;
+export type DeleteSshAccessResult = undefined;
 
 /** Params of `validateSshAccess` (`POST /v1/sandbox/{sandboxID}/ssh/{sshID}/validate`). */
 export type ValidateSshAccessParams = SshAccessValidateRequestParams;
@@ -2562,7 +2562,7 @@ export type GetContextResult = Context;
 export type DeleteContextParams = Record<string, never>;
 
 /** Success body of `deleteContext`: none. */
-export type DeleteContextResult = void;
+export type DeleteContextResult = undefined;
 
 /** Params of `desktopHealth` (`GET /api/healthz`). */
 export type DesktopHealthParams = Record<string, never>;
@@ -2731,7 +2731,7 @@ export type GetRecordingResult = RecordingSummary;
 export type DeleteRecordingParams = Record<string, never>;
 
 /** Success body of `deleteRecording`: none. */
-export type DeleteRecordingResult = void;
+export type DeleteRecordingResult = undefined;
 
 /** Params of `downloadRecording` (`GET /api/recordings/{recordingID}/download`). */
 export type DownloadRecordingParams = Record<string, never>;

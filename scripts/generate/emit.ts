@@ -217,6 +217,13 @@ class Emitter {
     }
     for (const n of [...this.used.result].sort()) claim(this.typeName(n, "result"), `component ${n}`);
     for (const n of [...this.used.params].sort()) claim(this.typeName(n, "params"), `component ${n}`);
+    const consts = new Map<string, string>();
+    for (const n of [...this.spec.components.keys()].sort()) {
+      const c = this.constName(n, "k");
+      const prev = consts.get(c);
+      if (prev) throw new SpecError(`components ${prev} and ${n} cannot both be written as ${c.slice(2)}; rename one`);
+      consts.set(c, n);
+    }
   }
 
   private typeName(component: string, side: Side): string {
@@ -519,7 +526,7 @@ class Emitter {
             e.wire !== undefined && child ? `[${JSON.stringify(e.wire)}, ${child}]` : (child ?? JSON.stringify(e.wire));
           return `${propKey(k)}: ${v}`;
         });
-        return `{ ${parts.join(", ")} }`;
+        return parts.length ? `{ ${parts.join(", ")} }` : "{}";
       }
     }
   }
@@ -786,11 +793,11 @@ class Emitter {
 
   private resultType(op: Operation): string {
     const what: Record<string, string> = {
-      empty: "void",
+      empty: "undefined",
       text: "string",
       bytes: "Uint8Array",
       multipart: "FormData",
-      websocket: "void",
+      websocket: "undefined",
     };
     const lines = [
       op.response === "event-stream"

@@ -2643,6 +2643,7 @@ export interface components {
         };
         /** @description One page of sandboxes. */
         ListSandboxesResponse: {
+            /** @description The sandboxes on this page. */
             items: components["schemas"]["SandboxListItem"][];
             /** @description How many sandboxes matched, over all pages. */
             total_items: number;
@@ -2686,6 +2687,7 @@ export interface components {
         };
         /** @description One page of snapshots. */
         ListSnapshotsResponse: {
+            /** @description The snapshots on this page. */
             items: components["schemas"]["SnapshotCreateResponse"][];
             /** @description How many snapshots matched, over all pages. */
             total_items: number;

@@ -208,6 +208,7 @@ export interface ListContextsResponse {
 
 /** One page of sandboxes. */
 export interface ListSandboxesResponse {
+  /** The sandboxes on this page. */
   items: SandboxListItem[];
   /** How many sandboxes matched, over all pages. */
   totalItems: number;
@@ -215,6 +216,7 @@ export interface ListSandboxesResponse {
 
 /** One page of snapshots. */
 export interface ListSnapshotsResponse {
+  /** The snapshots on this page. */
   items: SnapshotCreateResponse[];
   /** How many snapshots matched, over all pages. */
   totalItems: number;
@@ -2775,7 +2777,10 @@ export type GetProcessErrorsParams = Record<string, never>;
 /** Success body of `getProcessErrors` (camelCase). */
 export type GetProcessErrorsResult = ErrorLogResponse;
 
-/** Every operation's Params and Result types, by operation name. */
+/**
+ * Every operation's Params and Result types, by operation name; the SDK's core looks them up here.
+ * @internal
+ */
 export interface OperationTypes {
   createSandbox: { params: CreateSandboxParams; result: CreateSandboxResult };
   getSandbox: { params: GetSandboxParams; result: GetSandboxResult };

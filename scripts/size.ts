@@ -11,7 +11,7 @@ import { build } from "esbuild";
 
 const ROOT = resolve(__dirname, "..");
 /** min+gzip budget in bytes; set from the measurement (see README) with a small margin. */
-export const BUDGET_GZIP = 18_500;
+export const BUDGET_GZIP = 22_500;
 
 async function measure(contents: string, resolveDir = ROOT): Promise<{ min: number; gzip: number }> {
   const result = await build({

@@ -1,12 +1,12 @@
 import { type Leap0ClientOptions, resolveConfig } from "./core/config";
-import { Transport } from "./core/transport";
-import type { SandboxLinks } from "./resources/sandbox";
+import { Pipeline } from "./core/pipeline";
 import { Sandboxes } from "./resources/sandboxes";
 import { Snapshots } from "./resources/snapshots";
 
 /**
- * The entry point: one client per API key, holding one HTTP client and the resources.
- * Reads `LEAP0_API_KEY` and `LEAP0_BASE_URL` when the options leave them out.
+ * The entry point: one client per API key, holding one request pipeline and the resources.
+ * Reads `LEAP0_API_KEY`, `LEAP0_BASE_URL`, `LEAP0_SANDBOX_DOMAIN` and `LEAP0_SANDBOX_URL` when
+ * the options leave them out.
  *
  * @example
  * const client = new Leap0Client();
@@ -20,20 +20,19 @@ export class Leap0Client {
   readonly sandboxes: Sandboxes;
   /** Restore, list and delete snapshots. */
   readonly snapshots: Snapshots;
-  // Private so that printing or serialising the client never shows the key-holding transport.
-  readonly #transport: Transport;
+  // Private so that printing or serialising the client never shows the key-holding pipeline.
+  readonly #pipeline: Pipeline;
 
-  /** Throws a `Leap0Error` at once when no API key is set or the base URL is unusable. */
+  /** Throws a `Leap0ValidationError` at once when no API key is set or an option is unusable. */
   constructor(options: Leap0ClientOptions = {}) {
-    this.#transport = new Transport(resolveConfig(options));
-    const links = {} as SandboxLinks;
-    this.sandboxes = links.sandboxes = new Sandboxes(this.#transport, links);
-    this.snapshots = links.snapshots = new Snapshots(this.#transport, links);
+    this.#pipeline = new Pipeline(resolveConfig(options));
+    this.sandboxes = new Sandboxes(this.#pipeline);
+    this.snapshots = new Snapshots(this.#pipeline);
   }
 
   /** True once {@link Leap0Client.close} ran. */
   get closed(): boolean {
-    return this.#transport.closed;
+    return this.#pipeline.closed;
   }
 
   /**
@@ -41,6 +40,6 @@ export class Leap0Client {
    * fail the same way. Sandboxes keep running: closing the client deletes nothing.
    */
   async close(): Promise<void> {
-    this.#transport.close();
+    this.#pipeline.close();
   }
 }

@@ -3,8 +3,11 @@
  * What is exported here is the public API.
  * @packageDocumentation
  */
+// Every camelCase param and result type generated from openapi.yaml; the names below win where
+// the SDK adds to a generated type (defaults, the state constant).
+export type * from "../generated/types";
 export { Leap0Client } from "./client";
-export type { Leap0ClientOptions } from "./core/config";
+export type { Leap0ClientOptions, RequestOptions } from "./core/config";
 export {
   DEFAULT_BASE_URL,
   DEFAULT_MAX_RESPONSE_BYTES,
@@ -32,32 +35,21 @@ export {
   Leap0TimeoutError,
   Leap0ValidationError,
 } from "./core/errors";
+export { DEFAULT_SANDBOX_DOMAIN } from "./core/hosts";
 export type { Logger, LogLevel } from "./core/logging";
-export type { RequestOptions } from "./core/transport";
 export { VERSION } from "./core/version";
-export { Sandbox } from "./resources/sandbox";
-export type { Sandboxes } from "./resources/sandboxes";
-export type { Snapshots } from "./resources/snapshots";
 export {
-  type Mount,
-  type NetworkPolicy,
+  type CreateSandboxParams,
+  DEFAULT_TEMPLATE_NAME,
+  type MountParams,
+  NetworkPolicyMode,
   type Page,
+  type Ref,
   type SandboxInfo,
   SandboxState,
   type SandboxSummary,
   type Snapshot,
-  type TransformRule,
-} from "./schemas/models";
-export {
-  type CreateSandboxParams,
-  type CreateSnapshotParams,
-  DEFAULT_TEMPLATE_NAME,
-  type ListSandboxesParams,
-  type ListSnapshotsParams,
-  type MountParams,
-  NetworkPolicyMode,
-  type NetworkPolicyParams,
-  type Ref,
-  type RestoreSnapshotParams,
-  type TransformRuleParams,
-} from "./schemas/params";
+} from "./models";
+export { Sandbox } from "./resources/sandbox";
+export type { Sandboxes } from "./resources/sandboxes";
+export type { Snapshots } from "./resources/snapshots";

@@ -102,7 +102,8 @@ describe("what Prism does not generate: unknown fields, states and modes", () =>
     const client = new Leap0Client({ apiKey: API_KEY, baseUrl: server.url });
     const sandbox = await client.snapshots.restore({ snapshotName: "warm" });
     expect(sandbox.state).toBe("hibernating");
-    expect(sandbox.networkPolicy).toEqual({ mode: "egress-proxy", allowDomains: ["a.com"] });
+    // Unknown fields are kept (camelCased by the same rule), so a newer server loses nothing.
+    expect(sandbox.networkPolicy).toEqual({ mode: "egress-proxy", allowDomains: ["a.com"], proxyUrl: "http://proxy" });
     await sandbox.refresh();
     expect(sandbox.state).toBe("hibernating");
   });

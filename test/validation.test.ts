@@ -27,7 +27,7 @@ describe("bad input is refused before any request, naming the field", () => {
     [{ vcpu: 1.5 }, "vcpu", "must be a whole number"],
     [{ memory: 510 }, "memory", "must be at least 512"],
     [{ memory: 8194 }, "memory", "must be at most 8192"],
-    [{ memory: 1025 }, "memory", "must be an even number of MiB"],
+    [{ memory: 1025 }, "memory", "must be a multiple of 2"],
     [{ timeout: 0 }, "timeout", "must be at least 1"],
     [{ timeout: 28801 }, "timeout", "must be at most 28800"],
     [{ templateName: "   " }, "templateName", "must not be empty"],

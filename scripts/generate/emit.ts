@@ -746,7 +746,7 @@ class Emitter {
     }
     const map = this.ops.map((op) => `  ${op.id}: { params: ${op.pascal}Params; result: ${op.pascal}Result };`);
     out.push(
-      "/** Every operation's Params and Result types, by operation name. */",
+      "/**\n * Every operation's Params and Result types, by operation name; the SDK's core looks them up here.\n * @internal\n */",
       `export interface OperationTypes {\n${map.join("\n")}\n}`,
     );
     return `${out.join("\n")}\n`;

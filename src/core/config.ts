@@ -1,5 +1,6 @@
 import { readEnv } from "./env";
 import { Leap0ValidationError } from "./errors";
+import { DEFAULT_SANDBOX_DOMAIN, type SandboxHosts } from "./hosts";
 import { LOG_LEVELS, type Logger, type LogLevel } from "./logging";
 
 /** Where the API lives unless `baseUrl` or `LEAP0_BASE_URL` says otherwise. */
@@ -41,6 +42,17 @@ export interface Leap0ClientOptions {
    * A larger one fails with `Leap0ResponseTooLargeError` without being read to the end.
    */
   maxResponseBytes?: number;
+  /**
+   * Domain under which sandboxes serve their own APIs and ports (`https://{sandboxId}.{domain}`);
+   * defaults to `LEAP0_SANDBOX_DOMAIN`, then `sandbox.leap0.dev`.
+   */
+  sandboxDomain?: string;
+  /**
+   * For tests and proxies: a URL template used instead of `https://{sandboxId}.{sandboxDomain}`.
+   * `{sandboxId}` is replaced by the id and `{port}` by a port; without `{sandboxId}` every
+   * sandbox is reached at that one URL (a local mock). Defaults to `LEAP0_SANDBOX_URL`.
+   */
+  sandboxUrl?: string;
 }
 
 /** The options after defaults and environment are applied and checked. */
@@ -53,6 +65,7 @@ export interface ResolvedConfig {
   logger: Logger | undefined;
   logLevel: LogLevel;
   maxResponseBytes: number;
+  sandboxHosts: SandboxHosts;
 }
 
 /** Per-call options; every facade method takes them as its last argument. */
@@ -82,6 +95,8 @@ const CLIENT_OPTIONS: readonly (keyof Leap0ClientOptions)[] = [
   "logger",
   "logLevel",
   "maxResponseBytes",
+  "sandboxDomain",
+  "sandboxUrl",
 ];
 const REQUEST_OPTIONS: readonly (keyof RequestOptions)[] = ["timeout", "signal", "maxRetries"];
 
@@ -216,6 +231,7 @@ export function resolveConfig(options: Leap0ClientOptions | undefined | null = {
   }
   return {
     apiKey,
+    sandboxHosts: resolveSandboxHosts(o, kind),
     baseUrl: url.href.replace(/\/+$/, ""),
     timeoutMs: timeoutMs(kind, o.timeout ?? DEFAULT_TIMEOUT_SECONDS),
     maxRetries: retries(kind, o.maxRetries ?? DEFAULT_MAX_RETRIES),
@@ -224,6 +240,53 @@ export function resolveConfig(options: Leap0ClientOptions | undefined | null = {
     logLevel: resolveLogLevel(o.logLevel, o.logger, apiKey),
     maxResponseBytes,
   };
+}
+
+function resolveSandboxHosts(o: Leap0ClientOptions, kind: "client option"): SandboxHosts {
+  if (o.sandboxDomain !== undefined && typeof o.sandboxDomain !== "string") {
+    throw optionError(kind, "sandboxDomain", "must be a string");
+  }
+  const domain = (o.sandboxDomain ?? readEnv("LEAP0_SANDBOX_DOMAIN") ?? DEFAULT_SANDBOX_DOMAIN)
+    .trim()
+    .replace(/\.$/, "");
+  if (
+    !/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::\d{1,5})?$/.test(
+      domain,
+    )
+  ) {
+    throw optionError(kind, "sandboxDomain", "must be a domain name such as sandbox.leap0.dev (no scheme, no path)");
+  }
+  if (o.sandboxUrl !== undefined && typeof o.sandboxUrl !== "string") {
+    throw optionError(kind, "sandboxUrl", "must be a string");
+  }
+  const template = (o.sandboxUrl ?? readEnv("LEAP0_SANDBOX_URL"))?.trim() || undefined;
+  if (template) {
+    let url: URL;
+    try {
+      url = new URL(
+        template
+          .split("{sandboxId}")
+          .join("sandbox")
+          .replace(/\{port\}/g, "1"),
+      );
+    } catch {
+      throw optionError(kind, "sandboxUrl", "is not a valid absolute URL (with {sandboxId} and {port} placeholders)");
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      throw optionError(kind, "sandboxUrl", "must use https:// (or http:// for loopback)");
+    }
+    if (url.username || url.password || url.search || url.hash) {
+      throw optionError(kind, "sandboxUrl", "must not contain credentials, a query string or a fragment");
+    }
+    if (url.protocol === "http:" && !isLoopback(url.hostname) && !o.allowInsecureHttp) {
+      throw optionError(
+        kind,
+        "sandboxUrl",
+        "must use https:// unless the host is loopback (or allowInsecureHttp is set)",
+      );
+    }
+  }
+  return { domain, template };
 }
 
 function resolveLogLevel(option: unknown, logger: Logger | undefined, apiKey: string): LogLevel {

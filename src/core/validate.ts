@@ -1,6 +1,5 @@
 import type * as z from "zod/mini";
 import { type FieldError, Leap0MalformedResponseError, Leap0ValidationError } from "./errors";
-import type { Operation } from "./transport";
 
 // zod/mini ships no message catalogue (loading one is a global side effect on the user's zod),
 // so messages are written here from the issue codes. Values are never echoed: they may be secrets.
@@ -98,7 +97,7 @@ function findProtoKey(value: unknown, path: string, depth: number): string | und
  * Checks that a success body has the fields the SDK relies on; unknown extra fields pass.
  * Throws {@link Leap0MalformedResponseError} saying what was wrong and in which operation.
  */
-export function decodeResponse<S extends z.ZodMiniType>(schema: S, body: unknown, op: Operation): z.output<S> {
+export function decodeResponse<S extends z.ZodMiniType>(schema: S, body: unknown, op: { name: string }): z.output<S> {
   if (body === undefined) {
     throw new Leap0MalformedResponseError(
       `${op.name}: malformed response: expected a JSON body but the response was empty.`,
@@ -114,4 +113,24 @@ export function decodeResponse<S extends z.ZodMiniType>(schema: S, body: unknown
     `${op.name}: malformed response: ${errors.map((e) => `${e.field} ${e.error}`).join("; ")}.`,
     { operation: op.name, fieldErrors: errors },
   );
+}
+
+/**
+ * Checks an id that goes into a URL path and returns it trimmed. Any character is
+ * percent-encoded on the way, but `.` and `..` would be resolved away by URL parsing (even
+ * encoded), changing which endpoint is called, so they are refused.
+ */
+export function pathId(value: unknown, what: string): string {
+  const id = typeof value === "string" ? value.trim() : undefined;
+  let problem: string | undefined;
+  if (value === undefined || value === null) problem = "is required";
+  else if (id === undefined) problem = "must be a string";
+  else if (!id) problem = "must not be empty";
+  else if (id === "." || id === "..") problem = "must not be . or ..";
+  if (problem) {
+    throw new Leap0ValidationError(`Invalid ${what}: ${what} ${problem}. Nothing was sent.`, {
+      fieldErrors: [{ field: what, error: problem }],
+    });
+  }
+  return id as string;
 }

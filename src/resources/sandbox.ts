@@ -1,14 +1,17 @@
-import type { RequestOptions } from "../core/transport";
-import { type Mount, type NetworkPolicy, type SandboxInfo, SandboxState, type Snapshot } from "../schemas/models";
-import type { CreateSnapshotParams } from "../schemas/params";
-import type { Sandboxes } from "./sandboxes";
-import type { Snapshots } from "./snapshots";
-
-/** The resources a handle calls back into; one shared object per client, not one per handle. */
-export interface SandboxLinks {
-  sandboxes: Sandboxes;
-  snapshots: Snapshots;
-}
+import {
+  createSnapshot,
+  deleteSandbox,
+  getSandbox,
+  pauseSandbox,
+  startSandbox,
+  stopSandbox,
+} from "../../generated/operations";
+import type { CreateSnapshotParams, Mount, NetworkPolicy } from "../../generated/types";
+import type { RequestOptions } from "../core/config";
+import { invokeUrl, websocketUrl } from "../core/hosts";
+import { invoke } from "../core/invoke";
+import type { Pipeline } from "../core/pipeline";
+import { type SandboxInfo, SandboxState, type Snapshot } from "../models";
 
 /**
  * A handle over the latest known state of one sandbox. Its methods call the API and update the
@@ -21,7 +24,7 @@ export interface SandboxLinks {
  * const snapshot = await sandbox.createSnapshot({ name: "workspace-warm" });
  * await sandbox.delete();
  */
-export class Sandbox implements SandboxInfo {
+export class Sandbox {
   /** The sandbox's id. */
   readonly id: string;
   /** The template it was booted from. */
@@ -44,38 +47,40 @@ export class Sandbox implements SandboxInfo {
   mounts: Mount[] | undefined;
   /** ISO 8601 creation time. */
   createdAt!: string;
-  readonly #links: SandboxLinks;
+  // Private, so printing or serialising a handle never shows the key-holding pipeline.
+  readonly #p: Pipeline;
 
   /** @internal Handles come from `client.sandboxes` and `client.snapshots.restore()`. */
-  constructor(info: SandboxInfo, links: SandboxLinks) {
+  constructor(info: SandboxInfo | { id: string }, pipeline: Pipeline) {
     this.id = info.id;
-    this.#links = links;
-    this.#apply(info);
+    this.#p = pipeline;
+    if ("state" in info) this.#apply(info);
   }
 
   /** Re-reads the sandbox's state from the API. */
   async refresh(options?: RequestOptions): Promise<this> {
-    return this.#apply(await this.#links.sandboxes.get(this.id, options));
+    // getSandbox returns no network policy: the handle keeps what it knew (see #apply).
+    return this.#apply(await invoke(this.#p, getSandbox, { path: { sandboxID: this.id } }, options));
   }
 
-  /** Pauses the sandbox; see {@link Sandboxes.pause}. */
+  /** Pauses the sandbox (memory and disk are saved; no named snapshot is made). */
   async pause(options?: RequestOptions): Promise<this> {
-    return this.#apply(await this.#links.sandboxes.pause(this.id, options));
+    return this.#apply(await invoke(this.#p, pauseSandbox, { path: { sandboxID: this.id } }, options));
   }
 
-  /** Stops the sandbox; see {@link Sandboxes.stop}. */
+  /** Stops the sandbox, keeping its disk but not its memory. */
   async stop(options?: RequestOptions): Promise<this> {
-    return this.#apply(await this.#links.sandboxes.stop(this.id, options));
+    return this.#apply(await invoke(this.#p, stopSandbox, { path: { sandboxID: this.id } }, options));
   }
 
-  /** Starts the stopped sandbox again; see {@link Sandboxes.start}. */
+  /** Starts the stopped sandbox again. */
   async start(options?: RequestOptions): Promise<this> {
-    return this.#apply(await this.#links.sandboxes.start(this.id, options));
+    return this.#apply(await invoke(this.#p, startSandbox, { path: { sandboxID: this.id } }, options));
   }
 
   /** Deletes the sandbox; afterwards the handle's `state` is `deleted`. */
   async delete(options?: RequestOptions): Promise<void> {
-    await this.#links.sandboxes.delete(this.id, options);
+    await invoke(this.#p, deleteSandbox, { path: { sandboxID: this.id } }, options);
     this.state = SandboxState.DELETED;
   }
 
@@ -89,11 +94,29 @@ export class Sandbox implements SandboxInfo {
    * const snapshot = await sandbox.createSnapshot({ name: "workspace-warm" });
    */
   createSnapshot(params: CreateSnapshotParams = {}, options?: RequestOptions): Promise<Snapshot> {
-    return this.#links.snapshots.create(this.id, params, options);
+    return invoke(
+      this.#p,
+      createSnapshot,
+      { path: { sandboxID: this.id }, params, what: "snapshot parameters" },
+      options,
+    );
+  }
+
+  /**
+   * The URL of a service in this sandbox: `https://{id}.{sandboxDomain}{path}`, or with a port
+   * `https://{id}-{port}.{sandboxDomain}{path}` (built from `sandboxUrl` when that is set).
+   */
+  invokeUrl(path = "/", port?: number): string {
+    return invokeUrl(this.#p.hosts, this.id, path, port);
+  }
+
+  /** The same as {@link Sandbox.invokeUrl} for a WebSocket: `wss://` (`ws://` for an `http://` `sandboxUrl`). */
+  websocketUrl(path = "/", port?: number): string {
+    return websocketUrl(this.#p.hosts, this.id, path, port);
   }
 
   /** Copies what the API said into the handle; a policy the answer left out stays as it was. */
-  #apply(info: SandboxInfo): this {
+  #apply(info: Omit<SandboxInfo, "networkPolicy"> & { networkPolicy?: NetworkPolicy | null }): this {
     this.templateId = info.templateId;
     this.state = info.state;
     this.vcpu = info.vcpu;

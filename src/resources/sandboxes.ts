@@ -1,36 +1,25 @@
-import { ITERATE_PAGE_SIZE, paginate } from "../core/pagination";
-import { operation, type RequestOptions, type Transport } from "../core/transport";
-import { decodeResponse, parseParams } from "../core/validate";
-import {
-  type Page,
-  type SandboxInfo,
-  type SandboxSummary,
-  toSandboxInfo,
-  toSandboxSummary,
-  wireSchemas,
-} from "../schemas/models";
-import {
-  type CreateSandboxParams,
-  createSandboxBody,
-  type ListSandboxesParams,
-  listSandboxesQuery,
-  paramSchemas,
-  type Ref,
-  refId,
-} from "../schemas/params";
-import { Sandbox, type SandboxLinks } from "./sandbox";
+import { createSandbox, getSandbox, listSandboxes } from "../../generated/operations";
+import type { ListSandboxesParams } from "../../generated/types";
+import type { RequestOptions } from "../core/config";
+import { invoke } from "../core/invoke";
+import { paginate } from "../core/pagination";
+import type { Pipeline } from "../core/pipeline";
+import { parseParams } from "../core/validate";
+import { type CreateSandboxParams, DEFAULT_TEMPLATE_NAME, type Page, type Ref, type SandboxSummary } from "../models";
+import { refId } from "./refs";
+import { Sandbox } from "./sandbox";
 
-const CREATE = operation("createSandbox", "POST", "/v1/sandbox/");
-const GET = operation("getSandbox", "GET", "/v1/sandbox/{sandboxID}/");
-const DELETE = operation("deleteSandbox", "DELETE", "/v1/sandbox/{sandboxID}/");
-const PAUSE = operation("pauseSandbox", "POST", "/v1/sandbox/{sandboxID}/pause");
-const STOP = operation("stopSandbox", "POST", "/v1/sandbox/{sandboxID}/stop");
-const START = operation("startSandbox", "POST", "/v1/sandbox/{sandboxID}/start");
-const LIST = operation("listSandboxes", "GET", "/v1/sandboxes");
-
-/** Checks a sandbox reference (an id or anything with an `id`) and returns the id. */
-export function sandboxId(ref: Ref): string {
-  return refId(ref, "sandbox id");
+/** The SDK's defaults for what the contract requires but users need not say. */
+function withDefaults(params: CreateSandboxParams): unknown {
+  if (!params || typeof params !== "object" || Array.isArray(params)) return params; // refused by the check
+  const out: Record<string, unknown> = { ...params };
+  if (params.templateName === undefined) out.templateName = DEFAULT_TEMPLATE_NAME;
+  if (Array.isArray(params.mounts)) {
+    out.mounts = params.mounts.map((m) =>
+      m && typeof m === "object" && m.type === undefined ? { ...m, type: "object-storage" } : m,
+    );
+  }
+  return out;
 }
 
 /**
@@ -38,13 +27,11 @@ export function sandboxId(ref: Ref): string {
  * return a live {@link Sandbox} handle.
  */
 export class Sandboxes {
-  readonly #t: Transport;
-  readonly #links: SandboxLinks;
+  readonly #p: Pipeline;
 
   /** @internal Created by {@link Leap0Client}. */
-  constructor(transport: Transport, links: SandboxLinks) {
-    this.#t = transport;
-    this.#links = links;
+  constructor(pipeline: Pipeline) {
+    this.#p = pipeline;
   }
 
   /**
@@ -55,35 +42,32 @@ export class Sandboxes {
    * const sandbox = await client.sandboxes.create({ vcpu: 2, memory: 2048, timeout: 600 });
    */
   async create(params: CreateSandboxParams = {}, options?: RequestOptions): Promise<Sandbox> {
-    const body = createSandboxBody(parseParams(paramSchemas().createSandboxParams, params, "sandbox parameters"));
-    const data = await this.#t.call(CREATE, (init) => this.#t.api.POST(CREATE.path, { ...init, body }), options);
-    return this.#handle(toSandboxInfo(decodeResponse(wireSchemas().sandboxWire, data, CREATE)));
+    const info = await invoke(
+      this.#p,
+      createSandbox,
+      { params: withDefaults(params), what: "sandbox parameters" },
+      options,
+    );
+    return new Sandbox(info, this.#p);
   }
 
   /** Looks a sandbox up by id and returns a handle over its current state. */
   async get(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
-    const sandboxID = sandboxId(ref);
-    const data = await this.#t.call(
-      GET,
-      (init) => this.#t.api.GET(GET.path, { ...init, params: { path: { sandboxID } } }),
-      options,
-    );
-    // getSandbox returns no network policy: the handle keeps "not known" (undefined), not "none".
-    return this.#handle(
-      toSandboxInfo({ ...decodeResponse(wireSchemas().sandboxStatusWire, data, GET), network_policy: undefined }),
-    );
+    const info = await invoke(this.#p, getSandbox, { path: { sandboxID: refId(ref, "sandbox id") } }, options);
+    return new Sandbox(info, this.#p);
+  }
+
+  /**
+   * A handle for a sandbox whose id you already know, without a request. Its state fields stay
+   * unset until a method answers (or `refresh()`); everything inside the sandbox works at once.
+   */
+  connect(ref: Ref): Sandbox {
+    return new Sandbox({ id: refId(ref, "sandbox id") }, this.#p);
   }
 
   /** One page of the organisation's sandboxes. */
-  async list(params: ListSandboxesParams = {}, options?: RequestOptions): Promise<Page<SandboxSummary>> {
-    const query = listSandboxesQuery(parseParams(paramSchemas().listSandboxesParams, params, "list parameters"));
-    const data = await this.#t.call(
-      LIST,
-      (init) => this.#t.api.GET(LIST.path, { ...init, params: { query } }),
-      options,
-    );
-    const page = decodeResponse(wireSchemas().sandboxPageWire, data, LIST);
-    return { items: page.items.map(toSandboxSummary), totalItems: page.total_items };
+  list(params: ListSandboxesParams = {}, options?: RequestOptions): Promise<Page<SandboxSummary>> {
+    return invoke(this.#p, listSandboxes, { params, what: "list parameters" }, options);
   }
 
   /**
@@ -93,54 +77,27 @@ export class Sandboxes {
    * for await (const s of client.sandboxes.iterate({ state: "running" })) console.log(s.id);
    */
   iterate(params: ListSandboxesParams = {}, options?: RequestOptions): AsyncGenerator<SandboxSummary, void, undefined> {
-    const checked = parseParams(paramSchemas().listSandboxesParams, params, "list parameters");
-    return paginate(
-      (page, pageSize) => this.list({ ...checked, page, pageSize }, options),
-      checked.page ?? 1,
-      checked.pageSize ?? ITERATE_PAGE_SIZE,
-    );
+    parseParams(listSandboxes.params(), params, "list parameters");
+    return paginate((p) => this.list(p, options), params);
   }
 
   /** Pauses a running sandbox (memory and disk are saved; no named snapshot is made). */
   pause(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
-    return this.#transition(PAUSE, ref, options);
+    return this.connect(ref).pause(options);
   }
 
   /** Stops a running sandbox, keeping its disk but not its memory. */
   stop(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
-    return this.#transition(STOP, ref, options);
+    return this.connect(ref).stop(options);
   }
 
   /** Starts a stopped sandbox again. */
   start(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
-    return this.#transition(START, ref, options);
+    return this.connect(ref).start(options);
   }
 
   /** Deletes a sandbox (terminating it first when it runs). */
-  async delete(ref: Ref, options?: RequestOptions): Promise<void> {
-    const sandboxID = sandboxId(ref);
-    await this.#t.call(
-      DELETE,
-      (init) => this.#t.api.DELETE(DELETE.path, { ...init, params: { path: { sandboxID } } }),
-      options,
-    );
-  }
-
-  async #transition(
-    op: typeof PAUSE | typeof STOP | typeof START,
-    ref: Ref,
-    options?: RequestOptions,
-  ): Promise<Sandbox> {
-    const sandboxID = sandboxId(ref);
-    const data = await this.#t.call(
-      op,
-      (init) => this.#t.api.POST(op.path, { ...init, params: { path: { sandboxID } } }),
-      options,
-    );
-    return this.#handle(toSandboxInfo(decodeResponse(wireSchemas().sandboxWire, data, op)));
-  }
-
-  #handle(info: SandboxInfo): Sandbox {
-    return new Sandbox(info, this.#links);
+  delete(ref: Ref, options?: RequestOptions): Promise<void> {
+    return this.connect(ref).delete(options);
   }
 }

@@ -1,4 +1,5 @@
 import createClient, { type Client } from "openapi-fetch";
+import type { Operation } from "../../generated/operations";
 import type { paths } from "../../generated/schema";
 import { BodyTooLarge, discardBody, raceAbort, readBody } from "./body";
 import { type RequestOptions, type ResolvedConfig, resolveRequestOptions } from "./config";
@@ -14,6 +15,7 @@ import {
   Leap0ResponseTooLargeError,
   Leap0TimeoutError,
 } from "./errors";
+import type { SandboxHosts } from "./hosts";
 import { LogSink } from "./logging";
 import { backoffMs, parseRetryAfter, sleep } from "./retry";
 import { linkSignal } from "./signals";
@@ -21,24 +23,11 @@ import { VERSION } from "./version";
 
 export type { RequestOptions } from "./config";
 
-/**
- * What the pipeline knows of an operation: its name (for messages), its method (for the retry
- * rules) and its path template (for log lines). Resources declare one per endpoint with
- * {@link operation} and pass `op.path` to the typed call, so the path is written once.
- */
-export interface Operation<P extends keyof paths = keyof paths> {
-  readonly name: string;
-  readonly method: "GET" | "POST" | "DELETE";
-  readonly path: P;
-}
-
-/** Declares an operation; the path is checked against the generated bindings. */
-export function operation<P extends keyof paths>(name: string, method: Operation["method"], path: P): Operation<P> {
-  return { name, method, path };
-}
+/** What the pipeline needs of an operation; every generated operation has it. */
+export type OperationFacts = Pick<Operation, "name" | "method" | "path" | "retry" | "accept">;
 
 /** The typed openapi-fetch client over our generated paths. */
-export type Api = Client<paths, "application/json">;
+export type Api = Client<paths>;
 
 /**
  * What each attempt hands openapi-fetch: our signal, "never follow a redirect", "give us the
@@ -50,10 +39,14 @@ export interface AttemptInit {
   parseAs: "stream";
   redirect: "manual";
   fetch: (request: Request) => Promise<Response>;
+  headers: { Accept: string };
 }
 
-/** One attempt of an operation, written by a resource as a one-line typed openapi-fetch call. */
+/** One attempt of an operation: one openapi-fetch call (see invoke.ts). */
 export type Send = (init: AttemptInit) => Promise<unknown>;
+
+/** How a success body is read: parsed JSON, text, or bytes (all buffered, under the size limit). */
+export type ReadAs = "json" | "text" | "bytes" | "none";
 
 // Why a call's controller was aborted; compared by identity.
 const TIMED_OUT = { reason: "timeout" };
@@ -101,12 +94,14 @@ let placeholder: Response | undefined;
 
 /**
  * The one request pipeline: auth, timeout over the whole call (body included), cancellation,
- * retries with backoff, bounded body reads, and status → typed error. Resources never see any
- * of it.
+ * retries by the operation's retry class, bounded body reads, and status → typed error.
+ * Resources never see any of it; they go through `invoke()`.
  */
-export class Transport {
-  /** Typed bindings; resources call `api.GET("/v1/...")` inside {@link Transport.call}. */
+export class Pipeline {
+  /** Typed bindings over our generated paths; `invoke()` sends each attempt through them. */
   readonly api: Api;
+  /** Where in-sandbox APIs and ports are served. */
+  readonly hosts: SandboxHosts;
   readonly #fetch: (request: Request) => Promise<Response>;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
@@ -135,9 +130,10 @@ export class Transport {
     this.#maxBytes = config.maxResponseBytes;
     this.#apiKey = config.apiKey;
     this.#log = new LogSink(config.logger, config.logLevel);
+    this.hosts = config.sandboxHosts;
   }
 
-  /** True once {@link Transport.close} ran. */
+  /** True once {@link Pipeline.close} ran. */
   get closed(): boolean {
     return this.#closed;
   }
@@ -149,10 +145,15 @@ export class Transport {
   }
 
   /**
-   * Runs one operation: attempts `send`, retries what is safe to retry, and returns the parsed
-   * JSON body (or `undefined` for an empty one). Throws a {@link Leap0Error} subclass otherwise.
+   * Runs one operation: attempts `send`, retries what is safe to retry, and returns the body read
+   * as `readAs` (`undefined` for an empty one). Throws a {@link Leap0Error} subclass otherwise.
    */
-  async call(op: Operation, send: Send, options?: RequestOptions | null): Promise<unknown> {
+  async call(
+    op: OperationFacts,
+    send: Send,
+    options?: RequestOptions | null,
+    readAs: ReadAs = "json",
+  ): Promise<unknown> {
     const checked = resolveRequestOptions(options);
     if (this.#closed) throw stopped(op, CLIENT_CLOSED, 0);
     const { signal } = checked;
@@ -171,7 +172,7 @@ export class Transport {
         attempt++;
         const started = this.#log.enabled("info") ? Date.now() : 0;
         if (started) this.#log.write("debug", `${op.method} ${op.path} attempt ${attempt} started (${op.name})`);
-        const outcome = await this.#attempt(op, send, ctl.signal);
+        const outcome = await this.#attempt(op, send, ctl.signal, readAs);
         if (started) {
           const result = outcome.ok ? "ok" : outcome.error.name;
           this.#log.write(
@@ -210,13 +211,14 @@ export class Transport {
     }
   }
 
-  async #attempt(op: Operation, send: Send, signal: AbortSignal): Promise<Outcome> {
-    const idempotent = op.method !== "POST";
+  async #attempt(op: OperationFacts, send: Send, signal: AbortSignal, readAs: ReadAs): Promise<Outcome> {
+    const idempotent = op.retry === "idempotent";
     const taken: Taken = {};
     const init: AttemptInit = {
       signal,
       parseAs: "stream",
       redirect: "manual",
+      headers: { Accept: op.accept },
       fetch: async (request) => {
         taken.response = await raceAbort(this.#fetch(request), signal);
         placeholder ??= new Response(null, { status: 204 });
@@ -279,6 +281,9 @@ export class Transport {
         ),
       };
     }
+    if (readAs === "none") return { ok: true, value: undefined, status, bytes: bytes.byteLength };
+    if (readAs === "bytes") return { ok: true, value: bytes, status, bytes: bytes.byteLength };
+    if (readAs === "text") return { ok: true, value: new TextDecoder().decode(bytes), status, bytes: bytes.byteLength };
     if (bytes.byteLength === 0) return { ok: true, value: undefined, status, bytes: 0 };
     const type = response.headers.get("content-type") ?? "";
     if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
@@ -299,7 +304,7 @@ export class Transport {
     }
   }
 
-  async #httpError(op: Operation, response: Response, idempotent: boolean, signal: AbortSignal): Promise<Outcome> {
+  async #httpError(op: OperationFacts, response: Response, idempotent: boolean, signal: AbortSignal): Promise<Outcome> {
     const status = response.status;
     let body: unknown;
     try {
@@ -338,7 +343,7 @@ function isRedirect(response: Response): boolean {
 }
 
 /** A 3xx: never followed (see {@link Leap0RedirectError}); names where it pointed, without its query. */
-function redirected(op: Operation, response: Response, idempotent: boolean, apiKey: string): Outcome {
+function redirected(op: OperationFacts, response: Response, idempotent: boolean, apiKey: string): Outcome {
   const raw = response.headers.get("location");
   let location: string | undefined;
   if (raw) {
@@ -364,7 +369,7 @@ function redirected(op: Operation, response: Response, idempotent: boolean, apiK
   };
 }
 
-function malformed(op: Operation, status: number, what: string): Outcome {
+function malformed(op: OperationFacts, status: number, what: string): Outcome {
   return {
     ok: false,
     retry: false,
@@ -408,9 +413,9 @@ function describeErrorBody(body: unknown, apiKey: string): { message: string; fi
 }
 
 /** The error for a call ended by its timeout, its caller, or `client.close()`. */
-function stopped(op: Operation, reason: unknown, timeoutMs: number, cause?: unknown): Leap0Error {
+function stopped(op: OperationFacts, reason: unknown, timeoutMs: number, cause?: unknown): Leap0Error {
   if (reason === TIMED_OUT) {
-    const maybe = op.method === "POST";
+    const maybe = op.retry !== "idempotent";
     return new Leap0TimeoutError(
       `${op.name}: timed out after ${timeoutMs / 1000}s; the request was aborted.${maybe ? MAY_HAVE_HAPPENED : ""}`,
       { operation: op.name, mayHaveSucceeded: maybe },

@@ -1,0 +1,112 @@
+/**
+ * The road every call takes from a facade to the wire and back, driven by the operation's
+ * generated facts: check the params (zod, the spec's bounds), split them into query, headers and
+ * body under their wire names, pick the host, send through the pipeline with the operation's
+ * body kind, read the answer with its response kind, check it, and map its keys back.
+ * A plain facade method is one `invoke()`; nothing here names an endpoint.
+ */
+import type { Operation } from "../../generated/operations";
+import type { OperationTypes } from "../../generated/types";
+import type { RequestOptions } from "./config";
+import { Leap0Error } from "./errors";
+import { sandboxBase } from "./hosts";
+import { fromWire, toWireRequest } from "./keys";
+import type { AttemptInit, Pipeline, ReadAs } from "./pipeline";
+import { decodeResponse, parseParams, pathId } from "./validate";
+
+/** A generated operation, with its name as a literal so its types can be looked up. */
+export type Op<N extends keyof OperationTypes = keyof OperationTypes> = Operation & { readonly name: N };
+
+/** The camelCase params an operation takes (query, header and body fields; not path ids). */
+export type ParamsOf<N extends keyof OperationTypes> = OperationTypes[N]["params"];
+/** The camelCase result an operation answers with. */
+export type ResultOf<N extends keyof OperationTypes> = OperationTypes[N]["result"];
+
+/** A raw request body, for operations that send bytes. Buffered, so a retry can replay it. */
+export type BytesBody = Uint8Array | ArrayBuffer | Blob | string;
+
+/** What one call of an operation carries besides its options. */
+export interface CallInput {
+  /** Path parameters by wire name (ids); each is checked and percent-encoded. */
+  readonly path?: Readonly<Record<string, string>>;
+  /** The caller's params object; checked against the operation's params check. */
+  readonly params?: unknown;
+  /** For `host: "sandbox"` operations: whose sandbox serves it. */
+  readonly sandboxId?: string;
+  /** The raw body of a `request: "bytes"` operation. */
+  readonly bytes?: BytesBody;
+  /** Names the params in a validation message ("restore parameters"); defaults to the operation's. */
+  readonly what?: string;
+}
+
+function readAsFor(op: Operation): ReadAs {
+  switch (op.response) {
+    case "json":
+      return "json";
+    case "empty":
+      return "none";
+    case "text":
+      return "text";
+    case "bytes":
+      return "bytes";
+    default:
+      // Streams, multipart and WebSocket answers have their own readers (not through invoke()).
+      throw new Leap0Error(`${op.name}: a ${op.response} response cannot be read by invoke()`);
+  }
+}
+
+/**
+ * Calls one operation and returns its result, camelCase. Throws `Leap0ValidationError` before
+ * anything is sent when the params break the contract, and the pipeline's typed errors after.
+ */
+export async function invoke<N extends keyof OperationTypes>(
+  pipeline: Pipeline,
+  op: Op<N>,
+  input: CallInput = {},
+  options?: RequestOptions | null,
+): Promise<ResultOf<N>> {
+  const readAs = readAsFor(op);
+  const raw = input.params ?? {};
+  const parsed = parseParams(op.params(), raw, input.what ?? `${op.name} parameters`) as Record<string, unknown>;
+  const wire = toWireRequest(op, parsed, raw);
+  const path: Record<string, string> = {};
+  for (const name of op.pathParams) path[name] = pathId(input.path?.[name], name);
+  const baseUrl =
+    op.host === "sandbox" ? sandboxBase(pipeline.hosts, pathId(input.sandboxId, "sandbox id")) : undefined;
+
+  let body: unknown;
+  let bodySerializer: ((b: unknown) => unknown) | undefined;
+  let contentType: string | undefined;
+  if (op.request === "json") body = wire.body ?? {};
+  else if (op.request === "bytes") {
+    body = input.bytes ?? new Uint8Array(0);
+    bodySerializer = (b) => b;
+    contentType = op.contentType ?? "application/octet-stream";
+  } else if (op.request === "multipart") {
+    throw new Leap0Error(`${op.name}: multipart bodies are sent by their facade, not by invoke()`);
+  }
+
+  const data = await pipeline.call(
+    op,
+    (init: AttemptInit) =>
+      // One generic call for every operation: the path is typed by the generated table.
+      (pipeline.api.request as unknown as LooseRequest)(op.method.toLowerCase(), op.path, {
+        ...init,
+        headers: contentType
+          ? { ...init.headers, "Content-Type": contentType, ...wire.headers }
+          : { ...init.headers, ...wire.headers },
+        params: { path, query: wire.query },
+        body,
+        bodySerializer,
+        baseUrl,
+      }),
+    options,
+    readAs,
+  );
+  if (op.response !== "json") return data as ResultOf<N>;
+  if (!op.result) return undefined as ResultOf<N>;
+  decodeResponse(op.result(), data, op);
+  return fromWire(data, op.resultKeys) as ResultOf<N>;
+}
+
+type LooseRequest = (method: string, path: string, init: Record<string, unknown>) => Promise<unknown>;

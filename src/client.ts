@@ -2,6 +2,8 @@ import { type Leap0ClientOptions, resolveConfig } from "./core/config";
 import { Pipeline } from "./core/pipeline";
 import { Sandboxes } from "./resources/sandboxes";
 import { Snapshots } from "./resources/snapshots";
+import { SshClient } from "./resources/ssh";
+import { TemplatesClient } from "./resources/templates";
 
 /**
  * The entry point: one client per API key, holding one request pipeline and the resources.
@@ -20,6 +22,10 @@ export class Leap0Client {
   readonly sandboxes: Sandboxes;
   /** Restore, list and delete snapshots. */
   readonly snapshots: Snapshots;
+  /** Register, rename and delete templates. */
+  readonly templates: TemplatesClient;
+  /** SSH access to sandboxes. */
+  readonly ssh: SshClient;
   // Private so that printing or serialising the client never shows the key-holding pipeline.
   readonly #pipeline: Pipeline;
 
@@ -28,6 +34,8 @@ export class Leap0Client {
     this.#pipeline = new Pipeline(resolveConfig(options));
     this.sandboxes = new Sandboxes(this.#pipeline);
     this.snapshots = new Snapshots(this.#pipeline);
+    this.templates = new TemplatesClient(this.#pipeline);
+    this.ssh = new SshClient(this.#pipeline);
   }
 
   /** True once {@link Leap0Client.close} ran. */

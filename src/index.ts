@@ -51,5 +51,16 @@ export {
   type Snapshot,
 } from "./models";
 export { Sandbox } from "./resources/sandbox";
+// Each area's module exports its client class and its own helpers and types.
+export * from "./resources/sandbox/code-interpreter";
+export * from "./resources/sandbox/desktop";
+export * from "./resources/sandbox/filesystem";
+export * from "./resources/sandbox/git";
+export * from "./resources/sandbox/lsp";
+export * from "./resources/sandbox/process";
+export * from "./resources/sandbox/pty";
+export * from "./resources/sandbox/ssh";
 export type { Sandboxes } from "./resources/sandboxes";
 export type { Snapshots } from "./resources/snapshots";
+export * from "./resources/ssh";
+export * from "./resources/templates";

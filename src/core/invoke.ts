@@ -11,7 +11,7 @@ import type { RequestOptions } from "./config";
 import { Leap0Error } from "./errors";
 import { sandboxBase } from "./hosts";
 import { fromWire, toWireRequest } from "./keys";
-import type { AttemptInit, Pipeline, ReadAs } from "./pipeline";
+import type { AttemptInit, Pipeline, ReadAs, StreamedResponse } from "./pipeline";
 import { decodeResponse, parseParams, pathId } from "./validate";
 
 /** A generated operation, with its name as a literal so its types can be looked up. */
@@ -35,6 +35,8 @@ export interface CallInput {
   readonly sandboxId?: string;
   /** The raw body of a `request: "bytes"` operation. */
   readonly bytes?: BytesBody;
+  /** The body of a `request: "multipart"` operation, built by its facade. */
+  readonly form?: FormData;
   /** Names the params in a validation message ("restore parameters"); defaults to the operation's. */
   readonly what?: string;
 }
@@ -65,7 +67,35 @@ export async function invoke<N extends keyof OperationTypes>(
   input: CallInput = {},
   options?: RequestOptions | null,
 ): Promise<ResultOf<N>> {
-  const readAs = readAsFor(op);
+  const data = await send(pipeline, op, input, options, readAsFor(op));
+  if (op.response !== "json") return data as ResultOf<N>;
+  if (!op.result) return undefined as ResultOf<N>;
+  decodeResponse(op.result(), data, op);
+  return fromWire(data, op.resultKeys) as ResultOf<N>;
+}
+
+/**
+ * Calls one operation and hands its body over as a stream once the headers are in (for
+ * downloads, event streams and multipart answers): see {@link StreamedResponse} for its idle
+ * timeout and cancellation. Same checks and errors as {@link invoke} up to the headers.
+ */
+export function invokeStream(
+  pipeline: Pipeline,
+  op: Operation,
+  input: CallInput = {},
+  options?: RequestOptions | null,
+): Promise<StreamedResponse> {
+  return send(pipeline, op, input, options, "stream") as Promise<StreamedResponse>;
+}
+
+/** Checks, maps and sends one call; the answer is read as `readAs`. */
+function send(
+  pipeline: Pipeline,
+  op: Operation,
+  input: CallInput,
+  options: RequestOptions | null | undefined,
+  readAs: ReadAs,
+): Promise<unknown> {
   const raw = input.params ?? {};
   const parsed = parseParams(op.params(), raw, input.what ?? `${op.name} parameters`) as Record<string, unknown>;
   const wire = toWireRequest(op, parsed, raw);
@@ -83,10 +113,14 @@ export async function invoke<N extends keyof OperationTypes>(
     bodySerializer = (b) => b;
     contentType = op.contentType ?? "application/octet-stream";
   } else if (op.request === "multipart") {
-    throw new Leap0Error(`${op.name}: multipart bodies are sent by their facade, not by invoke()`);
+    if (!input.form) throw new Leap0Error(`${op.name}: a multipart operation needs its form`);
+    // fetch writes the boundary into Content-Type itself; the form is rebuilt per attempt by
+    // fetch from the same FormData, so a retry sends the same bytes.
+    body = input.form;
+    bodySerializer = (b) => b;
   }
 
-  const data = await pipeline.call(
+  return pipeline.call(
     op,
     (init: AttemptInit) =>
       // One generic call for every operation: the path is typed by the generated table.
@@ -103,10 +137,6 @@ export async function invoke<N extends keyof OperationTypes>(
     options,
     readAs,
   );
-  if (op.response !== "json") return data as ResultOf<N>;
-  if (!op.result) return undefined as ResultOf<N>;
-  decodeResponse(op.result(), data, op);
-  return fromWire(data, op.resultKeys) as ResultOf<N>;
 }
 
 type LooseRequest = (method: string, path: string, init: Record<string, unknown>) => Promise<unknown>;

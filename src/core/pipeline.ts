@@ -45,13 +45,33 @@ export interface AttemptInit {
 /** One attempt of an operation: one openapi-fetch call (see invoke.ts). */
 export type Send = (init: AttemptInit) => Promise<unknown>;
 
-/** How a success body is read: parsed JSON, text, or bytes (all buffered, under the size limit). */
-export type ReadAs = "json" | "text" | "bytes" | "none";
+/**
+ * How a success body is read: parsed JSON, text or bytes (buffered, under the size limit),
+ * ignored, or handed over as a stream (see {@link StreamedResponse}).
+ */
+export type ReadAs = "json" | "text" | "bytes" | "none" | "stream";
+
+/**
+ * A success response whose body the caller reads. The call's deadline covered everything up to
+ * the headers; from there the body is under an idle timeout (the call's `timeout`, counted
+ * afresh from each chunk), and the caller's signal and `client.close()` still end it. The body
+ * is pulled, never read ahead, so memory stays bounded whatever its size; not reading it to the
+ * end must be followed by `body.cancel()` to release the connection.
+ */
+export interface StreamedResponse {
+  /** HTTP status. */
+  status: number;
+  /** Response headers. */
+  headers: Headers;
+  /** The body, erroring with the SDK's typed errors (timeout, abort, closed, connection). */
+  body: ReadableStream<Uint8Array>;
+}
 
 // Why a call's controller was aborted; compared by identity.
 const TIMED_OUT = { reason: "timeout" };
 const CALLER_ABORTED = { reason: "abort" };
 const CLIENT_CLOSED = { reason: "closed" };
+const IDLE = { reason: "idle" };
 
 function abortTimedOut(ctl: AbortController): void {
   ctl.abort(TIMED_OUT);
@@ -167,6 +187,7 @@ export class Pipeline {
     const deadline = Date.now() + timeoutMs;
     const timer = setTimeout(abortTimedOut, timeoutMs, ctl);
     let attempt = 0;
+    let handedOver = false;
     try {
       for (;;) {
         attempt++;
@@ -181,7 +202,17 @@ export class Pipeline {
           );
           if (outcome.ok) this.#log.write("debug", `${op.name}: response body ${outcome.bytes} bytes`);
         }
-        if (outcome.ok) return outcome.value;
+        if (outcome.ok) {
+          if (readAs === "stream") {
+            clearTimeout(timer);
+            handedOver = true;
+            return this.#handOver(op, outcome.value as Response, ctl, timeoutMs, () => {
+              unlink?.();
+              this.#inflight.delete(ctl);
+            });
+          }
+          return outcome.value;
+        }
         if (!outcome.retry || attempt > maxRetries) {
           this.#log.write(
             "debug",
@@ -205,10 +236,79 @@ export class Pipeline {
       this.#log.write("error", `${op.name} failed after ${attempt} attempt(s): ${(error as Error).message}`);
       throw error;
     } finally {
-      clearTimeout(timer);
-      unlink?.();
-      this.#inflight.delete(ctl);
+      if (!handedOver) {
+        clearTimeout(timer);
+        unlink?.();
+        this.#inflight.delete(ctl);
+      }
     }
+  }
+
+  /** Wraps a streamed body: idle timeout, the call's controller, typed errors, cleanup once. */
+  #handOver(
+    op: OperationFacts,
+    response: Response,
+    ctl: AbortController,
+    idleMs: number,
+    release: () => void,
+  ): StreamedResponse {
+    const source = response.body;
+    const reader = source?.getReader();
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(idle);
+      ctl.signal.removeEventListener("abort", onAbort);
+      release();
+    };
+    const onAbort = () => {
+      reader?.cancel(ctl.signal.reason).catch(() => {});
+    };
+    ctl.signal.addEventListener("abort", onAbort, { once: true });
+    const arm = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => ctl.abort(IDLE), idleMs);
+    };
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start: () => {
+          if (!reader) finish();
+        },
+        pull: async (controller) => {
+          if (!reader) {
+            controller.close();
+            return;
+          }
+          arm();
+          try {
+            const { done: end, value } = await reader.read();
+            clearTimeout(idle);
+            if (ctl.signal.aborted) throw ctl.signal.reason;
+            if (end) {
+              finish();
+              controller.close();
+            } else controller.enqueue(value);
+          } catch (e) {
+            const error = ctl.signal.aborted
+              ? stopped(op, ctl.signal.reason, idleMs, e)
+              : new Leap0ConnectionError(
+                  `${op.name}: the connection broke while streaming the response${describeCause(e)}.`,
+                  { operation: op.name, cause: e },
+                );
+            finish();
+            controller.error(error);
+          }
+        },
+        cancel: (reason) => {
+          finish();
+          return reader?.cancel(reason);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return { status: response.status, headers: response.headers, body };
   }
 
   async #attempt(op: OperationFacts, send: Send, signal: AbortSignal, readAs: ReadAs): Promise<Outcome> {
@@ -251,6 +351,7 @@ export class Pipeline {
     }
     if (!response.ok) return this.#httpError(op, response, idempotent, signal);
 
+    if (readAs === "stream") return { ok: true, value: response, status, bytes: 0 };
     let bytes: Uint8Array;
     try {
       const announced = Number(response.headers.get("content-length"));
@@ -419,6 +520,12 @@ function stopped(op: OperationFacts, reason: unknown, timeoutMs: number, cause?:
     return new Leap0TimeoutError(
       `${op.name}: timed out after ${timeoutMs / 1000}s; the request was aborted.${maybe ? MAY_HAVE_HAPPENED : ""}`,
       { operation: op.name, mayHaveSucceeded: maybe },
+    );
+  }
+  if (reason === IDLE) {
+    return new Leap0TimeoutError(
+      `${op.name}: no data arrived for ${timeoutMs / 1000}s while streaming the response (idle timeout); the stream was closed.`,
+      { operation: op.name },
     );
   }
   if (reason === CLIENT_CLOSED) {

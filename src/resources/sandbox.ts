@@ -12,6 +12,14 @@ import { invokeUrl, websocketUrl } from "../core/hosts";
 import { invoke } from "../core/invoke";
 import type { Pipeline } from "../core/pipeline";
 import { type SandboxInfo, SandboxState, type Snapshot } from "../models";
+import { CodeInterpreterClient } from "./sandbox/code-interpreter";
+import { DesktopClient } from "./sandbox/desktop";
+import { FilesystemClient } from "./sandbox/filesystem";
+import { GitClient } from "./sandbox/git";
+import { LspClient } from "./sandbox/lsp";
+import { ProcessClient } from "./sandbox/process";
+import { PtyClient } from "./sandbox/pty";
+import { SandboxSshClient } from "./sandbox/ssh";
 
 /**
  * A handle over the latest known state of one sandbox. Its methods call the API and update the
@@ -49,12 +57,69 @@ export class Sandbox {
   createdAt!: string;
   // Private, so printing or serialising a handle never shows the key-holding pipeline.
   readonly #p: Pipeline;
+  // Sub-resources, created on first use: a handle nobody drives inside costs nothing for them.
+  #filesystem: FilesystemClient | undefined;
+  #process: ProcessClient | undefined;
+  #git: GitClient | undefined;
+  #pty: PtyClient | undefined;
+  #lsp: LspClient | undefined;
+  #ssh: SandboxSshClient | undefined;
+  #codeInterpreter: CodeInterpreterClient | undefined;
+  #desktop: DesktopClient | undefined;
 
   /** @internal Handles come from `client.sandboxes` and `client.snapshots.restore()`. */
   constructor(info: SandboxInfo | { id: string }, pipeline: Pipeline) {
     this.id = info.id;
     this.#p = pipeline;
     if ("state" in info) this.#apply(info);
+  }
+
+  /** Files in the sandbox. */
+  get filesystem(): FilesystemClient {
+    this.#filesystem ??= new FilesystemClient(this.#p, this.id);
+    return this.#filesystem;
+  }
+
+  /** Commands in the sandbox. */
+  get process(): ProcessClient {
+    this.#process ??= new ProcessClient(this.#p, this.id);
+    return this.#process;
+  }
+
+  /** git in the sandbox. */
+  get git(): GitClient {
+    this.#git ??= new GitClient(this.#p, this.id);
+    return this.#git;
+  }
+
+  /** Interactive terminals in the sandbox. */
+  get pty(): PtyClient {
+    this.#pty ??= new PtyClient(this.#p, this.id);
+    return this.#pty;
+  }
+
+  /** Language servers in the sandbox. */
+  get lsp(): LspClient {
+    this.#lsp ??= new LspClient(this.#p, this.id);
+    return this.#lsp;
+  }
+
+  /** SSH access to the sandbox. */
+  get ssh(): SandboxSshClient {
+    this.#ssh ??= new SandboxSshClient(this.#p, this.id);
+    return this.#ssh;
+  }
+
+  /** The code interpreter inside the sandbox. */
+  get codeInterpreter(): CodeInterpreterClient {
+    this.#codeInterpreter ??= new CodeInterpreterClient(this.#p, this.id);
+    return this.#codeInterpreter;
+  }
+
+  /** The desktop inside the sandbox. */
+  get desktop(): DesktopClient {
+    this.#desktop ??= new DesktopClient(this.#p, this.id);
+    return this.#desktop;
   }
 
   /** Re-reads the sandbox's state from the API. */

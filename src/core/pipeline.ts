@@ -318,7 +318,8 @@ export class Pipeline {
       signal,
       parseAs: "stream",
       redirect: "manual",
-      headers: { Accept: op.accept },
+      // Errors come as JSON whatever the success type is, so JSON is always acceptable too.
+      headers: { Accept: /json|\*\/\*/.test(op.accept) ? op.accept : `${op.accept}, application/json;q=0.9` },
       fetch: async (request) => {
         taken.response = await raceAbort(this.#fetch(request), signal);
         placeholder ??= new Response(null, { status: 204 });

@@ -48,7 +48,7 @@ export function recorder(extraHeaders: Record<string, string> = {}): Recorder {
       path: url.pathname,
       query: url.searchParams,
       headers: request.headers,
-      body: text ? JSON.parse(text) : undefined,
+      body: text && /json/i.test(request.headers.get("content-type") ?? "") ? JSON.parse(text) : text || undefined,
       status: response.status,
       violations: response.headers.get("sl-violations"),
     });

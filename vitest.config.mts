@@ -10,6 +10,7 @@ const TRANSPORT_TESTS = [
   "test/client.test.ts",
   "test/examples.test.ts",
   "test/hostile.test.ts",
+  "test/dx.test.ts",
 ];
 
 export default defineConfig({

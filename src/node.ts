@@ -64,18 +64,22 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
     new Agent({ connections: options.connections ?? 64, keepAliveTimeout: options.keepAliveTimeout ?? 4000 });
 
   async function leap0NodeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const req = input instanceof Request && init === undefined ? input : new Request(input, init);
+    // The client calls with a ready Request and, at most, a dispatcher; anything else is merged.
+    const onlyDispatcher = init === undefined || Object.keys(init).every((k) => k === "dispatcher");
+    const req = input instanceof Request && onlyDispatcher ? input : new Request(input, init);
     const headers: Record<string, string> = {};
     req.headers.forEach((value, name) => {
       headers[name] = value;
     });
     const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
+    // A per-request dispatcher (the client's `fetchOptions: { dispatcher }`, e.g. a proxy agent) wins.
+    const chosen = (init as { dispatcher?: Dispatcher } | undefined)?.dispatcher ?? dispatcher;
     const res = await request(req.url, {
       method: req.method as Dispatcher.HttpMethod,
       headers,
       body,
       signal: req.signal,
-      dispatcher,
+      dispatcher: chosen,
     });
     const stream = res.body;
     const chunks = stream[Symbol.asyncIterator]();
@@ -98,3 +102,6 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
   }
   return leap0NodeFetch as typeof fetch;
 }
+
+// The WebSocket for terminal connections (sandbox.pty), from undici as well.
+export { nodeWebSocket } from "./node-websocket";

@@ -33,7 +33,11 @@ describe("bad input is refused before any request, naming the field", () => {
     [{ templateName: "   " }, "templateName", "must not be empty"],
     [{ autoPause: "yes" }, "autoPause", "must be a boolean"],
     [{ envVars: { A: 1 } }, "envVars.A", "must be a string"],
-    [{ memoryMib: 1024 }, "sandbox parameters", "unknown field memoryMib"],
+    [
+      { memoryMib: 1024 },
+      "memoryMib",
+      "is not a field (allowed: templateName, envVars, mounts, vcpu, memory, timeout, autoPause, networkPolicy); did you mean memory?",
+    ],
     [{ networkPolicy: { mode: "open" } }, "networkPolicy.mode", 'must be one of "allow-all", "deny-all", "custom"'],
     [
       { networkPolicy: { mode: "custom", allowCidrs: Array(11).fill("10.0.0.0/8") } },
@@ -70,11 +74,11 @@ describe("bad input is refused before any request, naming the field", () => {
   });
 
   test.each<[object, string, string?]>([
-    [{}, "snapshotName", "must be a string"],
+    [{}, "snapshotName", "is required"],
     [{ snapshotName: "" }, "snapshotName", "must not be empty"],
     [{ snapshotName: ` ${"y".repeat(65)} ` }, "snapshotName", "must be at most 64 characters"],
     [{ snapshotName: "a", timeout: 28801 }, "timeout", "must be at most 28800"],
-    [{ snapshotName: "a", timeoutMin: 5 }, "restore parameters", "unknown field timeoutMin"],
+    [{ snapshotName: "a", timeoutMin: 5 }, "timeoutMin"],
   ])("snapshots.restore(%j) → %s", async (params, field, error) => {
     await rejects((c) => c.snapshots.restore(params as never), field, error);
   });

@@ -1,7 +1,9 @@
-import { readEnv } from "./env";
+import { envAccess, readEnv } from "./env";
 import { Leap0ValidationError } from "./errors";
 import { DEFAULT_SANDBOX_DOMAIN, type SandboxHosts } from "./hosts";
 import { LOG_LEVELS, type Logger, type LogLevel } from "./logging";
+import type { WebSocketConstructor } from "./websocket";
+import { unknownKeyProblem } from "./suggest";
 
 /** Where the API lives unless `baseUrl` or `LEAP0_BASE_URL` says otherwise. */
 export const DEFAULT_BASE_URL = "https://api.leap0.dev";
@@ -29,6 +31,13 @@ export interface Leap0ClientOptions {
   /** A `fetch` to use instead of the global one (a proxy agent, a test double, another runtime's). */
   fetch?: typeof fetch;
   /**
+   * The WebSocket class for terminal connections (`sandbox.pty.connect`). It must send the
+   * `Authorization` header: in Node pass `nodeWebSocket` from `leap0/node` (Node 20 has no
+   * WebSocket) or the `ws` package's; Bun, Deno and Node 22+ have a global one that is used when
+   * this is unset. Browsers' WebSocket cannot send the header and is refused.
+   */
+  webSocket?: WebSocketConstructor;
+  /**
    * Allow sending the key over plain `http://` to a host that is not loopback. Off by default,
    * because anyone on the path could read the key.
    */
@@ -53,7 +62,20 @@ export interface Leap0ClientOptions {
    * sandbox is reached at that one URL (a local mock). Defaults to `LEAP0_SANDBOX_URL`.
    */
   sandboxUrl?: string;
+  /**
+   * Headers sent with every request (trace context, a tenant id). They cannot replace
+   * `Authorization`; per-call `headers` win over them.
+   */
+  defaultHeaders?: Record<string, string>;
+  /**
+   * Extra `fetch` init passed to every request (for example `{ dispatcher }`, an undici proxy
+   * agent, on both transports). Per-call `fetchOptions` are merged over them.
+   */
+  fetchOptions?: FetchOptions;
 }
+
+/** Extra `RequestInit` fields for `fetch`, such as undici's `dispatcher`. */
+export type FetchOptions = Record<string, unknown>;
 
 /** The options after defaults and environment are applied and checked. */
 export interface ResolvedConfig {
@@ -62,10 +84,13 @@ export interface ResolvedConfig {
   timeoutMs: number;
   maxRetries: number;
   fetch: typeof fetch | undefined;
+  webSocket: WebSocketConstructor | undefined;
   logger: Logger | undefined;
   logLevel: LogLevel;
   maxResponseBytes: number;
   sandboxHosts: SandboxHosts;
+  defaultHeaders: Record<string, string>;
+  fetchOptions: FetchOptions | undefined;
 }
 
 /** Per-call options; every facade method takes them as its last argument. */
@@ -76,6 +101,10 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Overrides the client's `maxRetries` for this call. */
   maxRetries?: number;
+  /** Headers for this call only, over the client's `defaultHeaders`; never `Authorization`. */
+  headers?: Record<string, string>;
+  /** Extra `fetch` init for this call, merged over the client's `fetchOptions`. */
+  fetchOptions?: FetchOptions;
 }
 
 /** Per-call options after checking. */
@@ -83,6 +112,8 @@ export interface ResolvedRequestOptions {
   timeoutMs: number | undefined;
   signal: AbortSignal | undefined;
   maxRetries: number | undefined;
+  headers: Record<string, string> | undefined;
+  fetchOptions: FetchOptions | undefined;
 }
 
 const CLIENT_OPTIONS: readonly (keyof Leap0ClientOptions)[] = [
@@ -91,14 +122,52 @@ const CLIENT_OPTIONS: readonly (keyof Leap0ClientOptions)[] = [
   "timeout",
   "maxRetries",
   "fetch",
+  "webSocket",
   "allowInsecureHttp",
   "logger",
   "logLevel",
   "maxResponseBytes",
   "sandboxDomain",
   "sandboxUrl",
+  "defaultHeaders",
+  "fetchOptions",
 ];
-const REQUEST_OPTIONS: readonly (keyof RequestOptions)[] = ["timeout", "signal", "maxRetries"];
+const REQUEST_OPTIONS: readonly (keyof RequestOptions)[] = [
+  "timeout",
+  "signal",
+  "maxRetries",
+  "headers",
+  "fetchOptions",
+];
+// fetch init fields the pipeline owns: the caller's would break its promises.
+const OWNED_INIT = ["signal", "redirect", "body", "method", "headers"];
+
+function headersOption(kind: "client option" | "request option", name: string, value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (!isPlainObject(value)) throw optionError(kind, name, "must be an object of header names to string values");
+  const out: Record<string, string> = {};
+  for (const [header, v] of Object.entries(value)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header))
+      throw optionError(kind, name, "has a name that is not a valid header name");
+    if (header.toLowerCase() === "authorization") {
+      throw optionError(kind, name, "cannot set Authorization (the client sends the API key itself)");
+    }
+    if (typeof v !== "string" || /[\r\n\0]/.test(v)) {
+      throw optionError(kind, `${name}.${header}`, "must be a string without line breaks");
+    }
+    out[header] = v;
+  }
+  return out;
+}
+
+function fetchOptionsOption(kind: "client option" | "request option", value: unknown): FetchOptions | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value)) throw optionError(kind, "fetchOptions", "must be an object");
+  for (const key of OWNED_INIT) {
+    if (key in value) throw optionError(kind, `fetchOptions.${key}`, "is set by the client for every request");
+  }
+  return value;
+}
 
 /**
  * The one error for a bad option, client-wide or per call. It names the option and says what is
@@ -108,31 +177,6 @@ function optionError(kind: "client option" | "request option", name: string, pro
   return new Leap0ValidationError(`Invalid ${kind} ${name}: ${problem}.`, {
     fieldErrors: [{ field: name, error: problem }],
   });
-}
-
-/** Edit distance, for "did you mean" on a misspelt option. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const here = row[j] as number;
-      row[j] = Math.min(here + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = here;
-    }
-  }
-  return row[b.length] as number;
-}
-
-/** "unknown option; allowed: … (did you mean x?)" for a key that is not one of `allowed`. */
-export function unknownKeyProblem(key: string, allowed: readonly string[]): string {
-  const lower = key.toLowerCase();
-  const close = allowed
-    .map((name) => ({ name, d: name.toLowerCase() === lower ? 0 : distance(lower, name.toLowerCase()) }))
-    .filter((c) => c.d <= Math.max(2, Math.floor(c.name.length / 4)))
-    .sort((x, y) => x.d - y.d)[0];
-  return `is not an option (allowed: ${allowed.join(", ")})${close ? `; did you mean ${close.name}?` : ""}`;
 }
 
 function checkKeys(kind: "client option" | "request option", options: object, allowed: readonly string[]): void {
@@ -182,10 +226,16 @@ export function resolveConfig(options: Leap0ClientOptions | undefined | null = {
   if (o.apiKey !== undefined && typeof o.apiKey !== "string") throw optionError(kind, "apiKey", "must be a string");
   const apiKey = (o.apiKey ?? readEnv("LEAP0_API_KEY") ?? "").trim();
   if (!apiKey) {
-    throw new Leap0ValidationError(
-      "No Leap0 API key: pass { apiKey } to new Leap0Client() or set the LEAP0_API_KEY environment variable.",
-      { fieldErrors: [{ field: "apiKey", error: "is required" }] },
-    );
+    const access = envAccess();
+    const how =
+      access === "ok"
+        ? "pass { apiKey } to new Leap0Client() or set the LEAP0_API_KEY environment variable"
+        : access === "denied"
+          ? "pass { apiKey } to new Leap0Client() (LEAP0_API_KEY could not be read: this runtime denies access to the environment, e.g. Deno without --allow-env)"
+          : "pass { apiKey } to new Leap0Client() (this runtime has no environment variables, e.g. a Worker or a browser, so LEAP0_API_KEY cannot be read)";
+    throw new Leap0ValidationError(`No Leap0 API key: ${how}.`, {
+      fieldErrors: [{ field: "apiKey", error: "is required" }],
+    });
   }
   // A key with spaces or control characters would be refused by Headers at the first call,
   // with an error that quotes the header value: refuse it here, without echoing it.
@@ -222,6 +272,9 @@ export function resolveConfig(options: Leap0ClientOptions | undefined | null = {
   if (o.fetch !== undefined && typeof (o.fetch as unknown) !== "function") {
     throw optionError(kind, "fetch", "must be a function");
   }
+  if (o.webSocket !== undefined && typeof (o.webSocket as unknown) !== "function") {
+    throw optionError(kind, "webSocket", "must be a WebSocket class");
+  }
   if (o.logger !== undefined && (typeof o.logger !== "object" || o.logger === null)) {
     throw optionError(kind, "logger", "must be an object with debug/info/warn/error methods (such as console)");
   }
@@ -229,17 +282,33 @@ export function resolveConfig(options: Leap0ClientOptions | undefined | null = {
   if (typeof maxResponseBytes !== "number" || !Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) {
     throw optionError(kind, "maxResponseBytes", "must be a whole number of bytes ≥ 1");
   }
+  const timeout = timeoutMs(kind, o.timeout ?? DEFAULT_TIMEOUT_SECONDS);
+  if (timeout > 3_600_000) warnLongTimeout(o.logger);
   return {
     apiKey,
     sandboxHosts: resolveSandboxHosts(o, kind),
     baseUrl: url.href.replace(/\/+$/, ""),
-    timeoutMs: timeoutMs(kind, o.timeout ?? DEFAULT_TIMEOUT_SECONDS),
+    timeoutMs: timeout,
     maxRetries: retries(kind, o.maxRetries ?? DEFAULT_MAX_RETRIES),
     fetch: o.fetch as typeof fetch | undefined,
+    webSocket: o.webSocket as WebSocketConstructor | undefined,
     logger: o.logger,
     logLevel: resolveLogLevel(o.logLevel, o.logger, apiKey),
     maxResponseBytes,
+    defaultHeaders: headersOption(kind, "defaultHeaders", o.defaultHeaders),
+    fetchOptions: fetchOptionsOption(kind, o.fetchOptions),
   };
+}
+
+let warnedLongTimeout = false;
+
+/** Timeouts are seconds; a client timeout over an hour is most likely milliseconds by mistake. */
+function warnLongTimeout(logger: Logger | undefined): void {
+  if (warnedLongTimeout) return;
+  warnedLongTimeout = true;
+  const line =
+    "[leap0] The client timeout is over 3600 seconds. Timeouts are in seconds: 30_000 is 8.3 hours. Pass { timeout: 30 } for 30 seconds.";
+  (logger?.warn ?? globalThis.console?.warn)?.call(logger ?? globalThis.console, line);
 }
 
 function resolveSandboxHosts(o: Leap0ClientOptions, kind: "client option"): SandboxHosts {
@@ -311,8 +380,15 @@ function resolveLogLevel(option: unknown, logger: Logger | undefined, apiKey: st
 
 /** Checks a call's options in the same way as the client's; `null` and `undefined` mean none. */
 export function resolveRequestOptions(options: RequestOptions | undefined | null): ResolvedRequestOptions {
-  if (options === undefined || options === null)
-    return { timeoutMs: undefined, signal: undefined, maxRetries: undefined };
+  if (options === undefined || options === null) {
+    return {
+      timeoutMs: undefined,
+      signal: undefined,
+      maxRetries: undefined,
+      headers: undefined,
+      fetchOptions: undefined,
+    };
+  }
   const kind = "request option";
   if (!isPlainObject(options)) throw optionError(kind, "options", "must be an object");
   checkKeys(kind, options, REQUEST_OPTIONS);
@@ -322,6 +398,8 @@ export function resolveRequestOptions(options: RequestOptions | undefined | null
     timeoutMs: options.timeout === undefined ? undefined : timeoutMs(kind, options.timeout),
     signal,
     maxRetries: options.maxRetries === undefined ? undefined : retries(kind, options.maxRetries),
+    headers: options.headers === undefined ? undefined : headersOption(kind, "headers", options.headers),
+    fetchOptions: fetchOptionsOption(kind, options.fetchOptions),
   };
 }
 

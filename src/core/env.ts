@@ -8,3 +8,18 @@ export function readEnv(name: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Whether this runtime lets the SDK read environment variables: `none` where there is no
+ * `process.env` (Workers, browsers), `denied` where reading throws (Deno without `--allow-env`).
+ */
+export function envAccess(): "ok" | "none" | "denied" {
+  try {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+    if (!env) return "none";
+    void env.LEAP0_API_KEY;
+    return "ok";
+  } catch {
+    return "denied";
+  }
+}

@@ -27,6 +27,10 @@ export interface Leap0ErrorDetails {
   mayHaveSucceeded?: boolean;
   /** The underlying error (network failure, JSON syntax error, ...). */
   cause?: unknown;
+  /** The response headers, when a response arrived. */
+  headers?: Headers;
+  /** The parsed response body (JSON, or text cut to a readable length), when there was one. */
+  body?: unknown;
 }
 
 /** Base class of every error thrown by the SDK. */
@@ -54,8 +58,24 @@ export class Leap0Error extends Error {
 /** Parameters failed the SDK's checks; nothing was sent. `fieldErrors` names each field. */
 export class Leap0ValidationError extends Leap0Error {}
 
-/** The API answered with an error status. Subclasses name the family. */
-export class Leap0APIError extends Leap0Error {}
+/**
+ * The API answered with an error status. Subclasses name the family. `headers` and `body` are
+ * the response's (the body parsed, at most 64 KiB read, the API key scrubbed from it), for
+ * debugging and for fields the SDK does not know.
+ */
+export class Leap0APIError extends Leap0Error {
+  /** The response headers. */
+  readonly headers: Headers;
+  /** The parsed response body: JSON, or text; `undefined` when empty. */
+  readonly body: unknown;
+
+  /** Errors are made by the SDK; `details` carries what is known about the failed call. */
+  constructor(message: string, details: Leap0ErrorDetails = {}) {
+    super(message, details);
+    this.headers = details.headers ?? new Headers();
+    this.body = details.body;
+  }
+}
 /** 400 or 422: the request was malformed or refused field by field (see `fieldErrors`). */
 export class Leap0BadRequestError extends Leap0APIError {}
 /** 401: the API key is missing or not valid. */

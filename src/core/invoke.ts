@@ -35,6 +35,12 @@ export interface CallInput {
   readonly sandboxId?: string;
   /** The raw body of a `request: "bytes"` operation. */
   readonly bytes?: BytesBody;
+  /**
+   * A streamed raw body of a `request: "bytes"` operation, instead of `bytes`. It can be read only
+   * once, so the call is never retried (`maxRetries` is forced to 0), and it is sent with
+   * `duplex: "half"` as fetch requires of a stream body.
+   */
+  readonly stream?: ReadableStream<Uint8Array>;
   /** The body of a `request: "multipart"` operation, built by its facade. */
   readonly form?: FormData;
   /** Names the params in a validation message ("restore parameters"); defaults to the operation's. */
@@ -109,7 +115,7 @@ function send(
   let contentType: string | undefined;
   if (op.request === "json") body = wire.body ?? {};
   else if (op.request === "bytes") {
-    body = input.bytes ?? new Uint8Array(0);
+    body = input.stream ?? input.bytes ?? new Uint8Array(0);
     bodySerializer = (b) => b;
     contentType = op.contentType ?? "application/octet-stream";
   } else if (op.request === "multipart") {
@@ -133,10 +139,25 @@ function send(
         body,
         bodySerializer,
         baseUrl,
+        ...(input.stream ? { duplex: "half" } : {}),
       }),
-    options,
+    input.stream ? { ...options, maxRetries: 0 } : options,
     readAs,
+    subject(op, path, input.sandboxId),
   );
+}
+
+/** What a 404 was about, for its message: `sandbox "sbx-1"`, `mount "m-2" of sandbox "sbx-1"`. */
+function subject(op: Operation, path: Record<string, string>, sandboxId: string | undefined): string | undefined {
+  const parts = op.pathParams.map((name) => {
+    const noun = name
+      .replace(/I[Dd]$/, "")
+      .replace(/([a-z])([A-Z])/g, "$1 $2")
+      .toLowerCase();
+    return `${noun} ${JSON.stringify(path[name])}`;
+  });
+  if (op.host === "sandbox" && sandboxId) parts.push(`sandbox ${JSON.stringify(sandboxId)}`);
+  return parts.length ? parts.reverse().join(" of ") : undefined;
 }
 
 type LooseRequest = (method: string, path: string, init: Record<string, unknown>) => Promise<unknown>;

@@ -2,7 +2,7 @@ import createClient, { type Client } from "openapi-fetch";
 import type { Operation } from "../../generated/operations";
 import type { paths } from "../../generated/schema";
 import { BodyTooLarge, discardBody, raceAbort, readBody } from "./body";
-import { type RequestOptions, type ResolvedConfig, resolveRequestOptions } from "./config";
+import { type RequestOptions, type ResolvedConfig, type ResolvedRequestOptions, resolveRequestOptions } from "./config";
 import {
   apiErrorClass,
   type FieldError,
@@ -20,6 +20,7 @@ import { LogSink } from "./logging";
 import { backoffMs, parseRetryAfter, sleep } from "./retry";
 import { linkSignal } from "./signals";
 import { VERSION } from "./version";
+import type { WebSocketConstructor, WebSocketInit } from "./websocket";
 
 export type { RequestOptions } from "./config";
 
@@ -39,7 +40,7 @@ export interface AttemptInit {
   parseAs: "stream";
   redirect: "manual";
   fetch: (request: Request) => Promise<Response>;
-  headers: { Accept: string };
+  headers: Record<string, string>;
 }
 
 /** One attempt of an operation: one openapi-fetch call (see invoke.ts). */
@@ -122,12 +123,16 @@ export class Pipeline {
   readonly api: Api;
   /** Where in-sandbox APIs and ports are served. */
   readonly hosts: SandboxHosts;
-  readonly #fetch: (request: Request) => Promise<Response>;
+  readonly #fetch: (request: Request, init?: RequestInit) => Promise<Response>;
+  readonly #defaultHeaders: Record<string, string>;
+  readonly #fetchOptions: Record<string, unknown> | undefined;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
   readonly #maxBytes: number;
   readonly #apiKey: string;
   #closed = false;
+  readonly #baseUrl: string;
+  readonly #webSocket: WebSocketConstructor | undefined;
   // Controllers of the calls in flight, aborted by close(). A set rather than one listener per
   // call on a shared signal: hundreds of concurrent calls must not trip Node's listener-leak warning.
   readonly #inflight = new Set<AbortController>();
@@ -136,7 +141,11 @@ export class Pipeline {
   constructor(config: ResolvedConfig) {
     const customFetch = config.fetch;
     // Bound late so a fetch installed after construction (polyfill, test server) is used.
-    this.#fetch = customFetch ? (request) => customFetch(request) : (request) => globalThis.fetch(request);
+    this.#fetch = customFetch
+      ? (request, init) => (init ? customFetch(request, init) : customFetch(request))
+      : (request, init) => (init ? globalThis.fetch(request, init) : globalThis.fetch(request));
+    this.#defaultHeaders = config.defaultHeaders;
+    this.#fetchOptions = config.fetchOptions;
     this.api = createClient<paths>({
       baseUrl: config.baseUrl,
       headers: {
@@ -151,6 +160,32 @@ export class Pipeline {
     this.#apiKey = config.apiKey;
     this.#log = new LogSink(config.logger, config.logLevel);
     this.hosts = config.sandboxHosts;
+    this.#baseUrl = config.baseUrl;
+    this.#webSocket = config.webSocket;
+  }
+
+  /**
+   * @internal What a WebSocket connection needs of the client (see core/websocket.ts): the API
+   * root, the handshake's auth headers, the configured class, the timeout, and registration
+   * with close(), which ends every open connection as it aborts every call.
+   */
+  webSocketInit(): WebSocketInit {
+    return {
+      baseUrl: this.#baseUrl,
+      headers: { Authorization: `Bearer ${this.#apiKey}`, "User-Agent": `leap0-js/${VERSION}` },
+      WebSocket: this.#webSocket,
+      timeoutMs: this.#timeoutMs,
+      closed: this.#closed,
+      track: (ctl) => {
+        this.#inflight.add(ctl);
+        return () => this.#inflight.delete(ctl);
+      },
+    };
+  }
+
+  /** The client's `maxResponseBytes`: the most a caller that buffers a streamed body should hold. */
+  get maxResponseBytes(): number {
+    return this.#maxBytes;
   }
 
   /** True once {@link Pipeline.close} ran. */
@@ -173,6 +208,7 @@ export class Pipeline {
     send: Send,
     options?: RequestOptions | null,
     readAs: ReadAs = "json",
+    subject?: string,
   ): Promise<unknown> {
     const checked = resolveRequestOptions(options);
     if (this.#closed) throw stopped(op, CLIENT_CLOSED, 0);
@@ -193,7 +229,7 @@ export class Pipeline {
         attempt++;
         const started = this.#log.enabled("info") ? Date.now() : 0;
         if (started) this.#log.write("debug", `${op.method} ${op.path} attempt ${attempt} started (${op.name})`);
-        const outcome = await this.#attempt(op, send, ctl.signal, readAs);
+        const outcome = await this.#attempt(op, send, ctl.signal, readAs, subject, checked);
         if (started) {
           const result = outcome.ok ? "ok" : outcome.error.name;
           this.#log.write(
@@ -311,17 +347,30 @@ export class Pipeline {
     return { status: response.status, headers: response.headers, body };
   }
 
-  async #attempt(op: OperationFacts, send: Send, signal: AbortSignal, readAs: ReadAs): Promise<Outcome> {
+  async #attempt(
+    op: OperationFacts,
+    send: Send,
+    signal: AbortSignal,
+    readAs: ReadAs,
+    subject: string | undefined,
+    call: ResolvedRequestOptions,
+  ): Promise<Outcome> {
     const idempotent = op.retry === "idempotent";
     const taken: Taken = {};
+    const fetchOptions =
+      call.fetchOptions || this.#fetchOptions ? { ...this.#fetchOptions, ...call.fetchOptions } : undefined;
     const init: AttemptInit = {
       signal,
       parseAs: "stream",
       redirect: "manual",
-      // Errors come as JSON whatever the success type is, so JSON is always acceptable too.
-      headers: { Accept: /json|\*\/\*/.test(op.accept) ? op.accept : `${op.accept}, application/json;q=0.9` },
+      headers: {
+        // Errors come as JSON whatever the success type is, so JSON is always acceptable too.
+        Accept: /json|\*\/\*/.test(op.accept) ? op.accept : `${op.accept}, application/json;q=0.9`,
+        ...this.#defaultHeaders,
+        ...call.headers,
+      },
       fetch: async (request) => {
-        taken.response = await raceAbort(this.#fetch(request), signal);
+        taken.response = await raceAbort(this.#fetch(request, fetchOptions), signal);
         placeholder ??= new Response(null, { status: 204 });
         return placeholder;
       },
@@ -350,7 +399,7 @@ export class Pipeline {
       discardBody(response.body);
       return redirected(op, response, idempotent, this.#apiKey);
     }
-    if (!response.ok) return this.#httpError(op, response, idempotent, signal);
+    if (!response.ok) return this.#httpError(op, response, idempotent, signal, subject);
 
     if (readAs === "stream") return { ok: true, value: response, status, bytes: 0 };
     let bytes: Uint8Array;
@@ -406,7 +455,13 @@ export class Pipeline {
     }
   }
 
-  async #httpError(op: OperationFacts, response: Response, idempotent: boolean, signal: AbortSignal): Promise<Outcome> {
+  async #httpError(
+    op: OperationFacts,
+    response: Response,
+    idempotent: boolean,
+    signal: AbortSignal,
+    subject: string | undefined,
+  ): Promise<Outcome> {
     const status = response.status;
     let body: unknown;
     try {
@@ -421,7 +476,10 @@ export class Pipeline {
       if (signal.aborted) throw e;
       body = undefined;
     }
-    const { message, fieldErrors } = describeErrorBody(body, this.#apiKey);
+    body = scrubDeep(body, this.#apiKey, 0);
+    let { message, fieldErrors } = describeErrorBody(body, this.#apiKey);
+    if (status === 404 && subject)
+      message = `no such ${subject} (or not in this organisation)${message ? `: ${message}` : ""}`;
     const transient = status === 408 || status === 500 || status === 502 || status === 504;
     const refused = status === 429 || status === 503;
     const mayHaveSucceeded = transient && !idempotent;
@@ -434,10 +492,39 @@ export class Pipeline {
       retryAfterMs: refused || transient ? parseRetryAfter(response.headers.get("retry-after")) : undefined,
       error: new ErrorClass(
         `${op.name}: HTTP ${status}${message ? `: ${message}` : ""}${fields}${mayHaveSucceeded ? `.${MAY_HAVE_HAPPENED}` : ""}`,
-        { operation: op.name, status, fieldErrors, mayHaveSucceeded },
+        {
+          operation: op.name,
+          status,
+          fieldErrors,
+          mayHaveSucceeded,
+          body,
+          headers: scrubHeaders(response.headers, this.#apiKey),
+        },
       ),
     };
   }
+}
+
+/** A copy of the headers with the key scrubbed from every value (a proxy may echo it back). */
+function scrubHeaders(headers: Headers, apiKey: string): Headers {
+  const out = new Headers();
+  headers.forEach((value, name) => {
+    out.append(name, scrub(value, apiKey));
+  });
+  return out;
+}
+
+/** The body with the key scrubbed from every string in it, however deep. */
+function scrubDeep(value: unknown, apiKey: string, depth: number): unknown {
+  if (typeof value === "string") return scrub(value, apiKey);
+  if (depth > 32 || typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, apiKey, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = scrubDeep((value as Record<string, unknown>)[key], apiKey, depth + 1);
+    Object.defineProperty(out, scrub(key, apiKey), { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 function isRedirect(response: Response): boolean {
@@ -496,14 +583,17 @@ function cut(text: string, max: number): string {
 function describeErrorBody(body: unknown, apiKey: string): { message: string; fieldErrors: FieldError[] } {
   const clean = (text: string, max: number) => cut(scrub(text, apiKey), max);
   if (body && typeof body === "object") {
-    const b = body as { message?: unknown; errors?: unknown };
+    const b = body as { message?: unknown; errors?: unknown; title?: unknown; detail?: unknown };
     const fieldErrors = Array.isArray(b.errors)
       ? b.errors
           .filter((e): e is FieldError => !!e && typeof e.field === "string" && typeof e.error === "string")
           .slice(0, FIELD_ERRORS_LIMIT)
           .map((e) => ({ field: clean(e.field, 100), error: clean(e.error, 200) }))
       : [];
-    return { message: typeof b.message === "string" ? clean(b.message, MESSAGE_LIMIT) : "", fieldErrors };
+    // The API's own `message`, else RFC 7807 problem details (`title`, `detail`).
+    const problem = [b.title, b.detail].filter((t): t is string => typeof t === "string" && t.trim() !== "");
+    const message = typeof b.message === "string" ? b.message : problem.join(": ");
+    return { message: clean(message, MESSAGE_LIMIT), fieldErrors };
   }
   if (typeof body === "string" && body.trim()) {
     const text = body.trim();

@@ -1,5 +1,6 @@
 import type * as z from "zod/mini";
 import { type FieldError, Leap0MalformedResponseError, Leap0ValidationError } from "./errors";
+import { unknownKeyProblem } from "./suggest";
 
 // zod/mini ships no message catalogue (loading one is a global side effect on the user's zod),
 // so messages are written here from the issue codes. Values are never echoed: they may be secrets.
@@ -36,6 +37,70 @@ function fieldErrors(issues: readonly z.core.$ZodIssue[], root: string): FieldEr
   }));
 }
 
+type Def = {
+  type?: string;
+  shape?: Record<string, unknown>;
+  innerType?: unknown;
+  element?: unknown;
+  getter?: () => unknown;
+  in?: unknown;
+};
+const defOf = (s: unknown): Def | undefined => (s as { _zod?: { def?: Def } } | undefined)?._zod?.def;
+
+/** The keys a strict object accepts at `path` inside `schema`, through optional, nullable, arrays and lazies. */
+function keysAt(schema: unknown, path: readonly PropertyKey[]): string[] | undefined {
+  let s = schema;
+  let i = 0;
+  for (let guard = 0; guard < 64; guard++) {
+    const def = defOf(s);
+    if (!def) return undefined;
+    if (def.innerType) s = def.innerType;
+    else if (def.getter) s = def.getter();
+    else if (def.type === "pipe") s = def.in;
+    else if (i < path.length && def.type === "array") {
+      s = def.element;
+      i++;
+    } else if (i < path.length && def.shape) {
+      s = def.shape[String(path[i])];
+      i++;
+    } else return i === path.length && def.shape ? Object.keys(def.shape) : undefined;
+  }
+  return undefined;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key as string];
+  }
+  return v;
+}
+
+/** Field errors a person can act on: "is required" for a missing field; unknown keys with the allowed ones. */
+function explain(schema: unknown, input: unknown, issues: readonly z.core.$ZodIssue[], root: string): FieldError[] {
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    const base = issue.path.map(String).join(".");
+    if (issue.code === "unrecognized_keys") {
+      const allowed = keysAt(schema, issue.path);
+      for (const raw of issue.keys) {
+        // A key that does not look like a field name may be a secret pasted in the wrong place.
+        const key = /^[A-Za-z_$][\w$-]{0,63}$/.test(raw) ? raw : "(a key that is not an identifier)";
+        out.push({
+          field: base ? `${base}.${key}` : key,
+          error: allowed
+            ? unknownKeyProblem(key, allowed).replace("is not an option", "is not a field")
+            : "is not a field",
+        });
+      }
+    } else if (issue.code === "invalid_type" && issue.path.length && valueAt(input, issue.path) === undefined) {
+      out.push({ field: base, error: "is required" });
+    } else out.push(...fieldErrors([issue], root));
+  }
+  return out;
+}
+
 /**
  * Builds a value on first use. The zod schemas are built this way because constructing them
  * all at import costs several milliseconds of every process's cold start.
@@ -63,7 +128,7 @@ export function parseParams<S extends z.ZodMiniType>(schema: S, input: unknown, 
   }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const errors = fieldErrors(result.error.issues, what);
+  const errors = explain(schema, input, result.error.issues, what);
   throw new Leap0ValidationError(
     `Invalid ${what}: ${errors.map((e) => `${e.field} ${e.error}`).join("; ")}. Nothing was sent.`,
     { fieldErrors: errors },

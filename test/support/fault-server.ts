@@ -30,6 +30,8 @@ export interface Received {
   path: string;
   body: string;
   authorization: string | undefined;
+  /** Every request header, lower-cased names. */
+  headers: Record<string, string | string[] | undefined>;
   /** `performance.now()` when the request arrived. */
   at: number;
   /** Bytes of body the server wrote in its answer (for the endless and huge faults). */
@@ -143,6 +145,7 @@ export class FaultServer {
         path: req.url ?? "",
         body: Buffer.concat(chunks).toString(),
         authorization: req.headers.authorization,
+        headers: req.headers,
         bytesWritten: 0,
         at: performance.now(),
         closed: socket.destroyed ? Promise.resolve() : new Promise((r) => socket.once("close", () => r())),

@@ -1,0 +1,127 @@
+/**
+ * Waiting for a sandbox to be usable. `create()`, `restore()` and `start()` answer while the
+ * sandbox is still `starting`; snapshots and the tools inside need `running`. This is the polling
+ * loop every user would otherwise write: backoff, a deadline, cancellation, and a clear error
+ * when the sandbox lands where it cannot become `running` by itself.
+ */
+import type { RequestOptions } from "../core/config";
+import { Leap0AbortError, Leap0Error, Leap0TimeoutError, Leap0ValidationError } from "../core/errors";
+import { sleep } from "../core/retry";
+import { linkSignal } from "../core/signals";
+
+/** Seconds `waitUntilRunning()` waits by default. */
+export const DEFAULT_WAIT_SECONDS = 300;
+
+/** Options of `sandbox.waitUntilRunning()` and of the `waitUntilRunning` option on create, restore and start. */
+export interface WaitOptions {
+  /** Seconds to wait in all (default 300). */
+  timeout?: number;
+  /** Stops waiting when it fires (the sandbox is not affected). */
+  signal?: AbortSignal;
+  /** Called with each state seen while waiting, e.g. to show progress. */
+  onProgress?: (progress: { state: string; elapsedMs: number }) => void;
+}
+
+/** The `waitUntilRunning` option of create, restore and start: `true` for the defaults, or {@link WaitOptions}. */
+export type WaitOption = boolean | WaitOptions;
+
+/**
+ * The sandbox reached a state from which it will not become `running` by itself (stopped,
+ * paused, deleting, deleted). `state` says which.
+ */
+export class Leap0SandboxStateError extends Leap0Error {
+  /** The state the sandbox was found in. */
+  readonly state: string;
+  /** The sandbox's id. */
+  readonly sandboxId: string;
+
+  /** @internal */
+  constructor(message: string, sandboxId: string, state: string) {
+    super(message, { operation: "waitUntilRunning" });
+    this.sandboxId = sandboxId;
+    this.state = state;
+  }
+}
+
+// States a sandbox does not leave for `running` without someone acting on it.
+const DEAD_ENDS = new Set(["stopped", "stopping", "paused", "deleting", "deleted"]);
+
+/** What {@link waitUntilRunning} needs of a handle. */
+interface Pollable {
+  readonly id: string;
+  readonly state: string | undefined;
+  refresh(options?: RequestOptions): Promise<unknown>;
+}
+
+function checkWait(options: unknown): WaitOptions {
+  if (options === undefined || options === null || options === true) return {};
+  if (typeof options !== "object" || Array.isArray(options)) {
+    throw new Leap0ValidationError("Invalid waitUntilRunning: must be true or { timeout, signal, onProgress }.", {
+      fieldErrors: [{ field: "waitUntilRunning", error: "must be true or an object" }],
+    });
+  }
+  const o = options as WaitOptions;
+  const bad = (field: string, error: string) =>
+    new Leap0ValidationError(`Invalid waitUntilRunning ${field}: ${error}.`, { fieldErrors: [{ field, error }] });
+  if (o.timeout !== undefined && (typeof o.timeout !== "number" || !(o.timeout > 0))) {
+    throw bad("timeout", "must be a positive number of seconds");
+  }
+  if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw bad("onProgress", "must be a function");
+  return o;
+}
+
+/**
+ * Polls the sandbox (backoff from 0.5 s to 5 s) until it is `running`. Throws
+ * {@link Leap0SandboxStateError} as soon as it is in a state it cannot leave for `running`,
+ * `Leap0TimeoutError` at the deadline, `Leap0AbortError` when the signal fires. Each poll is
+ * bounded by what is left of the deadline.
+ */
+export async function waitUntilRunning(sandbox: Pollable, options?: WaitOptions | boolean): Promise<void> {
+  const o = checkWait(options);
+  const timeoutMs = Math.min((o.timeout ?? DEFAULT_WAIT_SECONDS) * 1000, 2_147_483_647);
+  const started = Date.now();
+  const ctl = new AbortController();
+  const unlink = o.signal ? linkSignal(o.signal, ctl, "abort") : undefined;
+  const timer = setTimeout(() => ctl.abort("timeout"), timeoutMs);
+  let delay = 500;
+  let last: string | undefined = sandbox.state;
+  try {
+    if (o.signal?.aborted) ctl.abort("abort");
+    for (;;) {
+      if (ctl.signal.aborted) throw ctl.signal.reason;
+      const state = sandbox.state;
+      if (state !== undefined) {
+        last = state;
+        o.onProgress?.({ state, elapsedMs: Date.now() - started });
+        if (state === "running") return;
+        if (DEAD_ENDS.has(state)) {
+          throw new Leap0SandboxStateError(
+            `Sandbox ${sandbox.id} is ${state}; it will not become running by itself (start or restore it first).`,
+            sandbox.id,
+            state,
+          );
+        }
+      }
+      await sleep(delay, ctl.signal);
+      delay = Math.min(delay * 2, 5000);
+      const left = timeoutMs - (Date.now() - started);
+      await sandbox.refresh({ timeout: Math.max(left, 1) / 1000, signal: ctl.signal });
+    }
+  } catch (e) {
+    if (ctl.signal.aborted && (e === ctl.signal.reason || !(e instanceof Leap0SandboxStateError))) {
+      if (ctl.signal.reason === "timeout") {
+        throw new Leap0TimeoutError(
+          `Sandbox ${sandbox.id} was not running after ${timeoutMs / 1000}s (last state: ${last ?? "unknown"}).`,
+          { operation: "waitUntilRunning" },
+        );
+      }
+      throw new Leap0AbortError(`Waiting for sandbox ${sandbox.id} was aborted by the caller's signal.`, {
+        operation: "waitUntilRunning",
+      });
+    }
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    unlink?.();
+  }
+}

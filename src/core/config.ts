@@ -2,8 +2,9 @@ import { envAccess, readEnv } from "./env";
 import { Leap0ValidationError } from "./errors";
 import { DEFAULT_SANDBOX_DOMAIN, type SandboxHosts } from "./hosts";
 import { LOG_LEVELS, type Logger, type LogLevel } from "./logging";
-import type { WebSocketConstructor } from "./websocket";
 import { unknownKeyProblem } from "./suggest";
+import { otelEnabled } from "./telemetry";
+import type { WebSocketConstructor } from "./websocket";
 
 /** Where the API lives unless `baseUrl` or `LEAP0_BASE_URL` says otherwise. */
 export const DEFAULT_BASE_URL = "https://api.leap0.dev";
@@ -72,6 +73,11 @@ export interface Leap0ClientOptions {
    * agent, on both transports). Per-call `fetchOptions` are merged over them.
    */
   fetchOptions?: FetchOptions;
+  /**
+   * A span per call through `@opentelemetry/api` (install it; the SDK bundles no exporter).
+   * Defaults to `LEAP0_SDK_OTEL_ENABLED`, else on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+   */
+  sdkOtelEnabled?: boolean;
 }
 
 /** Extra `RequestInit` fields for `fetch`, such as undici's `dispatcher`. */
@@ -91,6 +97,7 @@ export interface ResolvedConfig {
   sandboxHosts: SandboxHosts;
   defaultHeaders: Record<string, string>;
   fetchOptions: FetchOptions | undefined;
+  otel: boolean;
 }
 
 /** Per-call options; every facade method takes them as its last argument. */
@@ -131,6 +138,7 @@ const CLIENT_OPTIONS: readonly (keyof Leap0ClientOptions)[] = [
   "sandboxUrl",
   "defaultHeaders",
   "fetchOptions",
+  "sdkOtelEnabled",
 ];
 const REQUEST_OPTIONS: readonly (keyof RequestOptions)[] = [
   "timeout",
@@ -297,7 +305,13 @@ export function resolveConfig(options: Leap0ClientOptions | undefined | null = {
     maxResponseBytes,
     defaultHeaders: headersOption(kind, "defaultHeaders", o.defaultHeaders),
     fetchOptions: fetchOptionsOption(kind, o.fetchOptions),
+    otel: otelEnabled(booleanOption(kind, "sdkOtelEnabled", o.sdkOtelEnabled)),
   };
+}
+
+function booleanOption(kind: "client option", name: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== "boolean") throw optionError(kind, name, "must be true or false");
+  return value;
 }
 
 let warnedLongTimeout = false;

@@ -19,6 +19,7 @@ import type { SandboxHosts } from "./hosts";
 import { LogSink } from "./logging";
 import { backoffMs, parseRetryAfter, sleep } from "./retry";
 import { linkSignal } from "./signals";
+import { Telemetry } from "./telemetry";
 import { VERSION } from "./version";
 import type { WebSocketConstructor, WebSocketInit } from "./websocket";
 
@@ -137,6 +138,7 @@ export class Pipeline {
   // call on a shared signal: hundreds of concurrent calls must not trip Node's listener-leak warning.
   readonly #inflight = new Set<AbortController>();
   readonly #log: LogSink;
+  readonly #telemetry: Telemetry | undefined;
 
   constructor(config: ResolvedConfig) {
     const customFetch = config.fetch;
@@ -159,6 +161,8 @@ export class Pipeline {
     this.#maxBytes = config.maxResponseBytes;
     this.#apiKey = config.apiKey;
     this.#log = new LogSink(config.logger, config.logLevel);
+    const logger = config.logger ?? globalThis.console;
+    this.#telemetry = config.otel ? new Telemetry(VERSION, (line) => logger?.warn?.(line)) : undefined;
     this.hosts = config.sandboxHosts;
     this.#baseUrl = config.baseUrl;
     this.#webSocket = config.webSocket;
@@ -217,6 +221,7 @@ export class Pipeline {
     const timeoutMs = checked.timeoutMs ?? this.#timeoutMs;
     const maxRetries = checked.maxRetries ?? this.#maxRetries;
 
+    const endSpan = this.#telemetry ? await this.#telemetry.start(op.name, op.method, op.path) : undefined;
     const ctl = new AbortController();
     const unlink = signal ? linkSignal(signal, ctl, CALLER_ABORTED) : undefined;
     this.#inflight.add(ctl);
@@ -224,12 +229,14 @@ export class Pipeline {
     const timer = setTimeout(abortTimedOut, timeoutMs, ctl);
     let attempt = 0;
     let handedOver = false;
+    let lastStatus: number | undefined;
     try {
       for (;;) {
         attempt++;
         const started = this.#log.enabled("info") ? Date.now() : 0;
         if (started) this.#log.write("debug", `${op.method} ${op.path} attempt ${attempt} started (${op.name})`);
         const outcome = await this.#attempt(op, send, ctl.signal, readAs, subject, checked);
+        lastStatus = outcome.status;
         if (started) {
           const result = outcome.ok ? "ok" : outcome.error.name;
           this.#log.write(
@@ -239,6 +246,7 @@ export class Pipeline {
           if (outcome.ok) this.#log.write("debug", `${op.name}: response body ${outcome.bytes} bytes`);
         }
         if (outcome.ok) {
+          endSpan?.({ status: lastStatus, attempts: attempt });
           if (readAs === "stream") {
             clearTimeout(timer);
             handedOver = true;
@@ -270,6 +278,7 @@ export class Pipeline {
           ? stopped(op, ctl.signal.reason, timeoutMs, e)
           : e;
       this.#log.write("error", `${op.name} failed after ${attempt} attempt(s): ${(error as Error).message}`);
+      endSpan?.({ status: lastStatus, attempts: attempt, error: error as Error });
       throw error;
     } finally {
       if (!handedOver) {

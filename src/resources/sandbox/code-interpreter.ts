@@ -1,6 +1,91 @@
+import {
+  codeInterpreterHealth,
+  createContext,
+  deleteContext,
+  execute,
+  executeStream,
+  getContext,
+  listContexts,
+} from "../../../generated/operations";
+import type { Context, ExecuteParams, ExecuteStreamParams, Execution } from "../../../generated/types";
+import type { RequestOptions } from "../../core/config";
+import { Leap0MalformedResponseError } from "../../core/errors";
+import { eventJson, readEventStream } from "../../core/event-stream";
+import { invoke, invokeStream } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
+import type { Ref } from "../../models";
+import { refId } from "../refs";
 
-/** The code interpreter served inside the sandbox: run code, stream its output, keep contexts. Reached as a property of a {@link Sandbox} handle, created on first use. */
+/** The template whose sandboxes run the code interpreter; pass it as `templateName` when creating a sandbox. */
+export const DEFAULT_CODE_INTERPRETER_TEMPLATE_NAME = "system/code-interpreter:v0.1.0";
+
+/**
+ * A language the interpreter runs. `python`, `py` and `python3` select Python; `typescript`,
+ * `ts`, `javascript`, `js`, `bun` and `node` select TypeScript (Bun).
+ */
+export type CodeLanguage = NonNullable<ExecuteParams["language"]>;
+
+/** The two runtimes by their canonical names, for code that prefers a constant to a string. */
+export const CodeLanguage = {
+  /** Python 3. */
+  PYTHON: "python",
+  /** TypeScript, run by Bun. */
+  TYPESCRIPT: "typescript",
+} as const satisfies Record<string, CodeLanguage>;
+
+/**
+ * What an event of {@link CodeInterpreterClient.executeStream} is: a line of `stdout` or
+ * `stderr`, the `exit` (last event), or an interpreter-level `error` such as a timeout. A kind
+ * this SDK does not know yet (a newer server's, such as `result`) passes through by its name.
+ */
+export type CodeStreamEventType = "stdout" | "stderr" | "exit" | "error" | (string & {});
+
+/** One event of a streamed run, with its kind as a name rather than the wire's number. */
+export interface CodeStreamEvent {
+  /** What happened. */
+  type: CodeStreamEventType;
+  /** The output line (`stdout`, `stderr`) or the error text (`error`). */
+  data?: string;
+  /** The exit code (`exit` only); `0` on success. */
+  code?: number;
+}
+
+// The wire numbers the contract gives each kind. The docs show the names themselves on the
+// wire too; both are accepted.
+const EVENT_TYPES: readonly CodeStreamEventType[] = ["stdout", "stderr", "exit", "error"];
+
+function toEvent(raw: unknown, operation: string): CodeStreamEvent {
+  const r = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  const t = r.type;
+  let type: CodeStreamEventType;
+  if (typeof t === "number") type = EVENT_TYPES[t] ?? `type-${t}`;
+  else if (typeof t === "string" && t) type = t;
+  else {
+    throw new Leap0MalformedResponseError(`${operation}: malformed event in the stream: it has no \`type\`.`, {
+      operation,
+    });
+  }
+  const event: CodeStreamEvent = { type };
+  if (typeof r.data === "string") event.data = r.data;
+  else if (typeof r.data === "number") event.data = String(r.data);
+  if (typeof r.code === "number") event.code = r.code;
+  return event;
+}
+
+/** The params of {@link CodeInterpreterClient.createContext} in the object form. */
+export interface CreateContextOptions {
+  /** The language; `python` unless given. */
+  language?: CodeLanguage;
+  /** Its working directory; the service's default is `/home/user`. */
+  cwd?: string;
+}
+
+/**
+ * The code interpreter served inside the sandbox: run code, stream its output, keep contexts
+ * (REPL sessions whose variables and imports survive between runs). Reached as
+ * `sandbox.codeInterpreter`, created on first use. Needs a sandbox from
+ * {@link DEFAULT_CODE_INTERPRETER_TEMPLATE_NAME}.
+ */
 export class CodeInterpreterClient {
   readonly #p: Pipeline;
   readonly #sandboxId: string;
@@ -9,5 +94,94 @@ export class CodeInterpreterClient {
   constructor(pipeline: Pipeline, sandboxId: string) {
     this.#p = pipeline;
     this.#sandboxId = sandboxId;
+  }
+
+  /** True when the interpreter answers that it runs; use it to wait for a fresh sandbox. */
+  async health(options?: RequestOptions): Promise<boolean> {
+    const r = await invoke(this.#p, codeInterpreterHealth, { sandboxId: this.#sandboxId }, options);
+    return r.status === "ok";
+  }
+
+  /**
+   * Starts a context (a REPL session) with a fixed language and working directory, for later
+   * `execute({ contextId })` calls. Accepts `(language, cwd)` as in the guide, or `{ language, cwd }`.
+   */
+  createContext(language?: CodeLanguage, cwd?: string, options?: RequestOptions): Promise<Context>;
+  createContext(params: CreateContextOptions, options?: RequestOptions): Promise<Context>;
+  createContext(
+    first?: CodeLanguage | CreateContextOptions,
+    second?: string | RequestOptions,
+    third?: RequestOptions,
+  ): Promise<Context> {
+    const objectForm = typeof first === "object" && first !== null;
+    const given: CreateContextOptions = objectForm ? first : { language: first, cwd: second as string | undefined };
+    const options = objectForm ? (second as RequestOptions | undefined) : third;
+    // The reference's default; the service would pick Python too, but says so only in prose.
+    const params: CreateContextOptions = { ...given, language: given.language ?? "python" };
+    if (params.cwd === undefined) delete params.cwd;
+    return invoke(this.#p, createContext, { sandboxId: this.#sandboxId, params }, options);
+  }
+
+  /** Every live context in the sandbox. */
+  async listContexts(options?: RequestOptions): Promise<Context[]> {
+    const r = await invoke(this.#p, listContexts, { sandboxId: this.#sandboxId }, options);
+    return r.items ?? [];
+  }
+
+  /** One context, by id (or the context itself). */
+  getContext(context: Ref, options?: RequestOptions): Promise<Context> {
+    return invoke(
+      this.#p,
+      getContext,
+      { sandboxId: this.#sandboxId, path: { contextID: refId(context, "context id") } },
+      options,
+    );
+  }
+
+  /** Ends a context and its REPL process; its variables are gone. */
+  deleteContext(context: Ref, options?: RequestOptions): Promise<void> {
+    return invoke(
+      this.#p,
+      deleteContext,
+      { sandboxId: this.#sandboxId, path: { contextID: refId(context, "context id") } },
+      options,
+    );
+  }
+
+  /**
+   * Runs code and waits for it to finish. Without `contextId` a new context is made; pass the
+   * returned `contextId` to the next call to keep its variables. `timeoutMs` bounds the run in the
+   * sandbox; the call's own `timeout` (seconds, in `options`) bounds the HTTP call, so give long
+   * runs both. Not retried: code may have run.
+   *
+   * @example
+   * const first = await sandbox.codeInterpreter.execute({ code: "x = 2", language: "python" });
+   * const second = await sandbox.codeInterpreter.execute({ code: "x * 21", contextId: first.contextId });
+   */
+  execute(params: ExecuteParams, options?: RequestOptions): Promise<Execution> {
+    return invoke(this.#p, execute, { sandboxId: this.#sandboxId, params }, options);
+  }
+
+  /**
+   * Runs code in a fresh process and yields its output as it happens: `stdout` and `stderr`
+   * lines, then `exit` (with `code`), or `error`. Iteration ends after `exit`; leaving the loop
+   * early, or aborting `options.signal`, stops reading and releases the connection. The call's
+   * `timeout` applies to the wait for the headers and then to each silence between events.
+   *
+   * @example
+   * for await (const event of sandbox.codeInterpreter.executeStream({ code: "print('hi')", language: "python" })) {
+   *   if (event.type === "stdout") console.log(event.data);
+   * }
+   */
+  async *executeStream(
+    params: ExecuteStreamParams,
+    options?: RequestOptions,
+  ): AsyncGenerator<CodeStreamEvent, void, undefined> {
+    const response = await invokeStream(this.#p, executeStream, { sandboxId: this.#sandboxId, params }, options);
+    for await (const message of readEventStream(response.body, { operation: executeStream.name })) {
+      const event = toEvent(eventJson(message, executeStream.name), executeStream.name);
+      yield event;
+      if (event.type === "exit") return;
+    }
   }
 }

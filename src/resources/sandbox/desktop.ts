@@ -1,6 +1,148 @@
+import {
+  clickPointer,
+  deleteRecording,
+  desktopHealth,
+  downloadRecording,
+  dragPointer,
+  getDisplayInfo,
+  getPointerPosition,
+  getProcessErrors,
+  getProcessInfo,
+  getProcessLogs,
+  getProcessStatus,
+  getRecording,
+  getRecordingStatus,
+  getScreen,
+  hotkey,
+  listRecordings,
+  listWindows,
+  movePointer,
+  pressKey,
+  resizeScreen,
+  restartProcess,
+  screenshot,
+  screenshotRegion,
+  scrollPointer,
+  startRecording,
+  stopRecording,
+  streamProcessStatus,
+  typeText,
+} from "../../../generated/operations";
+import type {
+  ClickPointerParams,
+  DesktopHealthResponse,
+  DisplayInfo,
+  DragPointerParams,
+  ErrorLogResponse,
+  LogResponse,
+  MovePointerParams,
+  PointerPosition,
+  ProcessInfo,
+  ProcessStatusResponse,
+  RecordingStatus,
+  RecordingSummary,
+  ResizeScreenParams,
+  RestartResponse,
+  ScreenState,
+  ScreenshotParams,
+  ScreenshotRegionParams,
+  ScrollPointerParams,
+  WindowInfo,
+} from "../../../generated/types";
+import type { RequestOptions } from "../../core/config";
+import {
+  Leap0AbortError,
+  Leap0ConnectionError,
+  Leap0Error,
+  Leap0MalformedResponseError,
+  Leap0ServerError,
+  Leap0TimeoutError,
+  Leap0ValidationError,
+} from "../../core/errors";
+import { eventJson, readEventStream } from "../../core/event-stream";
+import { invokeUrl } from "../../core/hosts";
+import { invoke, invokeStream } from "../../core/invoke";
+import { fromWire } from "../../core/keys";
 import type { Pipeline } from "../../core/pipeline";
+import { decodeResponse } from "../../core/validate";
+import { refId } from "../refs";
 
-/** The desktop served inside the sandbox: screen, pointer, keyboard, windows, recordings. Reached as a property of a {@link Sandbox} handle, created on first use. */
+/** The template whose sandboxes run the desktop; pass it as `templateName` when creating a sandbox. */
+export const DEFAULT_DESKTOP_TEMPLATE_NAME = "system/desktop:v0.1.0";
+
+/** A desktop process that can be inspected and restarted: `xvfb`, `xfce4`, `x11vnc` or `novnc`. */
+export type DesktopProcessName = "xvfb" | "xfce4" | "x11vnc" | "novnc" | (string & {});
+
+/** A recording's id, or the recording itself (as listed or fetched). */
+export type RecordingRef =
+  | string
+  | {
+      /** The recording's id. */
+      readonly id?: string;
+    };
+
+/** How {@link DesktopClient.downloadRecording} hands the file over. */
+export interface DownloadRecordingOptions {
+  /**
+   * `bytes` (the default) reads the whole file, refused above the client's `maxResponseBytes`;
+   * `stream` hands the body over as it arrives, for files of any size.
+   */
+  format?: "bytes" | "stream";
+}
+
+/** How long {@link DesktopClient.waitUntilReady} waits. */
+export interface WaitUntilReadyOptions {
+  /** Seconds to wait in all; 60 unless given. */
+  timeout?: number;
+}
+
+const READY_TIMEOUT_SECONDS = 60;
+const FIRST_DELAY_MS = 250;
+const MAX_DELAY_MS = 2_000;
+
+function isReady(s: ProcessStatusResponse): boolean {
+  return s.status === "running" || (s.total > 0 && s.running >= s.total);
+}
+
+/** Failures that say the desktop is not up yet, rather than that waiting cannot help. */
+function worthWaiting(e: unknown): boolean {
+  if (e instanceof Leap0TimeoutError || e instanceof Leap0ConnectionError || e instanceof Leap0MalformedResponseError)
+    return true;
+  if (!(e instanceof Leap0Error)) return false;
+  const status = e.status;
+  if (status === undefined) return false;
+  // 404 and 5xx while the sandbox's proxy or the control server comes up.
+  return status === 404 || status === 408 || status === 429 || status >= 500;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = () =>
+      new Leap0AbortError("waitUntilReady: aborted by the caller's signal.", {
+        operation: "waitUntilReady",
+        cause: signal?.reason,
+      });
+    if (signal?.aborted) {
+      reject(aborted());
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * The desktop served inside the sandbox: display, screenshots, pointer and keyboard, windows,
+ * screen recordings and the desktop's own processes. Reached as `sandbox.desktop`, created on
+ * first use. Needs a sandbox from {@link DEFAULT_DESKTOP_TEMPLATE_NAME}.
+ */
 export class DesktopClient {
   readonly #p: Pipeline;
   readonly #sandboxId: string;
@@ -9,5 +151,265 @@ export class DesktopClient {
   constructor(pipeline: Pipeline, sandboxId: string) {
     this.#p = pipeline;
     this.#sandboxId = sandboxId;
+  }
+
+  /** The URL that opens the desktop (noVNC) in a browser. */
+  desktopUrl(): string {
+    return invokeUrl(this.#p.hosts, this.#sandboxId, "/");
+  }
+
+  /** Whether the desktop's control server runs (`{ ok: true }`). */
+  health(options?: RequestOptions): Promise<DesktopHealthResponse> {
+    return invoke(this.#p, desktopHealth, { sandboxId: this.#sandboxId }, options);
+  }
+
+  /**
+   * Waits until every desktop process runs, polling its status with a growing pause (never past
+   * the timeout). Failures that mean "not up yet" (connection refused, 404, 5xx, a slow answer)
+   * are waited out; others (a wrong key) are thrown at once. Throws `Leap0TimeoutError` when the
+   * time is up, `Leap0AbortError` when `options.signal` is aborted.
+   */
+  async waitUntilReady(params: WaitUntilReadyOptions | number = {}, options?: RequestOptions): Promise<void> {
+    const seconds = typeof params === "number" ? params : (params.timeout ?? READY_TIMEOUT_SECONDS);
+    if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) {
+      throw new Leap0ValidationError("Invalid timeout: must be a positive number of seconds. Nothing was sent.", {
+        fieldErrors: [{ field: "timeout", error: "must be a positive number of seconds" }],
+      });
+    }
+    const deadline = Date.now() + seconds * 1000;
+    let delay = FIRST_DELAY_MS;
+    let last = "no answer yet";
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      const perCall = Math.min(remaining / 1000, options?.timeout ?? Number.POSITIVE_INFINITY);
+      try {
+        const status = await invoke(
+          this.#p,
+          getProcessStatus,
+          { sandboxId: this.#sandboxId },
+          { ...options, timeout: perCall, maxRetries: 0 },
+        );
+        if (isReady(status)) return;
+        last = `status ${JSON.stringify(status.status)}, ${status.running} of ${status.total} processes running`;
+      } catch (e) {
+        if (!worthWaiting(e)) throw e;
+        last = (e as Error).message;
+      }
+      const pause = Math.min(delay, deadline - Date.now());
+      if (pause <= 0) break;
+      await sleep(pause, options?.signal);
+      delay = Math.min(delay * 2, MAX_DELAY_MS);
+    }
+    throw new Leap0TimeoutError(`The desktop was not ready within ${seconds} s (last: ${last}).`, {
+      operation: "waitUntilReady",
+    });
+  }
+
+  /** The X display's name and resolution. */
+  displayInfo(options?: RequestOptions): Promise<DisplayInfo> {
+    return invoke(this.#p, getDisplayInfo, { sandboxId: this.#sandboxId }, options);
+  }
+
+  /** The virtual screen's current size. */
+  screen(options?: RequestOptions): Promise<ScreenState> {
+    return invoke(this.#p, getScreen, { sandboxId: this.#sandboxId }, options);
+  }
+
+  /** Changes the screen resolution (width 320–7680, height 320–4320); answers the new size. */
+  resizeScreen(params: ResizeScreenParams, options?: RequestOptions): Promise<ScreenState> {
+    return invoke(this.#p, resizeScreen, { sandboxId: this.#sandboxId, params }, options);
+  }
+
+  /** The open windows, with position, size, title and focus. */
+  async windows(options?: RequestOptions): Promise<WindowInfo[]> {
+    return (await invoke(this.#p, listWindows, { sandboxId: this.#sandboxId }, options)).items;
+  }
+
+  /**
+   * The whole screen (or the region given by `x`, `y`, `width`, `height`) as image bytes: PNG
+   * unless `format` says `jpg`/`jpeg` (then `quality` 1–100 applies).
+   */
+  screenshot(params: ScreenshotParams = {}, options?: RequestOptions): Promise<Uint8Array> {
+    return invoke(this.#p, screenshot, { sandboxId: this.#sandboxId, params }, options);
+  }
+
+  /** One rectangle of the screen as image bytes (PNG unless `format` says otherwise). */
+  screenshotRegion(params: ScreenshotRegionParams, options?: RequestOptions): Promise<Uint8Array> {
+    return invoke(this.#p, screenshotRegion, { sandboxId: this.#sandboxId, params }, options);
+  }
+
+  /** Where the pointer is. */
+  pointerPosition(options?: RequestOptions): Promise<PointerPosition> {
+    return invoke(this.#p, getPointerPosition, { sandboxId: this.#sandboxId }, options);
+  }
+
+  /** Moves the pointer to `(x, y)`; accepts `(x, y)` or `{ x, y }`. Answers the new position. */
+  movePointer(x: number, y: number, options?: RequestOptions): Promise<PointerPosition>;
+  movePointer(params: MovePointerParams, options?: RequestOptions): Promise<PointerPosition>;
+  movePointer(
+    first: number | MovePointerParams,
+    second?: number | RequestOptions,
+    third?: RequestOptions,
+  ): Promise<PointerPosition> {
+    const [params, options] =
+      typeof first === "object" && first !== null
+        ? [first, second as RequestOptions | undefined]
+        : [{ x: first, y: second as number }, third];
+    return invoke(this.#p, movePointer, { sandboxId: this.#sandboxId, params }, options);
+  }
+
+  /** Clicks `button` (1 left, the default; 2 middle; 3 right) where the pointer is, or at `x`, `y`. */
+  click(params: ClickPointerParams = {}, options?: RequestOptions): Promise<PointerPosition> {
+    return invoke(this.#p, clickPointer, { sandboxId: this.#sandboxId, params }, options);
+  }
+
+  /** Presses at `(fromX, fromY)`, moves to `(toX, toY)` and releases there. */
+  drag(params: DragPointerParams, options?: RequestOptions): Promise<PointerPosition> {
+    return invoke(this.#p, dragPointer, { sandboxId: this.#sandboxId, params }, options);
+  }
+
+  /** Scrolls `amount` steps (1–100, default 1) `up`, `down`, `left` or `right` where the pointer is. */
+  scroll(params: ScrollPointerParams, options?: RequestOptions): Promise<PointerPosition> {
+    return invoke(this.#p, scrollPointer, { sandboxId: this.#sandboxId, params }, options);
+  }
+
+  /** Types text as if on the keyboard (at most 50,000 characters); true on success. */
+  async typeText(text: string | { text: string }, options?: RequestOptions): Promise<boolean> {
+    const params = typeof text === "string" ? { text } : text;
+    return (await invoke(this.#p, typeText, { sandboxId: this.#sandboxId, params }, options)).ok;
+  }
+
+  /** Presses and releases one key, by X11 keysym name (`Return`, `Escape`, `Tab`); true on success. */
+  async pressKey(key: string | { key: string }, options?: RequestOptions): Promise<boolean> {
+    const params = typeof key === "string" ? { key } : key;
+    return (await invoke(this.#p, pressKey, { sandboxId: this.#sandboxId, params }, options)).ok;
+  }
+
+  /** Presses 1–10 keys together, e.g. `["ctrl", "l"]`; true on success. */
+  async hotkey(keys: readonly string[] | { keys: readonly string[] }, options?: RequestOptions): Promise<boolean> {
+    const params = Array.isArray(keys) ? { keys: [...keys] } : { ...(keys as { keys: string[] }) };
+    return (await invoke(this.#p, hotkey, { sandboxId: this.#sandboxId, params }, options)).ok;
+  }
+
+  /** The running recording's state, or the last one's. */
+  recordingStatus(options?: RequestOptions): Promise<RecordingStatus> {
+    return invoke(this.#p, getRecordingStatus, { sandboxId: this.#sandboxId }, options);
+  }
+
+  /** Starts recording the screen to MP4; only one recording runs at a time. */
+  startRecording(options?: RequestOptions): Promise<RecordingStatus> {
+    return invoke(this.#p, startRecording, { sandboxId: this.#sandboxId }, options);
+  }
+
+  /** Stops the running recording and keeps its file. */
+  stopRecording(options?: RequestOptions): Promise<RecordingStatus> {
+    return invoke(this.#p, stopRecording, { sandboxId: this.#sandboxId }, options);
+  }
+
+  /** Every saved recording. */
+  async recordings(options?: RequestOptions): Promise<RecordingSummary[]> {
+    return (await invoke(this.#p, listRecordings, { sandboxId: this.#sandboxId }, options)).items;
+  }
+
+  /** One saved recording's file name, size and download path. */
+  getRecording(recording: RecordingRef, options?: RequestOptions): Promise<RecordingSummary> {
+    return invoke(this.#p, getRecording, this.#recording(recording), options);
+  }
+
+  /** Deletes a saved recording; a running one must be stopped first. */
+  deleteRecording(recording: RecordingRef, options?: RequestOptions): Promise<void> {
+    return invoke(this.#p, deleteRecording, this.#recording(recording), options);
+  }
+
+  /**
+   * A recording's MP4 file. As bytes by default, read only up to the client's `maxResponseBytes`
+   * (a larger file is refused, never buffered); with `{ format: "stream" }` as a
+   * `ReadableStream` that arrives as it is read, under the call's idle timeout. A stream not read
+   * to its end must be cancelled (`stream.cancel()`) to release the connection.
+   */
+  downloadRecording(recording: RecordingRef, options?: RequestOptions): Promise<Uint8Array>;
+  downloadRecording(
+    recording: RecordingRef,
+    how: { format: "stream" },
+    options?: RequestOptions,
+  ): Promise<ReadableStream<Uint8Array>>;
+  downloadRecording(
+    recording: RecordingRef,
+    how: DownloadRecordingOptions,
+    options?: RequestOptions,
+  ): Promise<Uint8Array | ReadableStream<Uint8Array>>;
+  async downloadRecording(
+    recording: RecordingRef,
+    second?: DownloadRecordingOptions | RequestOptions,
+    third?: RequestOptions,
+  ): Promise<Uint8Array | ReadableStream<Uint8Array>> {
+    const how = second && "format" in second ? (second as DownloadRecordingOptions) : undefined;
+    const options = how ? third : (second as RequestOptions | undefined);
+    const format = how?.format ?? "bytes";
+    if (format !== "bytes" && format !== "stream") {
+      throw new Leap0ValidationError('Invalid format: must be "bytes" or "stream". Nothing was sent.', {
+        fieldErrors: [{ field: "format", error: 'must be "bytes" or "stream"' }],
+      });
+    }
+    const input = this.#recording(recording);
+    if (format === "bytes") return invoke(this.#p, downloadRecording, input, options);
+    return (await invokeStream(this.#p, downloadRecording, input, options)).body;
+  }
+
+  /** Every desktop process and whether it runs (`running`, `degraded` or `stopped` overall). */
+  processStatus(options?: RequestOptions): Promise<ProcessStatusResponse> {
+    return invoke(this.#p, getProcessStatus, { sandboxId: this.#sandboxId }, options);
+  }
+
+  /**
+   * The process status as it changes: one on connect, one on every change, and a heartbeat every
+   * 2 seconds. The stream does not end by itself: `break` out of the loop (or abort
+   * `options.signal`) to stop, which releases the connection. The call's `timeout` applies to
+   * each silence between events. A server-side error event is thrown as `Leap0ServerError`.
+   */
+  async *statusStream(options?: RequestOptions): AsyncGenerator<ProcessStatusResponse, void, undefined> {
+    const op = streamProcessStatus;
+    const response = await invokeStream(this.#p, op, { sandboxId: this.#sandboxId }, options);
+    for await (const message of readEventStream(response.body, { operation: op.name })) {
+      if (message.event === "error") {
+        throw new Leap0ServerError(`${op.name}: the status stream reported an error: ${message.data.slice(0, 500)}`, {
+          operation: op.name,
+          status: response.status,
+        });
+      }
+      // Same payload as processStatus: checked and mapped by its generated facts.
+      const data = eventJson(message, op.name);
+      decodeResponse(getProcessStatus.result(), data, op);
+      yield fromWire(data, getProcessStatus.resultKeys) as ProcessStatusResponse;
+    }
+  }
+
+  /** One desktop process: whether it runs, its pid and where its logs are. */
+  getProcess(name: DesktopProcessName, options?: RequestOptions): Promise<ProcessInfo> {
+    return invoke(this.#p, getProcessInfo, this.#process(name), options);
+  }
+
+  /** Restarts one desktop process (e.g. `xfce4` after a hang). */
+  restartProcess(name: DesktopProcessName, options?: RequestOptions): Promise<RestartResponse> {
+    return invoke(this.#p, restartProcess, this.#process(name), options);
+  }
+
+  /** One desktop process's output log. */
+  processLogs(name: DesktopProcessName, options?: RequestOptions): Promise<LogResponse> {
+    return invoke(this.#p, getProcessLogs, this.#process(name), options);
+  }
+
+  /** One desktop process's error log. */
+  processErrors(name: DesktopProcessName, options?: RequestOptions): Promise<ErrorLogResponse> {
+    return invoke(this.#p, getProcessErrors, this.#process(name), options);
+  }
+
+  #recording(recording: RecordingRef) {
+    return { sandboxId: this.#sandboxId, path: { recordingID: refId(recording as string, "recording id") } };
+  }
+
+  #process(name: DesktopProcessName) {
+    return { sandboxId: this.#sandboxId, path: { processName: refId(name, "process name") } };
   }
 }

@@ -50,7 +50,7 @@ export {
   type SandboxSummary,
   type Snapshot,
 } from "./models";
-export { Sandbox } from "./resources/sandbox";
+export { type PresignedUrl, Sandbox } from "./resources/sandbox";
 // Each area's module exports its client class and its own helpers and types.
 export * from "./resources/sandbox/code-interpreter";
 export * from "./resources/sandbox/desktop";

@@ -76,6 +76,12 @@ export type CreateSandboxParams = Omit<SandboxCreateRequestParams, "templateName
   templateName?: string;
   /** Buckets to attach before boot; at most 8. */
   mounts?: MountParams[];
+  /**
+   * Forward the sandbox's own telemetry where this process sends its own: copies the local
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` (required) and `OTEL_EXPORTER_OTLP_HEADERS` into the sandbox's
+   * `envVars` (an explicit `envVars` entry wins). SDK-only: not sent as such.
+   */
+  otelExport?: boolean;
 };
 /** A read-only S3-compatible bucket to attach at creation. Leave out the keys for a public bucket. */
 export type MountParams = Omit<MountRequestParams, "type"> & {

@@ -1,17 +1,32 @@
 import {
+  addSandboxMount,
+  createPresignedURL,
   createSnapshot,
+  deletePresignedURL,
   deleteSandbox,
+  deleteSandboxMount,
   getSandbox,
+  getSandboxUserHomeDir,
+  getSandboxWorkdir,
   pauseSandbox,
   startSandbox,
   stopSandbox,
+  updateSandboxMount,
 } from "../../generated/operations";
-import type { CreateSnapshotParams, Mount, NetworkPolicy } from "../../generated/types";
+import type {
+  CreatePresignedURLParams,
+  CreatePresignedURLResult,
+  CreateSnapshotParams,
+  Mount,
+  NetworkPolicy,
+  UpdateSandboxMountParams,
+} from "../../generated/types";
 import type { RequestOptions } from "../core/config";
 import { invokeUrl, websocketUrl } from "../core/hosts";
 import { invoke } from "../core/invoke";
 import type { Pipeline } from "../core/pipeline";
-import { type SandboxInfo, SandboxState, type Snapshot } from "../models";
+import { type MountParams, type Ref, type SandboxInfo, SandboxState, type Snapshot } from "../models";
+import { refId } from "./refs";
 import { CodeInterpreterClient } from "./sandbox/code-interpreter";
 import { DesktopClient } from "./sandbox/desktop";
 import { FilesystemClient } from "./sandbox/filesystem";
@@ -20,6 +35,14 @@ import { LspClient } from "./sandbox/lsp";
 import { ProcessClient } from "./sandbox/process";
 import { PtyClient } from "./sandbox/pty";
 import { SandboxSshClient } from "./sandbox/ssh";
+import { hideSecrets, secretsOf, withoutSecrets } from "./secrets";
+
+/**
+ * A temporary public URL to one port of a sandbox. `url` and `token` are secrets (anyone holding
+ * the URL reaches the port): they read as usual but are left out of `JSON.stringify`,
+ * `Object.keys` and spread, and shown as `[redacted]` by `console.log`/`util.inspect`.
+ */
+export type PresignedUrl = CreatePresignedURLResult;
 
 /**
  * A handle over the latest known state of one sandbox. Its methods call the API and update the
@@ -165,6 +188,109 @@ export class Sandbox {
       { path: { sandboxID: this.id }, params, what: "snapshot parameters" },
       options,
     );
+  }
+
+  /**
+   * Attaches an S3-compatible bucket (`type` defaults to `object-storage`) and adds it to
+   * `sandbox.mounts`. The keys go only into the request body: the answer never carries them and
+   * they are scrubbed from errors. Never retried.
+   *
+   * @example
+   * const mount = await sandbox.addMount({ bucket: "assets", endpoint: "https://storage.googleapis.com", mountPath: "/data" });
+   */
+  async addMount(mount: MountParams, options?: RequestOptions): Promise<Mount> {
+    const m =
+      mount && typeof mount === "object" && mount.type === undefined ? { ...mount, type: "object-storage" } : mount;
+    const added = await withoutSecrets(secretsOf(mount?.accessKeyId, mount?.secretAccessKey), () =>
+      invoke(this.#p, addSandboxMount, { path: { sandboxID: this.id }, params: m, what: "mount parameters" }, options),
+    );
+    this.mounts = [...(this.mounts ?? []).filter((x) => x.id !== added.id), added];
+    return added;
+  }
+
+  /**
+   * Changes some settings of a mount (by id, or the mount itself) and updates it in
+   * `sandbox.mounts`. Fields left out keep their value; an empty string clears `prefix`,
+   * `accessKeyId` or `secretAccessKey` (which is not the same as leaving it out).
+   *
+   * @example
+   * await sandbox.updateMount(mount.id, { prefix: "" }); // expose the whole bucket again
+   */
+  async updateMount(mount: Ref, patch: UpdateSandboxMountParams, options?: RequestOptions): Promise<Mount> {
+    const mountID = refId(mount, "mount id");
+    const updated = await withoutSecrets(secretsOf(patch?.accessKeyId, patch?.secretAccessKey), () =>
+      invoke(
+        this.#p,
+        updateSandboxMount,
+        { path: { sandboxID: this.id, mountID }, params: patch, what: "mount update parameters" },
+        options,
+      ),
+    );
+    const known = this.mounts ?? [];
+    this.mounts = known.some((x) => x.id === mountID || x.id === updated.id)
+      ? known.map((x) => (x.id === mountID || x.id === updated.id ? updated : x))
+      : [...known, updated];
+    return updated;
+  }
+
+  /** Detaches a mount (by id, or the mount itself) and removes it from `sandbox.mounts`. */
+  async deleteMount(mount: Ref, options?: RequestOptions): Promise<void> {
+    const mountID = refId(mount, "mount id");
+    await invoke(this.#p, deleteSandboxMount, { path: { sandboxID: this.id, mountID } }, options);
+    if (this.mounts) this.mounts = this.mounts.filter((x) => x.id !== mountID);
+  }
+
+  /**
+   * Makes `port` reachable at a public HTTPS URL for `expiresIn` seconds (3600 when omitted).
+   * The token is shown only this once; treat `url` and `token` as secrets (see {@link PresignedUrl}).
+   * Never retried.
+   *
+   * @example
+   * const link = await sandbox.createPresignedUrl(8080, 900);
+   * const same = await sandbox.createPresignedUrl({ port: 8080, expiresIn: 900 });
+   */
+  createPresignedUrl(port: number, expiresIn?: number, options?: RequestOptions): Promise<PresignedUrl>;
+  createPresignedUrl(port: number, options?: RequestOptions): Promise<PresignedUrl>;
+  createPresignedUrl(params: CreatePresignedURLParams, options?: RequestOptions): Promise<PresignedUrl>;
+  async createPresignedUrl(
+    a: number | CreatePresignedURLParams,
+    b?: number | RequestOptions,
+    c?: RequestOptions,
+  ): Promise<PresignedUrl> {
+    let params: unknown = a;
+    let options = b as RequestOptions | undefined;
+    if (typeof a !== "object" || a === null) {
+      params =
+        typeof b === "object" && b !== null ? { port: a } : b === undefined ? { port: a } : { port: a, expiresIn: b };
+      options = typeof b === "object" && b !== null ? b : c;
+    }
+    const link = await invoke(
+      this.#p,
+      createPresignedURL,
+      { path: { sandboxID: this.id }, params, what: "presigned URL parameters" },
+      options,
+    );
+    return hideSecrets(link, ["url", "token"]);
+  }
+
+  /** Revokes a presigned URL (by id, or the URL object) before it expires. */
+  async deletePresignedUrl(presignedUrl: Ref, options?: RequestOptions): Promise<void> {
+    await invoke(
+      this.#p,
+      deletePresignedURL,
+      { path: { sandboxID: this.id, id: refId(presignedUrl, "presigned URL id") } },
+      options,
+    );
+  }
+
+  /** The home directory of the user that commands in the sandbox run as. */
+  async getUserHomeDir(options?: RequestOptions): Promise<string> {
+    return (await invoke(this.#p, getSandboxUserHomeDir, { path: { sandboxID: this.id } }, options)).userHomeDir;
+  }
+
+  /** The directory the template's start command runs in. */
+  async getWorkdir(options?: RequestOptions): Promise<string> {
+    return (await invoke(this.#p, getSandboxWorkdir, { path: { sandboxID: this.id } }, options)).workdir;
   }
 
   /**

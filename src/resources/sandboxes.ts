@@ -1,6 +1,8 @@
 import { createSandbox, getSandbox, listSandboxes } from "../../generated/operations";
 import type { ListSandboxesParams } from "../../generated/types";
 import type { RequestOptions } from "../core/config";
+import { readEnv } from "../core/env";
+import { Leap0ValidationError } from "../core/errors";
 import { invoke } from "../core/invoke";
 import { paginate } from "../core/pagination";
 import type { Pipeline } from "../core/pipeline";
@@ -8,11 +10,39 @@ import { parseParams } from "../core/validate";
 import { type CreateSandboxParams, DEFAULT_TEMPLATE_NAME, type Page, type Ref, type SandboxSummary } from "../models";
 import { refId } from "./refs";
 import { Sandbox } from "./sandbox";
+import { secretsOf, withoutSecrets } from "./secrets";
+
+/** Local variables that `otelExport: true` copies into the new sandbox's env vars. */
+const OTEL_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
+const OTEL_HEADERS = "OTEL_EXPORTER_OTLP_HEADERS";
+
+/** The OTLP variables `otelExport: true` adds to the sandbox's env vars (explicit ones win). */
+function otelEnv(params: Record<string, unknown>): Record<string, string> {
+  const endpoint = readEnv(OTEL_ENDPOINT);
+  if (!endpoint) {
+    throw new Leap0ValidationError(
+      `Invalid sandbox parameters: otelExport needs ${OTEL_ENDPOINT} set in this process's environment (it is copied into the sandbox). Nothing was sent.`,
+      { fieldErrors: [{ field: "otelExport", error: `needs ${OTEL_ENDPOINT} in the local environment` }] },
+    );
+  }
+  const out: Record<string, string> = { [OTEL_ENDPOINT]: endpoint };
+  const headers = readEnv(OTEL_HEADERS);
+  if (headers) out[OTEL_HEADERS] = headers;
+  const explicit = params.envVars;
+  return explicit && typeof explicit === "object" ? { ...out, ...(explicit as Record<string, string>) } : out;
+}
 
 /** The SDK's defaults for what the contract requires but users need not say. */
 function withDefaults(params: CreateSandboxParams): unknown {
   if (!params || typeof params !== "object" || Array.isArray(params)) return params; // refused by the check
-  const out: Record<string, unknown> = { ...params };
+  const { otelExport, ...rest } = params;
+  const out: Record<string, unknown> = { ...rest };
+  if (otelExport !== undefined && typeof otelExport !== "boolean") {
+    throw new Leap0ValidationError("Invalid sandbox parameters: otelExport must be true or false. Nothing was sent.", {
+      fieldErrors: [{ field: "otelExport", error: "must be true or false" }],
+    });
+  }
+  if (otelExport) out.envVars = otelEnv(out);
   if (params.templateName === undefined) out.templateName = DEFAULT_TEMPLATE_NAME;
   if (Array.isArray(params.mounts)) {
     out.mounts = params.mounts.map((m) =>
@@ -37,16 +67,18 @@ export class Sandboxes {
   /**
    * Boots a new sandbox. Never retried once the request may have reached the server, so a
    * failure cannot leave you with two sandboxes (check `error.mayHaveSucceeded`).
+   * `otelExport: true` copies the local `OTEL_EXPORTER_OTLP_ENDPOINT`/`OTEL_EXPORTER_OTLP_HEADERS`
+   * into the sandbox's `envVars`, so telemetry from inside it reaches your collector.
    *
    * @example
    * const sandbox = await client.sandboxes.create({ vcpu: 2, memory: 2048, timeout: 600 });
    */
   async create(params: CreateSandboxParams = {}, options?: RequestOptions): Promise<Sandbox> {
-    const info = await invoke(
-      this.#p,
-      createSandbox,
-      { params: withDefaults(params), what: "sandbox parameters" },
-      options,
+    const wire = withDefaults(params);
+    // The OTLP headers usually hold a backend's key: keep it out of any error.
+    const secrets = params?.otelExport ? secretsOf(readEnv("OTEL_EXPORTER_OTLP_HEADERS")) : [];
+    const info = await withoutSecrets(secrets, () =>
+      invoke(this.#p, createSandbox, { params: wire, what: "sandbox parameters" }, options),
     );
     return new Sandbox(info, this.#p);
   }

@@ -9,6 +9,16 @@ import type { Page, Ref, Snapshot } from "../models";
 import { refId } from "./refs";
 import { Sandbox } from "./sandbox";
 
+let resumeWarned = false;
+
+/** A DeprecationWarning through Node's `process.emitWarning` where it exists, else `console.warn`. */
+function emitWarning(message: string): void {
+  const proc = (globalThis as { process?: { emitWarning?: (m: string, o: object) => void } }).process;
+  if (typeof proc?.emitWarning === "function")
+    proc.emitWarning(message, { type: "DeprecationWarning", code: "LEAP0_RESUME" });
+  else globalThis.console?.warn?.(`[leap0] ${message}`);
+}
+
 /**
  * `client.snapshots`: restore snapshots into new sandboxes, list and delete them. Snapshots are
  * made with `sandbox.createSnapshot()`.
@@ -40,6 +50,27 @@ export class Snapshots {
   async restore(params: RestoreSnapshotParams, options?: RequestOptions): Promise<Sandbox> {
     const info = await invoke(this.#p, restoreSnapshot, { params, what: "restore parameters" }, options);
     return new Sandbox(info, this.#p);
+  }
+
+  /**
+   * The name leap0-js 0.1 used for {@link Snapshots.restore}; the same call. Warns once per
+   * process. 0.1's `timeoutMin` is still accepted and sent as `timeout` in seconds.
+   *
+   * @deprecated Use `client.snapshots.restore()`.
+   */
+  resume(params: RestoreSnapshotParams & { timeoutMin?: number }, options?: RequestOptions): Promise<Sandbox> {
+    if (!resumeWarned) {
+      resumeWarned = true;
+      emitWarning(
+        "client.snapshots.resume() is deprecated and will be removed; use client.snapshots.restore() (same parameters).",
+      );
+    }
+    let p: unknown = params;
+    if (params && typeof params === "object" && "timeoutMin" in params) {
+      const { timeoutMin, ...rest } = params;
+      p = typeof timeoutMin === "number" && rest.timeout === undefined ? { ...rest, timeout: timeoutMin * 60 } : params;
+    }
+    return this.restore(p as RestoreSnapshotParams, options);
   }
 
   /** One page of the organisation's snapshots. */

@@ -1,4 +1,20 @@
+import { deleteTemplate, renameTemplate, uploadTemplate } from "../../generated/operations";
+import type { RenameTemplateParams, UploadTemplateParams, UploadTemplateResult } from "../../generated/types";
+import type { RequestOptions } from "../core/config";
+import { invoke } from "../core/invoke";
 import type { Pipeline } from "../core/pipeline";
+import type { Ref } from "../models";
+import { refId } from "./refs";
+import { secretsOf, withoutSecrets } from "./secrets";
+
+/**
+ * Default call timeout of `templates.create()`, in seconds: the service pulls the whole image
+ * before it answers. A `timeout` request option overrides it.
+ */
+export const TEMPLATE_CREATE_TIMEOUT_SECONDS = 600;
+
+/** A template as the API describes it after creating it. */
+export type Template = UploadTemplateResult;
 
 /** `client.templates`: register images as sandbox templates, rename and delete them. */
 export class TemplatesClient {
@@ -7,5 +23,52 @@ export class TemplatesClient {
   /** @internal Created by {@link Leap0Client}. */
   constructor(pipeline: Pipeline) {
     this.#p = pipeline;
+  }
+
+  /**
+   * Pulls a container image and stores it as a template. For a private registry pass
+   * `credentials` (`basic`, `aws`, `gcp` or `azure`); they go only into the request body and are
+   * scrubbed from any error. Slow: default call timeout {@link TEMPLATE_CREATE_TIMEOUT_SECONDS}; never retried.
+   *
+   * @example
+   * const template = await client.templates.create({ name: "python-fastapi", uri: "docker.io/library/python:3.12-slim" });
+   */
+  create(params: UploadTemplateParams, options?: RequestOptions): Promise<Template> {
+    const c = (params as { credentials?: Record<string, unknown> } | undefined)?.credentials;
+    const secrets =
+      c && typeof c === "object"
+        ? secretsOf(
+            c.username,
+            c.password,
+            c.awsAccessKeyId,
+            c.awsSecretAccessKey,
+            c.gcpServiceAccountJson,
+            c.azureClientId,
+            c.azureClientSecret,
+          )
+        : [];
+    return withoutSecrets(secrets, () =>
+      invoke(
+        this.#p,
+        uploadTemplate,
+        { params, what: "template parameters" },
+        options?.timeout === undefined ? { ...options, timeout: TEMPLATE_CREATE_TIMEOUT_SECONDS } : options,
+      ),
+    );
+  }
+
+  /** Gives a template (an id, or anything with an `id`) a new name. */
+  async rename(template: Ref, params: RenameTemplateParams, options?: RequestOptions): Promise<void> {
+    await invoke(
+      this.#p,
+      renameTemplate,
+      { path: { templateID: refId(template, "template id") }, params, what: "rename parameters" },
+      options,
+    );
+  }
+
+  /** Deletes a template. One still used by sandboxes, or a system template, cannot be (409). */
+  async delete(template: Ref, options?: RequestOptions): Promise<void> {
+    await invoke(this.#p, deleteTemplate, { path: { templateID: refId(template, "template id") } }, options);
   }
 }

@@ -1,6 +1,33 @@
+import { createSshAccess, deleteSshAccess, regenSshAccess, validateSshAccess } from "../../../generated/operations";
+import type { SshAccessDto, SshAccessValidationDto, SshCreateAccessDto } from "../../../generated/types";
+import type { RequestOptions } from "../../core/config";
+import { invoke } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
+import type { Ref } from "../../models";
+import { refId } from "../refs";
+import { hideSecrets, secretsOf, withoutSecrets } from "../secrets";
 
-/** SSH access to this sandbox (the same calls as client.ssh, without the sandbox argument). Reached as a property of a {@link Sandbox} handle, created on first use. */
+/**
+ * SSH credentials for a sandbox: `id` is the SSH user name, `password` the password. The password
+ * reads as usual (`access.password`) but is left out of `JSON.stringify`, `Object.keys` and spread,
+ * and shown as `[redacted]` by `console.log`/`util.inspect`, so logging the object leaks nothing.
+ */
+export type SshAccess = SshCreateAccessDto | SshAccessDto;
+/** Whether a password opens a sandbox's SSH credentials. */
+export type SshValidation = SshAccessValidationDto;
+
+/** Which credentials, and the password to check. */
+export interface SshValidateParams {
+  /** The credentials' id (the SSH user name). */
+  id: string;
+  /** The password to check. */
+  password: string;
+}
+
+/**
+ * SSH access to this sandbox (the same calls as `client.ssh`, without the sandbox argument).
+ * Reached as a property of a {@link Sandbox} handle, created on first use.
+ */
 export class SandboxSshClient {
   readonly #p: Pipeline;
   readonly #sandboxId: string;
@@ -9,5 +36,55 @@ export class SandboxSshClient {
   constructor(pipeline: Pipeline, sandboxId: string) {
     this.#p = pipeline;
     this.#sandboxId = sandboxId;
+  }
+
+  /**
+   * Issues new SSH credentials. Never retried (a retry would issue a second set).
+   *
+   * @example
+   * const access = await sandbox.ssh.createAccess();
+   * console.log(access.sshCommand); // then type access.password
+   */
+  async createAccess(options?: RequestOptions): Promise<SshCreateAccessDto> {
+    const access = await invoke(this.#p, createSshAccess, { path: { sandboxID: this.#sandboxId } }, options);
+    return hideSecrets(access, ["password"]);
+  }
+
+  /** Whether `password` is right for credentials `id` and they have not expired. */
+  validateAccess(params: SshValidateParams, options?: RequestOptions): Promise<SshValidation> {
+    const p = (params ?? {}) as Partial<SshValidateParams>;
+    return withoutSecrets(secretsOf(p.password), () =>
+      invoke(
+        this.#p,
+        validateSshAccess,
+        {
+          path: { sandboxID: this.#sandboxId, sshID: refId(p.id as string, "ssh access id") },
+          params: { password: p.password },
+          what: "SSH validation parameters",
+        },
+        options,
+      ),
+    );
+  }
+
+  /** Issues a new password for credentials `id` (or an access object); the old one stops working at once. */
+  async regenerateAccess(access: Ref, options?: RequestOptions): Promise<SshAccessDto> {
+    const renewed = await invoke(
+      this.#p,
+      regenSshAccess,
+      { path: { sandboxID: this.#sandboxId, sshID: refId(access, "ssh access id") } },
+      options,
+    );
+    return hideSecrets(renewed, ["password"]);
+  }
+
+  /** Revokes credentials `id` (or an access object) at once. */
+  async deleteAccess(access: Ref, options?: RequestOptions): Promise<void> {
+    await invoke(
+      this.#p,
+      deleteSshAccess,
+      { path: { sandboxID: this.#sandboxId, sshID: refId(access, "ssh access id") } },
+      options,
+    );
   }
 }

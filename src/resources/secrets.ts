@@ -1,0 +1,105 @@
+/**
+ * Keeping credentials the caller sent (git and registry passwords, bucket keys) or received (SSH
+ * passwords, presigned tokens) out of what the SDK prints, serialises and throws. Internal: not
+ * exported from the package.
+ */
+import { Leap0Error } from "../core/errors";
+
+/** What is shown in place of a secret. */
+export const REDACTED = "[redacted]";
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/** Secrets shorter than this are not searched for in text: replacing "ab" everywhere would garble it. */
+const MIN_SCRUBBED = 4;
+
+/** The non-empty string values among `values` worth scrubbing, with their URL-encoded forms. */
+export function secretsOf(...values: unknown[]): string[] {
+  const out = new Set<string>();
+  for (const v of values) {
+    if (typeof v !== "string" || v.length < MIN_SCRUBBED) continue;
+    out.add(v);
+    const encoded = encodeURIComponent(v);
+    if (encoded !== v) out.add(encoded);
+  }
+  // Longest first, so a secret that contains another is replaced whole.
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every secret replaced by {@link REDACTED}. */
+export function scrubText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
+  return out;
+}
+
+function scrubDeep(value: unknown, secrets: readonly string[], depth: number): unknown {
+  if (typeof value === "string") return scrubText(value, secrets);
+  if (depth > 16 || typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets, depth + 1));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = scrubDeep(v, secrets, depth + 1);
+  return out;
+}
+
+/**
+ * Runs `call` and, when it throws a {@link Leap0Error}, removes the secrets from the error's
+ * message, stack, field errors and response body (a server or proxy may echo what it was sent)
+ * before passing it on. The class, status and other facts are kept.
+ */
+export async function withoutSecrets<T>(secrets: readonly string[], call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (secrets.length && e instanceof Leap0Error) scrubError(e, secrets);
+    throw e;
+  }
+}
+
+function scrubError(e: Leap0Error, secrets: readonly string[]): void {
+  const w = e as unknown as Record<string, unknown>;
+  e.message = scrubText(e.message, secrets);
+  if (typeof e.stack === "string") e.stack = scrubText(e.stack, secrets);
+  for (const f of e.fieldErrors) {
+    f.field = scrubText(f.field, secrets);
+    f.error = scrubText(f.error, secrets);
+  }
+  if ("body" in w && w.body !== undefined) {
+    Object.defineProperty(e, "body", { value: scrubDeep(w.body, secrets, 0), enumerable: true, configurable: true });
+  }
+  if (e.cause instanceof Leap0Error) scrubError(e.cause, secrets);
+  else if (e.cause instanceof Error) {
+    e.cause.message = scrubText(e.cause.message, secrets);
+    if (typeof e.cause.stack === "string") e.cause.stack = scrubText(e.cause.stack, secrets);
+  }
+}
+
+/**
+ * Makes `keys` of `obj` non-enumerable (readable as usual, but skipped by `Object.keys`, spread
+ * and `JSON.stringify`) and gives `obj` a `toJSON` and a Node `util.inspect` view that show them
+ * as {@link REDACTED}. Other string fields are scrubbed of the secrets' values in those views
+ * (a URL may contain its token). Returns `obj`.
+ */
+export function hideSecrets<T extends object>(obj: T, keys: readonly (keyof T & string)[]): T {
+  const rec = obj as Record<string, unknown>;
+  const values = secretsOf(...keys.map((k) => rec[k]));
+  for (const k of keys) {
+    if (!(k in rec)) continue;
+    Object.defineProperty(obj, k, { value: rec[k], enumerable: false, writable: true, configurable: true });
+  }
+  const view = (): Record<string, unknown> => {
+    const shown = scrubDeep({ ...rec }, values, 0) as Record<string, unknown>;
+    for (const k of keys) if (k in rec) shown[k] = REDACTED;
+    return shown;
+  };
+  Object.defineProperty(obj, "toJSON", { value: view, enumerable: false, configurable: true });
+  Object.defineProperty(obj, INSPECT, {
+    value: (_depth: number, options: unknown, inspect: (v: unknown, o: unknown) => string) =>
+      typeof inspect === "function" ? inspect(view(), options) : view(),
+    enumerable: false,
+    configurable: true,
+  });
+  return obj;
+}

@@ -43,6 +43,8 @@ export interface CallInput {
   readonly stream?: ReadableStream<Uint8Array>;
   /** The body of a `request: "multipart"` operation, built by its facade. */
   readonly form?: FormData;
+  /** Or a multipart body the facade encoded itself (when FormData's encoding does not fit), with its Content-Type. */
+  readonly multipart?: { readonly body: Blob; readonly contentType: string };
   /** Names the params in a validation message ("restore parameters"); defaults to the operation's. */
   readonly what?: string;
 }
@@ -118,6 +120,10 @@ function send(
     body = input.stream ?? input.bytes ?? new Uint8Array(0);
     bodySerializer = (b) => b;
     contentType = op.contentType ?? "application/octet-stream";
+  } else if (op.request === "multipart" && input.multipart) {
+    body = input.multipart.body;
+    bodySerializer = (b) => b;
+    contentType = input.multipart.contentType;
   } else if (op.request === "multipart") {
     if (!input.form) throw new Leap0Error(`${op.name}: a multipart operation needs its form`);
     // fetch writes the boundary into Content-Type itself; the form is rebuilt per attempt by

@@ -1,4 +1,312 @@
+import {
+  filesystemCopy,
+  filesystemDelete,
+  filesystemEditFile,
+  filesystemEditFiles,
+  filesystemExists,
+  filesystemGlob,
+  filesystemGrep,
+  filesystemLS,
+  filesystemMkdir,
+  filesystemMove,
+  filesystemReadFile,
+  filesystemReadFiles,
+  filesystemSetPermissions,
+  filesystemStat,
+  filesystemTree,
+  filesystemWriteFile,
+  filesystemWriteFiles,
+} from "../../../generated/operations";
+import type {
+  CopyRequestParams,
+  EditFileResponse,
+  EditFilesResponse,
+  FileEditParams,
+  FileInfo,
+  FilesystemReadFileParams,
+  GlobRequestParams,
+  GrepRequestParams,
+  LSRequestParams,
+  LSResponse,
+  MkdirRequestParams,
+  SearchMatch,
+  SetPermissionsRequestParams,
+  TreeRequestParams,
+  TreeResponse,
+} from "../../../generated/types";
+import type { RequestOptions } from "../../core/config";
+import {
+  Leap0Error,
+  type Leap0ErrorDetails,
+  Leap0MalformedResponseError,
+  Leap0ResponseTooLargeError,
+  Leap0ValidationError,
+} from "../../core/errors";
+import { invoke, invokeStream } from "../../core/invoke";
+import {
+  ambiguousFormName,
+  backslashedFormName,
+  boundaryOf,
+  encodeMultipart,
+  escapedFormName,
+  MultipartError,
+  parseMultipart,
+  unescapedFormName,
+} from "../../core/multipart";
 import type { Pipeline } from "../../core/pipeline";
+
+/** The service refuses a request body larger than this (10 MiB), so the SDK refuses it first. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+/**
+ * Reads of more than this many bytes are fetched range by range (`offset`/`limit`), each range
+ * one response: below the service's 10 MiB response cap, with room to spare.
+ */
+export const READ_RANGE_BYTES = 8 * 1024 * 1024;
+
+/** How far a transfer has got; `total` is undefined while the size is not known. */
+export interface TransferProgress {
+  /** Bytes moved so far. */
+  loaded: number;
+  /** Bytes in all, when known. */
+  total: number | undefined;
+}
+
+/** Called as a transfer moves; see README for how often. Exceptions it throws are ignored. */
+export type ProgressListener = (progress: TransferProgress) => void;
+
+/** Bytes that can be sent again as they are: a buffered write may be retried. */
+export type BufferedContent = string | Uint8Array | ArrayBuffer | Blob;
+/** What a file can be written from. A stream is read once, so a write from one is never retried. */
+export type FileContent = BufferedContent | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/** File permission bits: `"644"`, `"0644"` or `0o644`. */
+export type FileMode = string | number;
+
+/** Options of a single-file write. */
+export interface WriteFileOptions {
+  /** The file's mode, e.g. `"644"` or `0o644`; the service's default otherwise. */
+  permissions?: FileMode;
+  /** Progress of the upload. */
+  onProgress?: ProgressListener;
+}
+
+/** Options of a multi-file write. */
+export interface WriteFilesOptions {
+  /** Progress of the upload, over all files. */
+  onProgress?: ProgressListener;
+}
+
+/** What a read returns; `"text"` unless asked otherwise. */
+export type ReadFormat = "text" | "bytes" | "blob" | "stream";
+
+/** Options of a single-file read: the contract's range or lines, plus how to hand the bytes over. */
+export interface ReadFileOptions extends Omit<FilesystemReadFileParams, "path"> {
+  /** What to return: a string (default), a `Uint8Array`, a `Blob` or a `ReadableStream`. */
+  format?: ReadFormat;
+  /** Text encoding for `format: "text"` (any label `TextDecoder` knows); UTF-8 by default. */
+  encoding?: string;
+  /** Progress of the download. */
+  onProgress?: ProgressListener;
+}
+
+/** Options of a multi-file read. */
+export interface ReadFilesOptions {
+  /** Text encoding for `readFiles` (any label `TextDecoder` knows); UTF-8 by default. */
+  encoding?: string;
+  /** Progress of the download. */
+  onProgress?: ProgressListener;
+}
+
+/** Options of `mkdir`: the contract's, with the mode also accepted as a number. */
+export interface MkdirOptions extends Omit<MkdirRequestParams, "path" | "permissions"> {
+  /** The directory's mode, e.g. `"755"` or `0o755`. */
+  permissions?: FileMode | null;
+}
+
+/** Options of `setPermissions`: the contract's, with the mode also accepted as a number. */
+export interface SetPermissionsOptions extends Omit<SetPermissionsRequestParams, "path" | "mode"> {
+  /** The new mode, e.g. `"755"` or `0o755`. */
+  mode?: FileMode | null;
+}
+
+/** `delete` in object form. */
+export interface DeleteOptions {
+  /** The file or directory. */
+  path: string;
+  /** Also delete a directory's contents. */
+  recursive?: boolean;
+}
+
+/** `move` in object form. */
+export interface MoveOptions {
+  /** The current path. */
+  srcPath: string;
+  /** The new path. */
+  dstPath: string;
+  /** Replace the destination if it exists. */
+  overwrite?: boolean;
+}
+
+/** `editFiles` params: the files as `paths` (the docs' name) or `files` (the wire's). */
+export type EditFilesOptions = { find: string; replace?: string | null } & (
+  | { paths: string[]; files?: never }
+  | { files: string[]; paths?: never }
+);
+
+/**
+ * A ranged read saw the file change between two ranges (its size or modification time, from
+ * `stat`, moved), so the bytes read so far do not belong to one version of the file.
+ */
+export class Leap0FileChangedError extends Leap0Error {
+  /** The file. */
+  readonly path: string;
+  /** @internal */
+  constructor(message: string, path: string, details: Leap0ErrorDetails = {}) {
+    super(message, details);
+    this.path = path;
+  }
+}
+
+/**
+ * `readFiles`/`readFilesBytes`: some requested paths did not come back. `files` holds the ones
+ * that did, `missing` the ones that did not.
+ */
+export class Leap0FilesMissingError extends Leap0Error {
+  /** Requested paths absent from the answer. */
+  readonly missing: string[];
+  /** What did come back, keyed by path (bytes). */
+  readonly files: Record<string, Uint8Array>;
+  /** @internal */
+  constructor(message: string, missing: string[], files: Record<string, Uint8Array>, details: Leap0ErrorDetails = {}) {
+    super(message, details);
+    this.missing = missing;
+    this.files = files;
+  }
+}
+
+const utf8 = new TextEncoder();
+
+function report(listener: ProgressListener | undefined, loaded: number, total: number | undefined): void {
+  if (!listener) return;
+  try {
+    listener({ loaded, total });
+  } catch {
+    // A progress callback must not break the transfer.
+  }
+}
+
+function invalid(field: string, problem: string): Leap0ValidationError {
+  return new Leap0ValidationError(`Invalid ${field}: ${field} ${problem}. Nothing was sent.`, {
+    fieldErrors: [{ field, error: problem }],
+  });
+}
+
+/** `"644"`, `"0644"` or `0o644` → the octal digits the service takes. */
+function modeString(mode: FileMode | null | undefined, field: string): string | null | undefined {
+  if (mode === undefined || mode === null) return mode;
+  if (typeof mode === "number") {
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw invalid(field, "must be a mode from 0 to 0o7777");
+    return mode.toString(8).padStart(3, "0");
+  }
+  if (typeof mode !== "string" || !/^[0-7]{3,4}$/.test(mode)) {
+    throw invalid(field, 'must be octal digits such as "644" or "0755", or a number such as 0o644');
+  }
+  return mode;
+}
+
+function isStreamContent(c: unknown): c is ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> {
+  return (
+    (typeof ReadableStream !== "undefined" && c instanceof ReadableStream) ||
+    (typeof c === "object" && c !== null && Symbol.asyncIterator in c)
+  );
+}
+
+/** Buffered content as bytes or a Blob, with its size. */
+function buffered(content: BufferedContent, field: string): { body: Uint8Array | Blob; size: number } {
+  if (typeof content === "string") {
+    const body = utf8.encode(content);
+    return { body, size: body.byteLength };
+  }
+  if (content instanceof Uint8Array) return { body: content, size: content.byteLength };
+  if (content instanceof ArrayBuffer) return { body: new Uint8Array(content), size: content.byteLength };
+  if (typeof Blob !== "undefined" && content instanceof Blob) return { body: content, size: content.size };
+  throw invalid(
+    field,
+    "must be a string, Uint8Array, ArrayBuffer, Blob, ReadableStream or AsyncIterable of Uint8Array",
+  );
+}
+
+function tooBig(field: string, size: number): Leap0ValidationError {
+  return invalid(
+    field,
+    `is ${size} bytes, over the service's 10 MiB (${MAX_UPLOAD_BYTES} bytes) request limit; split it into files of at most that size`,
+  );
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** A stream body that counts what fetch pulls from it and stops past the upload limit. */
+function countedUpload(
+  source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+  onProgress: ProgressListener | undefined,
+  field: string,
+): { stream: ReadableStream<Uint8Array>; overflow: () => Leap0ValidationError | undefined } {
+  const iterator: AsyncIterator<Uint8Array> =
+    source instanceof ReadableStream ? readerIterator(source) : source[Symbol.asyncIterator]();
+  let loaded = 0;
+  let overflow: Leap0ValidationError | undefined;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await iterator.next();
+        if (done) {
+          controller.close();
+          return;
+        }
+        if (!(value instanceof Uint8Array)) {
+          overflow = invalid(field, "must yield Uint8Array chunks");
+          await iterator.return?.();
+          controller.error(overflow);
+          return;
+        }
+        loaded += value.byteLength;
+        if (loaded > MAX_UPLOAD_BYTES) {
+          overflow = tooBig(field, loaded);
+          await iterator.return?.();
+          controller.error(overflow);
+          return;
+        }
+        controller.enqueue(value);
+        report(onProgress, loaded, undefined);
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { stream, overflow: () => overflow };
+}
+
+function readerIterator(stream: ReadableStream<Uint8Array>): AsyncIterator<Uint8Array> {
+  const reader = stream.getReader();
+  return {
+    next: () => reader.read() as Promise<IteratorResult<Uint8Array>>,
+    return: async () => {
+      await reader.cancel().catch(() => {});
+      return { done: true, value: undefined };
+    },
+  };
+}
 
 /** Files in the sandbox: read, write, list, search, edit, move, copy; binary-safe and streaming. Reached as a property of a {@link Sandbox} handle, created on first use. */
 export class FilesystemClient {
@@ -10,4 +318,536 @@ export class FilesystemClient {
     this.#p = pipeline;
     this.#sandboxId = sandboxId;
   }
+
+  get #path(): { sandboxID: string } {
+    return { sandboxID: this.#sandboxId };
+  }
+
+  /** Lists a directory (with `recursive`, its whole subtree). */
+  ls(path: string, params?: Omit<LSRequestParams, "path">, options?: RequestOptions): Promise<LSResponse> {
+    return invoke(this.#p, filesystemLS, { path: this.#path, params: { ...params, path } }, options);
+  }
+
+  /** Size, mode, owner, modification time and link target of one path. */
+  stat(path: string, options?: RequestOptions): Promise<FileInfo> {
+    return invoke(this.#p, filesystemStat, { path: this.#path, params: { path } }, options);
+  }
+
+  /** Creates a directory; with `recursive`, missing parents too. */
+  async mkdir(path: string, params?: MkdirOptions, options?: RequestOptions): Promise<void> {
+    const { permissions, ...rest } = params ?? {};
+    const mode = modeString(permissions, "permissions");
+    await invoke(
+      this.#p,
+      filesystemMkdir,
+      { path: this.#path, params: { ...rest, path, ...(mode === undefined ? {} : { permissions: mode }) } },
+      options,
+    );
+  }
+
+  /**
+   * Writes one file, byte for byte, replacing what was there. A string is written as UTF-8.
+   * Buffered content over 10 MiB is refused before anything is sent; a stream is refused as
+   * soon as it passes 10 MiB (the request is aborted, the service keeps no partial file from
+   * an aborted upload only if it writes atomically: see README). A stream is never retried.
+   */
+  async writeFile(
+    path: string,
+    content: FileContent,
+    params?: WriteFileOptions,
+    options?: RequestOptions,
+  ): Promise<void> {
+    const permissions = modeString(params?.permissions, "permissions") ?? undefined;
+    const call = { path: this.#path, params: permissions === undefined ? { path } : { path, permissions } };
+    const onProgress = params?.onProgress;
+    if (isStreamContent(content)) {
+      const upload = countedUpload(content, onProgress, "content");
+      try {
+        await invoke(this.#p, filesystemWriteFile, { ...call, stream: upload.stream }, options);
+      } catch (e) {
+        throw upload.overflow() ?? e;
+      }
+      return;
+    }
+    const { body, size } = buffered(content, "content");
+    if (size > MAX_UPLOAD_BYTES) throw tooBig("content", size);
+    report(onProgress, 0, size);
+    await invoke(this.#p, filesystemWriteFile, { ...call, bytes: body }, options);
+    report(onProgress, size, size);
+  }
+
+  /** {@link FilesystemClient.writeFile} under the reference's name for raw bytes. */
+  writeBytes(path: string, content: FileContent, params?: WriteFileOptions, options?: RequestOptions): Promise<void> {
+    return this.writeFile(path, content, params, options);
+  }
+
+  /**
+   * Writes several files in one multipart request, keyed by path. Their contents together
+   * must fit in the 10 MiB request limit (checked before sending).
+   */
+  async writeFiles(
+    files: Record<string, BufferedContent>,
+    params?: WriteFilesOptions,
+    options?: RequestOptions,
+  ): Promise<void> {
+    if (typeof files !== "object" || files === null) throw invalid("files", "must be an object of path → content");
+    const entries: [string, Uint8Array | Blob][] = [];
+    let total = 0;
+    for (const [path, content] of Object.entries(files)) {
+      if (!path) throw invalid("files", "must not have an empty path");
+      if (ambiguousFormName(path)) {
+        throw invalid(
+          `files[${JSON.stringify(path)}]`,
+          "contains %22, %0D or %0A, which multipart/form-data uses to escape a quote, CR and LF; it cannot be sent unambiguously (use writeFile)",
+        );
+      }
+      const { body, size } = buffered(content, `files[${JSON.stringify(path)}]`);
+      total += size;
+      entries.push([path, body]);
+    }
+    if (total > MAX_UPLOAD_BYTES) throw tooBig("files", total);
+    report(params?.onProgress, 0, total);
+    await invoke(this.#p, filesystemWriteFiles, { path: this.#path, multipart: encodeMultipart(entries) }, options);
+    report(params?.onProgress, total, total);
+  }
+
+  /** {@link FilesystemClient.writeFiles} under the reference's name for raw bytes. */
+  writeFilesBytes(
+    files: Record<string, BufferedContent>,
+    params?: WriteFilesOptions,
+    options?: RequestOptions,
+  ): Promise<void> {
+    return this.writeFiles(files, params, options);
+  }
+
+  /**
+   * Reads one file: text by default (decoded without ever splitting a character, a byte-order
+   * mark kept), or bytes, a Blob or a stream (`format`). A file bigger than one response is
+   * read range by range; if its size or modification time changes between ranges the read
+   * fails with {@link Leap0FileChangedError}.
+   */
+  readFile(path: string, params?: ReadFileOptions & { format?: "text" }, options?: RequestOptions): Promise<string>;
+  /** The file's bytes. */
+  readFile(path: string, params: ReadFileOptions & { format: "bytes" }, options?: RequestOptions): Promise<Uint8Array>;
+  /** The file as a Blob. */
+  readFile(path: string, params: ReadFileOptions & { format: "blob" }, options?: RequestOptions): Promise<Blob>;
+  /** The file as a stream, fetched range by range as it is read: memory stays bounded. */
+  readFile(
+    path: string,
+    params: ReadFileOptions & { format: "stream" },
+    options?: RequestOptions,
+  ): Promise<ReadableStream<Uint8Array>>;
+  /** Any format, chosen at run time. */
+  readFile(
+    path: string,
+    params?: ReadFileOptions,
+    options?: RequestOptions,
+  ): Promise<string | Uint8Array | Blob | ReadableStream<Uint8Array>>;
+  async readFile(
+    path: string,
+    params: ReadFileOptions = {},
+    options?: RequestOptions,
+  ): Promise<string | Uint8Array | Blob | ReadableStream<Uint8Array>> {
+    const { format = "text", encoding, onProgress, ...range } = params;
+    if (format === "stream") return this.#readStream(path, range, onProgress, options);
+    let decoder: TextDecoder | undefined;
+    if (format === "text") {
+      try {
+        decoder = new TextDecoder(encoding ?? "utf-8", { ignoreBOM: true });
+      } catch {
+        throw invalid("encoding", "is not an encoding TextDecoder knows");
+      }
+    } else if (format !== "bytes" && format !== "blob") {
+      throw invalid("format", 'must be "text", "bytes", "blob" or "stream"');
+    }
+    const chunks: Uint8Array[] = [];
+    let text = "";
+    let size = 0;
+    let known: number | undefined;
+    const ranges = this.#ranges(
+      path,
+      range,
+      options,
+      async function* (fs, call, o) {
+        yield await invoke(fs.#p, filesystemReadFile, call, o);
+      },
+      (chunk, total) => {
+        size += chunk.byteLength;
+        // Decoding as the ranges arrive, `stream: true` keeps a character cut by a range
+        // boundary until its last bytes come.
+        if (decoder) text += decoder.decode(chunk, { stream: true });
+        else chunks.push(chunk);
+        known = total;
+        report(onProgress, size, total);
+      },
+    );
+    for await (const _ of ranges) {
+      // Each step has handed its chunk to the callback above.
+    }
+    if (known === undefined) report(onProgress, size, size);
+    if (decoder) return text + decoder.decode();
+    if (format === "blob") return new Blob(chunks as Uint8Array<ArrayBuffer>[]);
+    return concat(chunks, size);
+  }
+
+  /** The file's bytes; the same options as {@link FilesystemClient.readFile} but `format`. */
+  readBytes(
+    path: string,
+    params?: Omit<ReadFileOptions, "format" | "encoding">,
+    options?: RequestOptions,
+  ): Promise<Uint8Array> {
+    return this.readFile(path, { ...params, format: "bytes" }, options);
+  }
+
+  /**
+   * Reads several files in one request, decoded as text, keyed by path. Throws
+   * {@link Leap0FilesMissingError} (with what did arrive) when a requested path is absent.
+   */
+  async readFiles(
+    paths: string[],
+    params?: ReadFilesOptions,
+    options?: RequestOptions,
+  ): Promise<Record<string, string>> {
+    let make: () => TextDecoder;
+    try {
+      const label = params?.encoding ?? "utf-8";
+      new TextDecoder(label);
+      make = () => new TextDecoder(label, { ignoreBOM: true });
+    } catch {
+      throw invalid("encoding", "is not an encoding TextDecoder knows");
+    }
+    const bytes = await this.readFilesBytes(paths, { onProgress: params?.onProgress }, options);
+    const out: Record<string, string> = Object.create(null);
+    for (const [path, content] of Object.entries(bytes)) out[path] = make().decode(content);
+    return out;
+  }
+
+  /** Reads several files in one request, as bytes keyed by path (see {@link FilesystemClient.readFiles}). */
+  async readFilesBytes(
+    paths: string[],
+    params?: Omit<ReadFilesOptions, "encoding">,
+    options?: RequestOptions,
+  ): Promise<Record<string, Uint8Array>> {
+    const op = filesystemReadFiles;
+    const res = await invokeStream(this.#p, op, { path: this.#path, params: { paths } }, options);
+    const boundary = boundaryOf(res.headers.get("content-type"));
+    if (!boundary) {
+      await res.body.cancel().catch(() => {});
+      throw new Leap0MalformedResponseError(
+        `${op.name}: malformed response (HTTP ${res.status}): expected multipart/form-data with a boundary, got ${JSON.stringify(res.headers.get("content-type")?.slice(0, 100) ?? "no content type")}.`,
+        { operation: op.name, status: res.status },
+      );
+    }
+    const limit = this.#p.maxResponseBytes;
+    const announced = Number(res.headers.get("content-length")) || undefined;
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        throw new Leap0ResponseTooLargeError(
+          `${op.name}: the response body is larger than maxResponseBytes (${limit} bytes); the rest was not read.`,
+          limit,
+          { operation: op.name, status: res.status },
+        );
+      }
+      chunks.push(value);
+      report(params?.onProgress, size, announced);
+    }
+    let parts: ReturnType<typeof parseMultipart>;
+    try {
+      parts = parseMultipart(concat(chunks, size), boundary);
+    } catch (e) {
+      if (!(e instanceof MultipartError)) throw e;
+      throw new Leap0MalformedResponseError(
+        `${op.name}: malformed multipart response (HTTP ${res.status}): ${e.message}.`,
+        { operation: op.name, status: res.status },
+      );
+    }
+    // A part is matched to the path asked for under its name as it is on the wire, escaped
+    // either way (WHATWG percent escapes or quoted-string backslashes), so a path holding a
+    // quote, a backslash, CR or LF comes back under its own name whichever way the server
+    // escaped it.
+    const wanted = new Map<string, string>();
+    for (const p of paths) {
+      for (const form of [p, escapedFormName(p), backslashedFormName(p)]) if (!wanted.has(form)) wanted.set(form, p);
+    }
+    const out: Record<string, Uint8Array> = Object.create(null);
+    for (const part of parts) out[wanted.get(part.name) ?? unescapedFormName(part.name)] = part.body;
+    const missing = [...new Set(paths)].filter((p) => !(p in out));
+    if (missing.length) {
+      throw new Leap0FilesMissingError(
+        `${op.name}: ${missing.length} of the requested files did not come back: ${missing
+          .slice(0, 10)
+          .map((p) => JSON.stringify(p))
+          .join(", ")}${missing.length > 10 ? ", …" : ""}.`,
+        missing,
+        out,
+        { operation: op.name, status: res.status },
+      );
+    }
+    return out;
+  }
+
+  /** Removes a path; a directory that is not empty needs `recursive`. */
+  delete(path: string, recursive?: boolean, options?: RequestOptions): Promise<void>;
+  /** The same, in object form. */
+  delete(params: DeleteOptions, options?: RequestOptions): Promise<void>;
+  async delete(a: string | DeleteOptions, b?: boolean | RequestOptions, c?: RequestOptions): Promise<void> {
+    const [params, options] =
+      typeof a === "string"
+        ? [{ path: a, ...(typeof b === "boolean" ? { recursive: b } : {}) }, c]
+        : [a, b as RequestOptions | undefined];
+    await invoke(this.#p, filesystemDelete, { path: this.#path, params }, options);
+  }
+
+  /** Sets any of a path's mode, owner and group; the ones left out stay as they are. */
+  async setPermissions(path: string, params?: SetPermissionsOptions, options?: RequestOptions): Promise<void> {
+    const { mode, ...rest } = params ?? {};
+    const m = modeString(mode, "mode");
+    await invoke(
+      this.#p,
+      filesystemSetPermissions,
+      { path: this.#path, params: { ...rest, path, ...(m === undefined ? {} : { mode: m }) } },
+      options,
+    );
+  }
+
+  /** Paths under a directory whose names match a glob pattern. */
+  async glob(
+    path: string,
+    pattern: string,
+    params?: Omit<GlobRequestParams, "path" | "pattern">,
+    options?: RequestOptions,
+  ): Promise<string[]> {
+    const r = await invoke(
+      this.#p,
+      filesystemGlob,
+      { path: this.#path, params: { ...params, path, pattern } },
+      options,
+    );
+    return r.items;
+  }
+
+  /** Lines containing a text pattern in the files under a directory. */
+  async grep(
+    path: string,
+    pattern: string,
+    params?: Omit<GrepRequestParams, "path" | "pattern">,
+    options?: RequestOptions,
+  ): Promise<SearchMatch[]> {
+    const r = await invoke(
+      this.#p,
+      filesystemGrep,
+      { path: this.#path, params: { ...params, path, pattern } },
+      options,
+    );
+    return r.items;
+  }
+
+  /** Applies find-and-replace edits to one file; answers with the diff and the count. */
+  editFile(path: string, edits: FileEditParams[], options?: RequestOptions): Promise<EditFileResponse> {
+    return invoke(this.#p, filesystemEditFile, { path: this.#path, params: { path, edits } }, options);
+  }
+
+  /** Replaces one text with another in each of several files; each file reports its outcome. */
+  editFiles(params: EditFilesOptions, options?: RequestOptions): Promise<EditFilesResponse> {
+    const { paths, files, ...rest } = params;
+    return invoke(
+      this.#p,
+      filesystemEditFiles,
+      { path: this.#path, params: { ...rest, files: files ?? paths } },
+      options,
+    );
+  }
+
+  /** Moves or renames a path; an existing destination is replaced only with `overwrite`. */
+  move(srcPath: string, dstPath: string, overwrite?: boolean, options?: RequestOptions): Promise<void>;
+  /** The same, in object form. */
+  move(params: MoveOptions, options?: RequestOptions): Promise<void>;
+  async move(
+    a: string | MoveOptions,
+    b?: string | RequestOptions,
+    c?: boolean | RequestOptions,
+    d?: RequestOptions,
+  ): Promise<void> {
+    const [params, options] =
+      typeof a === "string"
+        ? [{ srcPath: a, dstPath: b as string, ...(typeof c === "boolean" ? { overwrite: c } : {}) }, d]
+        : [a, b as RequestOptions | undefined];
+    await invoke(this.#p, filesystemMove, { path: this.#path, params }, options);
+  }
+
+  /** Copies a path; a directory needs `recursive`, an existing destination `overwrite`. */
+  async copy(
+    srcPath: string,
+    dstPath: string,
+    params?: Omit<CopyRequestParams, "srcPath" | "dstPath">,
+    options?: RequestOptions,
+  ): Promise<void> {
+    await invoke(this.#p, filesystemCopy, { path: this.#path, params: { ...params, srcPath, dstPath } }, options);
+  }
+
+  /** Whether anything exists at a path. */
+  async exists(path: string, options?: RequestOptions): Promise<boolean> {
+    return (await invoke(this.#p, filesystemExists, { path: this.#path, params: { path } }, options)).exists;
+  }
+
+  /** A directory's subtree as nested entries, to `maxDepth` levels (a number: the depth). */
+  tree(
+    path: string,
+    depth?: number | Omit<TreeRequestParams, "path">,
+    options?: RequestOptions,
+  ): Promise<TreeResponse> {
+    const params = typeof depth === "number" ? { maxDepth: depth } : depth;
+    return invoke(this.#p, filesystemTree, { path: this.#path, params: { ...params, path } }, options);
+  }
+
+  /** The stream of a read: ranges fetched one at a time as the consumer pulls. */
+  async #readStream(
+    path: string,
+    range: Omit<FilesystemReadFileParams, "path">,
+    onProgress: ProgressListener | undefined,
+    options: RequestOptions | undefined,
+  ): Promise<ReadableStream<Uint8Array>> {
+    let loaded = 0;
+    const pending: { chunk: Uint8Array; total: number | undefined }[] = [];
+    const source = this.#ranges(
+      path,
+      range,
+      options,
+      async function* (fs, call, o) {
+        const res = await invokeStream(fs.#p, filesystemReadFile, call, o);
+        const reader = res.body.getReader();
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return;
+            yield value;
+          }
+        } finally {
+          await reader.cancel().catch(() => {});
+        }
+      },
+      (chunk, total) => pending.push({ chunk, total }),
+    );
+    const it = source[Symbol.asyncIterator]();
+    // The first range is requested now, so a missing file or a bad argument rejects here,
+    // not on the first read.
+    await it.next();
+    return new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          for (;;) {
+            const item = pending.shift();
+            if (item) {
+              loaded += item.chunk.byteLength;
+              report(onProgress, loaded, item.total);
+              if (item.chunk.byteLength) {
+                controller.enqueue(item.chunk);
+                return;
+              }
+              continue;
+            }
+            if ((await it.next()).done && !pending.length) {
+              controller.close();
+              return;
+            }
+          }
+        },
+        cancel: async () => {
+          await it.return?.();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  /**
+   * The range loop behind every read. One request when `head`/`tail` is set or the file fits
+   * in one range; otherwise `stat` after the first full range gives the size and mtime, each
+   * further range is followed by a `stat`, and any change fails the read. `fetch` yields the
+   * bytes of one request; each chunk goes to `onChunk` with the total when it is known. Yields
+   * once per chunk, after `onChunk`, so a stream reader pulls one chunk at a time.
+   */
+  async *#ranges(
+    path: string,
+    range: Omit<FilesystemReadFileParams, "path">,
+    options: RequestOptions | undefined,
+    fetch: (
+      fs: FilesystemClient,
+      call: { path: { sandboxID: string }; params: FilesystemReadFileParams },
+      options: RequestOptions | undefined,
+    ) => AsyncIterable<Uint8Array>,
+    onChunk: (chunk: Uint8Array, total: number | undefined) => void,
+  ): AsyncGenerator<void, void, undefined> {
+    const lines = range.head !== undefined || range.tail !== undefined;
+    if (lines || range.limit === 0) {
+      let got = 0;
+      for await (const chunk of fetch(this, { path: this.#path, params: { ...range, path } }, options)) {
+        got += chunk.byteLength;
+        onChunk(chunk, undefined);
+        yield;
+      }
+      if (got === 0) onChunk(new Uint8Array(0), 0);
+      return;
+    }
+    const start = range.offset ?? 0;
+    const end = range.limit === undefined ? Number.POSITIVE_INFINITY : start + range.limit;
+    let offset = start;
+    let info: FileInfo | undefined;
+    let total: number | undefined;
+    for (;;) {
+      const stop = info ? Math.min(end, Math.max(info.size, start)) : end;
+      const want = Math.min(READ_RANGE_BYTES, stop - offset);
+      if (info && want <= 0) return;
+      let got = 0;
+      const params: FilesystemReadFileParams = { path, offset, limit: want };
+      if (offset === 0) delete params.offset;
+      for await (const chunk of fetch(this, { path: this.#path, params }, options)) {
+        got += chunk.byteLength;
+        if (got > want) {
+          throw new Leap0MalformedResponseError(
+            `filesystemReadFile: malformed response: asked for at most ${want} bytes at offset ${offset} and got more.`,
+            { operation: filesystemReadFile.name },
+          );
+        }
+        onChunk(chunk, total);
+        yield;
+      }
+      offset += got;
+      if (!info) {
+        if (got < want || offset >= end) {
+          if (offset === start) onChunk(new Uint8Array(0), 0);
+          return;
+        }
+        info = await this.stat(path, options);
+        if (info.size < offset)
+          throw changed(path, `it is now ${info.size} bytes, shorter than the ${offset} already read`);
+        total = Math.min(end, info.size) - start;
+      } else {
+        if (got !== want)
+          throw changed(path, `a range ended early (${got} of ${want} bytes at offset ${offset - got})`);
+        const now = await this.stat(path, options);
+        if (now.size !== info.size || now.mtime !== info.mtime) {
+          throw changed(
+            path,
+            `its size or modification time moved (${info.size} bytes, mtime ${info.mtime} → ${now.size} bytes, mtime ${now.mtime})`,
+          );
+        }
+      }
+    }
+  }
+}
+
+function changed(path: string, why: string): Leap0FileChangedError {
+  return new Leap0FileChangedError(
+    `filesystemReadFile: ${JSON.stringify(path)} changed while it was read range by range: ${why}. Read it again.`,
+    path,
+    { operation: filesystemReadFile.name },
+  );
 }

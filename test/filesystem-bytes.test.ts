@@ -1,0 +1,479 @@
+/**
+ * Byte-exactness of sandbox.filesystem against a real local server on 127.0.0.1 that keeps
+ * files in memory and speaks the contract's wire formats (octet-stream both ways, offset/limit
+ * and head/tail, multipart both ways). Prism cannot check bytes (it reads bodies as UTF-8 text)
+ * nor mock a multipart answer, so this server is where those promises are proven.
+ */
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import {
+  Leap0AbortError,
+  Leap0Client,
+  Leap0FileChangedError,
+  Leap0FilesMissingError,
+  Leap0NotFoundError,
+  Leap0ValidationError,
+  type TransferProgress,
+} from "../src";
+
+const MiB = 1024 * 1024;
+
+interface StoredFile {
+  bytes: Uint8Array;
+  mtime: number;
+  permissions?: string;
+}
+
+interface Seen {
+  path: string;
+  query: URLSearchParams;
+  json?: Record<string, unknown>;
+  bytes: number;
+}
+
+const files = new Map<string, StoredFile>();
+const seen: Seen[] = [];
+/** How read-files names its parts: as FormData does (%22) or with backslash escapes (RFC 7230). */
+let nameStyle: "whatwg" | "backslash" = "whatwg";
+/** Runs after each read-file range is answered (to change the file underneath a ranged read). */
+let afterRange: ((n: number) => void) | undefined;
+let server: Server;
+let url = "";
+
+/** The request body; undefined when the client went away before sending all of it. */
+function readAll(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", () => resolve(undefined));
+  });
+}
+
+function lines(bytes: Uint8Array, head?: number, tail?: number): Uint8Array {
+  const ends: number[] = [];
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 10) ends.push(i + 1);
+  if (ends[ends.length - 1] !== bytes.length) ends.push(bytes.length);
+  if (head !== undefined) return bytes.subarray(0, head === 0 ? 0 : (ends[head - 1] ?? bytes.length));
+  if (tail !== undefined) {
+    const from = ends.length - tail - 1;
+    return bytes.subarray(tail === 0 ? bytes.length : from < 0 ? 0 : (ends[from] as number));
+  }
+  return bytes;
+}
+
+/**
+ * A read-files answer, names escaped as a careful server would: WHATWG percent escapes one for
+ * one (FormData itself would turn a lone CR or LF into CRLF), or RFC 7230 backslashes.
+ */
+function multipartAnswer(parts: [string, Uint8Array][], style: "whatwg" | "backslash"): { body: Buffer; type: string } {
+  const b = "leap0-test-boundary-7d1c";
+  const chunks: Buffer[] = [];
+  for (const [name, bytes] of parts) {
+    const quoted =
+      style === "whatwg"
+        ? name.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A")
+        : name.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+    chunks.push(
+      Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${quoted}"; filename="${quoted}"\r\n\r\n`),
+      Buffer.from(bytes),
+      Buffer.from("\r\n"),
+    );
+  }
+  chunks.push(Buffer.from(`--${b}--\r\n`));
+  return { body: Buffer.concat(chunks), type: `multipart/form-data; boundary=${b}` };
+}
+
+beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    const u = new URL(req.url ?? "/", "http://x");
+    const op = u.pathname.replace(/^\/v1\/sandbox\/[^/]+\/filesystem\//, "");
+    const body = await readAll(req);
+    if (!body) return; // an aborted upload writes nothing
+    const json = /json/.test(req.headers["content-type"] ?? "") ? JSON.parse(body.toString("utf8")) : undefined;
+    seen.push({ path: op, query: u.searchParams, json, bytes: body.length });
+    const notFound = () => {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ message: "file not found" }));
+    };
+    if (op === "write-file") {
+      const p = u.searchParams.get("path") ?? "";
+      const perm = u.searchParams.get("permissions") ?? undefined;
+      files.set(p, { bytes: new Uint8Array(body), mtime: 1_700_000_000, permissions: perm });
+      res.writeHead(204).end();
+    } else if (op === "write-files") {
+      // An independent parser (undici's, WHATWG rules) reads what the SDK sent.
+      const form = await new Response(new Uint8Array(body), {
+        headers: { "content-type": req.headers["content-type"] ?? "" },
+      }).formData();
+      for (const [name, value] of form) {
+        files.set(name, { bytes: new Uint8Array(await (value as Blob).arrayBuffer()), mtime: 1_700_000_000 });
+      }
+      res.writeHead(204).end();
+    } else if (op === "stat") {
+      const f = files.get(json.path);
+      if (!f) return notFound();
+      res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          name: json.path.split("/").pop(),
+          path: json.path,
+          is_dir: false,
+          size: f.bytes.length,
+          mode: f.permissions ?? "644",
+          mtime: f.mtime,
+          owner: "user",
+          group: "user",
+          is_symlink: false,
+        }),
+      );
+    } else if (op === "read-file") {
+      const f = files.get(json.path);
+      if (!f) return notFound();
+      let out = lines(f.bytes, json.head, json.tail);
+      const offset = json.offset ?? 0;
+      out = out.subarray(Math.min(offset, out.length));
+      if (json.limit !== undefined) out = out.subarray(0, json.limit);
+      const n = seen.filter((s) => s.path === "read-file").length;
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": out.length });
+      // In 1 MiB writes, as a real server streams; backpressure keeps its memory bounded too.
+      for (let at = 0; at < out.length; at += MiB) {
+        if (!res.write(out.subarray(at, at + MiB))) await new Promise((r) => res.once("drain", r));
+        if (res.destroyed) return;
+      }
+      res.end();
+      afterRange?.(n);
+    } else if (op === "read-files") {
+      const present = (json.paths as string[]).filter((p) => files.has(p));
+      const parts = present.map((p) => [p, (files.get(p) as StoredFile).bytes] as [string, Uint8Array]);
+      const { body: b, type } = multipartAnswer(parts, nameStyle);
+      res.writeHead(200, { "content-type": type }).end(b);
+    } else {
+      res.writeHead(500).end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+beforeEach(() => {
+  files.clear();
+  seen.length = 0;
+  nameStyle = "whatwg";
+  afterRange = undefined;
+});
+
+function fs(options: { maxRetries?: number; fetch?: typeof fetch } = {}) {
+  const client = new Leap0Client({ apiKey: "sk-bytes-test-0123456789abcdef", baseUrl: url, ...options });
+  // A handle over a known id: no request is needed to reach its filesystem.
+  return client.sandboxes.connect("sbx-bytes").filesystem;
+}
+
+const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => i);
+const BOM_TEXT = new Uint8Array([0xef, 0xbb, 0xbf, 0x68, 0x69]); // BOM + "hi"
+const INVALID_UTF8 = new Uint8Array([0x61, 0xff, 0xfe, 0xc3, 0x28, 0xe2, 0x82, 0x62]);
+
+function pattern(size: number, seed = 7): Uint8Array {
+  const out = new Uint8Array(size);
+  let x = seed;
+  for (let i = 0; i < size; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+async function drain(stream: ReadableStream<Uint8Array>): Promise<{ hash: string; size: number; chunks: number }> {
+  const h = createHash("sha256");
+  let size = 0;
+  let chunks = 0;
+  for await (const c of stream as unknown as AsyncIterable<Uint8Array>) {
+    h.update(c);
+    size += c.byteLength;
+    chunks++;
+  }
+  return { hash: h.digest("hex"), size, chunks };
+}
+
+describe("single file, byte for byte", () => {
+  test.each([
+    ["all 256 byte values", ALL_BYTES],
+    ["a byte-order mark", BOM_TEXT],
+    ["an empty file", new Uint8Array(0)],
+    ["invalid UTF-8", INVALID_UTF8],
+  ])("%s: writeBytes → server → readBytes / blob / stream are identical", async (_, bytes) => {
+    const f = fs();
+    await f.writeBytes("/w/file.bin", bytes);
+    expect(Buffer.from(files.get("/w/file.bin")?.bytes ?? []).equals(Buffer.from(bytes))).toBe(true);
+    expect(await f.readBytes("/w/file.bin")).toEqual(bytes);
+    const blob = await f.readFile("/w/file.bin", { format: "blob" });
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(bytes);
+    const streamed = await drain(await f.readFile("/w/file.bin", { format: "stream" }));
+    expect(streamed).toMatchObject({ hash: sha(bytes), size: bytes.length });
+  });
+
+  test("every content type writes the same bytes: string, Uint8Array, ArrayBuffer, Blob, ReadableStream, AsyncIterable", async () => {
+    const f = fs();
+    const text = "héllo\u{1F600}\r\n\0end";
+    const bytes = new TextEncoder().encode(text);
+    await f.writeFile("/s", text);
+    await f.writeFile("/u", bytes);
+    await f.writeFile("/a", bytes.slice().buffer);
+    await f.writeFile("/b", new Blob([bytes]));
+    await f.writeFile("/r", new Blob([bytes]).stream());
+    await f.writeFile(
+      "/i",
+      (async function* () {
+        yield bytes.subarray(0, 3);
+        yield bytes.subarray(3);
+      })(),
+    );
+    for (const p of ["/s", "/u", "/a", "/b", "/r", "/i"]) expect([p, files.get(p)?.bytes]).toEqual([p, bytes]);
+  });
+
+  test("text keeps a byte-order mark, replaces invalid UTF-8, and honours encoding", async () => {
+    const f = fs();
+    files.set("/bom", { bytes: BOM_TEXT, mtime: 1 });
+    files.set("/bad", { bytes: INVALID_UTF8, mtime: 1 });
+    files.set("/latin1", { bytes: new Uint8Array([0x63, 0x61, 0x66, 0xe9]), mtime: 1 });
+    files.set("/empty", { bytes: new Uint8Array(0), mtime: 1 });
+    expect(await f.readFile("/bom")).toBe("\uFEFFhi");
+    expect(await f.readFile("/bad")).toBe("a\uFFFD\uFFFD\uFFFD(\uFFFDb");
+    expect(await f.readFile("/latin1", { encoding: "latin1" })).toBe("café");
+    expect(await f.readFile("/empty")).toBe("");
+    await expect(f.readFile("/bom", { encoding: "no-such-encoding" })).rejects.toBeInstanceOf(Leap0ValidationError);
+  });
+
+  test("permissions as '644', '0755' or 0o644 reach the query; a bad mode is refused before sending", async () => {
+    const f = fs();
+    await f.writeFile("/p1", "x", { permissions: "644" });
+    await f.writeFile("/p2", "x", { permissions: "0755" });
+    await f.writeFile("/p3", "x", { permissions: 0o640 });
+    expect(seen.map((s) => s.query.get("permissions"))).toEqual(["644", "0755", "640"]);
+    await expect(f.writeFile("/p4", "x", { permissions: "rwx" })).rejects.toBeInstanceOf(Leap0ValidationError);
+    await expect(f.writeFile("/p4", "x", { permissions: 0o10000 })).rejects.toBeInstanceOf(Leap0ValidationError);
+    expect(seen).toHaveLength(3);
+  });
+
+  test("head, tail, offset and limit read what the contract says", async () => {
+    const f = fs();
+    files.set("/log", { bytes: new TextEncoder().encode("one\ntwo\nthree\nfour\n"), mtime: 1 });
+    expect(await f.readFile("/log", { head: 2 })).toBe("one\ntwo\n");
+    expect(await f.readFile("/log", { tail: 1 })).toBe("four\n");
+    expect(await f.readFile("/log", { offset: 4, limit: 3 })).toBe("two");
+    await expect(f.readFile("/log", { head: 1, tail: 1 })).rejects.toBeInstanceOf(Leap0ValidationError);
+    await expect(f.readFile("/nope")).rejects.toBeInstanceOf(Leap0NotFoundError);
+    await expect(f.readFile("/nope", { format: "stream" })).rejects.toBeInstanceOf(Leap0NotFoundError);
+  });
+});
+
+describe("large files: ranges, bounded memory, change detection", () => {
+  test("a 50 MiB streamed download is byte-exact, fetched in 8 MiB ranges, with progress to the end", async () => {
+    const f = fs();
+    const big = pattern(50 * MiB);
+    files.set("/big", { bytes: big, mtime: 1_700_000_000 });
+    const events: TransferProgress[] = [];
+    const stream = await f.readFile("/big", { format: "stream", onProgress: (p) => events.push(p) });
+    const got = await drain(stream);
+    expect(got.size).toBe(50 * MiB);
+    expect(got.hash).toBe(sha(big));
+    const ranges = seen.filter((s) => s.path === "read-file").map((s) => [s.json?.offset ?? 0, s.json?.limit]);
+    expect(ranges).toEqual(Array.from({ length: 7 }, (_, i) => [i * 8 * MiB, i < 6 ? 8 * MiB : 2 * MiB]));
+    expect(seen.filter((s) => s.path === "stat")).toHaveLength(7);
+    expect(events.at(-1)).toEqual({ loaded: 50 * MiB, total: 50 * MiB });
+    for (let i = 1; i < events.length; i++) {
+      expect((events[i] as TransferProgress).loaded).toBeGreaterThan((events[i - 1] as TransferProgress).loaded);
+    }
+  });
+
+  test("a buffered read of a 17 MiB file (over one response) is byte-exact, and text never splits a character at a range edge", async () => {
+    const f = fs();
+    const big = pattern(17 * MiB);
+    files.set("/big.bin", { bytes: big, mtime: 5 });
+    expect(sha(await f.readBytes("/big.bin"))).toBe(sha(big));
+    // "€" (3 bytes) straddles the 8 MiB range boundary.
+    const text = `${"a".repeat(8 * MiB - 1)}€${"b".repeat(100)}`;
+    files.set("/big.txt", { bytes: new TextEncoder().encode(text), mtime: 5 });
+    const back = await f.readFile("/big.txt");
+    expect(back.length).toBe(text.length);
+    expect(back === text).toBe(true);
+  });
+
+  test("a file that changes between ranges fails with Leap0FileChangedError (size, or mtime alone)", async () => {
+    const f = fs();
+    files.set("/grow", { bytes: pattern(20 * MiB), mtime: 10 });
+    afterRange = (n) => {
+      if (n === 2) files.set("/grow", { bytes: pattern(21 * MiB), mtime: 11 });
+    };
+    const error = await f.readBytes("/grow").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Leap0FileChangedError);
+    expect((error as Leap0FileChangedError).path).toBe("/grow");
+
+    seen.length = 0;
+    files.set("/touch", { bytes: pattern(20 * MiB), mtime: 10 });
+    afterRange = (n) => {
+      const file = files.get("/touch");
+      if (n === 2 && file) file.mtime = 12;
+    };
+    const stream = await f.readFile("/touch", { format: "stream" });
+    await expect(drain(stream)).rejects.toBeInstanceOf(Leap0FileChangedError);
+  });
+
+  test("cancel: aborting the signal mid-stream ends it with Leap0AbortError and no further range is asked for", async () => {
+    const f = fs();
+    files.set("/big", { bytes: pattern(30 * MiB), mtime: 1 });
+    const ctl = new AbortController();
+    const stream = await f.readFile("/big", { format: "stream" }, { signal: ctl.signal });
+    const reader = stream.getReader();
+    let got = 0;
+    const error = await (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return undefined;
+        got += value.byteLength;
+        if (got > 2 * MiB) ctl.abort();
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Leap0AbortError);
+    expect(got).toBeLessThan(8 * MiB);
+    expect(seen.filter((s) => s.path === "read-file")).toHaveLength(1);
+  });
+
+  test("cancel: reader.cancel() stops the download; an aborted buffered read rejects", async () => {
+    const f = fs();
+    files.set("/big", { bytes: pattern(30 * MiB), mtime: 1 });
+    const stream = await f.readFile("/big", { format: "stream" });
+    const reader = stream.getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(seen.filter((s) => s.path === "read-file")).toHaveLength(1);
+    const ctl = new AbortController();
+    ctl.abort();
+    await expect(f.readBytes("/big", {}, { signal: ctl.signal })).rejects.toBeInstanceOf(Leap0AbortError);
+  });
+});
+
+describe("uploads: limits and retries", () => {
+  test("over 10 MiB is refused before anything is sent (buffered), or as soon as a stream passes it", async () => {
+    const f = fs();
+    await expect(f.writeFile("/big", new Uint8Array(10 * MiB + 1))).rejects.toBeInstanceOf(Leap0ValidationError);
+    await expect(f.writeFiles({ "/a": new Uint8Array(6 * MiB), "/b": new Uint8Array(6 * MiB) })).rejects.toBeInstanceOf(
+      Leap0ValidationError,
+    );
+    expect(seen).toHaveLength(0);
+    const huge = (async function* () {
+      for (let i = 0; i < 11; i++) yield new Uint8Array(MiB);
+    })();
+    await expect(f.writeFile("/big", huge)).rejects.toBeInstanceOf(Leap0ValidationError);
+    expect(files.has("/big")).toBe(false);
+    await f.writeFile("/exact", new Uint8Array(10 * MiB));
+    expect(files.get("/exact")?.bytes.length).toBe(10 * MiB);
+  });
+
+  test("a buffered body may be sent again after a failure before sending; a stream body never is", async () => {
+    let calls = 0;
+    const refusing = (async () => {
+      calls++;
+      throw new TypeError("fetch failed", {
+        cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+      });
+    }) as typeof fetch;
+    const f = fs({ fetch: refusing, maxRetries: 2 });
+    await expect(f.writeFile("/x", "buffered")).rejects.toThrow();
+    expect(calls).toBe(3);
+    calls = 0;
+    await expect(f.writeFile("/x", new Blob(["streamed"]).stream())).rejects.toThrow();
+    expect(calls).toBe(1);
+  });
+
+  test("upload progress: start and end for a buffered body, every chunk for a stream", async () => {
+    const f = fs();
+    const events: TransferProgress[] = [];
+    await f.writeFile("/p", new Uint8Array(1000), { onProgress: (p) => events.push(p) });
+    expect(events).toEqual([
+      { loaded: 0, total: 1000 },
+      { loaded: 1000, total: 1000 },
+    ]);
+    events.length = 0;
+    await f.writeFile(
+      "/q",
+      (async function* () {
+        yield new Uint8Array(10);
+        yield new Uint8Array(20);
+      })(),
+      { onProgress: (p) => events.push(p) },
+    );
+    expect(events).toEqual([
+      { loaded: 10, total: undefined },
+      { loaded: 30, total: undefined },
+    ]);
+  });
+});
+
+describe("multipart, both ways", () => {
+  const NAMES = [
+    "/w/plain.txt",
+    '/w/with "quotes".txt',
+    "/w/with spaces and ; semicolon.txt",
+    "/w/crlf\r\nname.txt",
+    "/w/lone\rcr\nlf.txt",
+    "/w/ünïcödé-名前-😀.bin",
+    "/w/back\\slash.txt",
+  ];
+
+  test("writeFilesBytes: names with quotes, spaces, CR/LF and non-ASCII arrive exactly, with every byte value", async () => {
+    const f = fs();
+    const batch = Object.fromEntries(NAMES.map((n, i) => [n, i === 0 ? ALL_BYTES : pattern(300 + i, i)]));
+    await f.writeFilesBytes(batch);
+    expect([...files.keys()].sort()).toEqual([...NAMES].sort());
+    for (const n of NAMES) expect(files.get(n)?.bytes).toEqual(batch[n]);
+  });
+
+  test.each(["whatwg", "backslash"] as const)(
+    "readFilesBytes round-trips those names and bytes (server escapes names the %s way)",
+    async (style) => {
+      nameStyle = style;
+      const f = fs();
+      // Raw CR/LF cannot appear in a backslash-escaped header line, so that style skips them.
+      const names = style === "backslash" ? NAMES.filter((n) => !/[\r\n]/.test(n)) : NAMES;
+      for (const [i, n] of names.entries())
+        files.set(n, { bytes: i === 0 ? ALL_BYTES : pattern(500 + i, i), mtime: 1 });
+      files.set("/w/empty", { bytes: new Uint8Array(0), mtime: 1 });
+      files.set("/w/bom", { bytes: BOM_TEXT, mtime: 1 });
+      const wanted = [...names, "/w/empty", "/w/bom"];
+      const got = await f.readFilesBytes(wanted);
+      expect(Object.keys(got).sort()).toEqual([...wanted].sort());
+      for (const n of wanted) expect([n, got[n]]).toEqual([n, files.get(n)?.bytes]);
+      const text = await f.readFiles(["/w/bom", "/w/empty"]);
+      expect(text["/w/bom"]).toBe("\uFEFFhi");
+      expect(text["/w/empty"]).toBe("");
+    },
+  );
+
+  test("readFiles reports every requested path that did not come back, with the ones that did", async () => {
+    const f = fs();
+    files.set("/here", { bytes: new TextEncoder().encode("yes"), mtime: 1 });
+    const error = await f.readFiles(["/here", "/gone", '/also "gone"']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Leap0FilesMissingError);
+    expect((error as Leap0FilesMissingError).missing).toEqual(["/gone", '/also "gone"']);
+    expect(new TextDecoder().decode((error as Leap0FilesMissingError).files["/here"])).toBe("yes");
+  });
+
+  test("a path containing %22, %0D or %0A is refused: FormData's escapes would make it another name", async () => {
+    const f = fs();
+    await expect(f.writeFiles({ "/w/100%22.txt": "x" })).rejects.toBeInstanceOf(Leap0ValidationError);
+    expect(seen).toHaveLength(0);
+  });
+
+  test("readFiles progress counts the multipart body", async () => {
+    const f = fs();
+    files.set("/a", { bytes: pattern(3000), mtime: 1 });
+    const events: TransferProgress[] = [];
+    await f.readFiles(["/a"], { onProgress: (p) => events.push(p) });
+    expect(events.at(-1)?.loaded).toBeGreaterThan(3000);
+  });
+});

@@ -11,6 +11,8 @@ const TRANSPORT_TESTS = [
   "test/examples.test.ts",
   "test/hostile.test.ts",
   "test/dx.test.ts",
+  "test/code-interpreter.test.ts",
+  "test/desktop.test.ts",
 ];
 
 export default defineConfig({

@@ -13,7 +13,7 @@ import {
   Leap0TimeoutError,
   Leap0ValidationError,
 } from "../src";
-import { API_KEY, mockClient, type Recorder } from "./support/helpers";
+import { API_KEY, mockClient, type Recorder, transportFetch } from "./support/helpers";
 import { type ScriptServer, sseHead, startScriptServer, tick } from "./support/script-server";
 
 let recs: Recorder[] = [];
@@ -148,7 +148,7 @@ describe("executeStream() over a real event stream (local server)", () => {
     await client?.close();
   });
   const ci = (opts: { timeout?: number } = {}) => {
-    client = new Leap0Client({ apiKey: API_KEY, sandboxUrl: server.url, maxRetries: 0, ...opts });
+    client = new Leap0Client({ apiKey: API_KEY, fetch: transportFetch, sandboxUrl: server.url, maxRetries: 0, ...opts });
     return client.sandboxes.connect("sbx-1").codeInterpreter;
   };
   const collect = async (it: AsyncIterable<CodeStreamEvent>) => {
@@ -329,7 +329,7 @@ describe("executeStream() over a real event stream (local server)", () => {
       res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "interpreter down" }));
     });
     const before = server.requests.length;
-    client = new Leap0Client({ apiKey: API_KEY, sandboxUrl: server.url, maxRetries: 3 });
+    client = new Leap0Client({ apiKey: API_KEY, fetch: transportFetch, sandboxUrl: server.url, maxRetries: 3 });
     const err = await collect(client.sandboxes.connect("sbx-1").codeInterpreter.executeStream({ code: "x" })).catch(
       (e) => e,
     );

@@ -13,7 +13,7 @@ import {
   Leap0ValidationError,
   type ProcessStatusResponse,
 } from "../src";
-import { API_KEY, mockClient, type Recorder } from "./support/helpers";
+import { API_KEY, mockClient, type Recorder, transportFetch } from "./support/helpers";
 import { type ScriptServer, sseHead, startScriptServer, tick } from "./support/script-server";
 
 let recs: Recorder[] = [];
@@ -192,7 +192,7 @@ describe("desktop over a real server (bytes, streams, readiness)", () => {
     await client?.close();
   });
   const desktop = (opts: { timeout?: number; maxResponseBytes?: number; maxRetries?: number } = {}) => {
-    client = new Leap0Client({ apiKey: API_KEY, sandboxUrl: server.url, maxRetries: 0, ...opts });
+    client = new Leap0Client({ apiKey: API_KEY, fetch: transportFetch, sandboxUrl: server.url, maxRetries: 0, ...opts });
     return client.sandboxes.connect("sbx-1").desktop;
   };
   const status = (s: string, running: number, total = 4) => ({

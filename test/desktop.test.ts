@@ -192,7 +192,13 @@ describe("desktop over a real server (bytes, streams, readiness)", () => {
     await client?.close();
   });
   const desktop = (opts: { timeout?: number; maxResponseBytes?: number; maxRetries?: number } = {}) => {
-    client = new Leap0Client({ apiKey: API_KEY, fetch: transportFetch, sandboxUrl: server.url, maxRetries: 0, ...opts });
+    client = new Leap0Client({
+      apiKey: API_KEY,
+      fetch: transportFetch,
+      sandboxUrl: server.url,
+      maxRetries: 0,
+      ...opts,
+    });
     return client.sandboxes.connect("sbx-1").desktop;
   };
   const status = (s: string, running: number, total = 4) => ({
@@ -316,6 +322,19 @@ describe("desktop over a real server (bytes, streams, readiness)", () => {
     })().catch((e) => e);
     expect(err).toBeInstanceOf(Leap0ServerError);
     expect(err.message).toContain("supervisor unavailable");
+
+    // A proxy that echoes the request's Authorization header into the error event.
+    server.handle((req, res) => {
+      sseHead(res);
+      res.write(`event: error\ndata: denied for ${req.headers.authorization}\n\n`);
+    });
+    const echoed = await (async () => {
+      for await (const _ of desktop().statusStream()) {
+        // no status arrives
+      }
+    })().catch((e) => e);
+    expect(echoed.message).toContain("denied for Bearer [redacted]");
+    expect(echoed.message).not.toContain(API_KEY);
 
     server.handle(async (_req, res) => {
       sseHead(res);

@@ -192,6 +192,14 @@ export class Pipeline {
     return this.#maxBytes;
   }
 
+  /**
+   * Server-provided text with the API key scrubbed, for messages built outside the pipeline from
+   * a body it handed over (an event stream's error event): a proxy may echo the key back.
+   */
+  redact(text: string): string {
+    return scrub(text, this.#apiKey);
+  }
+
   /** True once {@link Pipeline.close} ran. */
   get closed(): boolean {
     return this.#closed;

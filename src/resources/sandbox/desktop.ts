@@ -373,7 +373,8 @@ export class DesktopClient {
     const response = await invokeStream(this.#p, op, { sandboxId: this.#sandboxId }, options);
     for await (const message of readEventStream(response.body, { operation: op.name })) {
       if (message.event === "error") {
-        throw new Leap0ServerError(`${op.name}: the status stream reported an error: ${message.data.slice(0, 500)}`, {
+        const text = this.#p.redact(message.data.slice(0, 500));
+        throw new Leap0ServerError(`${op.name}: the status stream reported an error: ${text}`, {
           operation: op.name,
           status: response.status,
         });

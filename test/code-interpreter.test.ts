@@ -300,12 +300,15 @@ describe("executeStream() over a real event stream (local server)", () => {
     await server.requests.at(-1)?.closed;
   });
 
-  test("a non-JSON event is a Leap0MalformedResponseError", async () => {
-    server.handle((_req, res) => {
+  test("a non-JSON event is a Leap0MalformedResponseError quoting it, the key scrubbed", async () => {
+    server.handle((req, res) => {
       sseHead(res);
-      res.end("data: <html>proxy error</html>\n\n");
+      res.end(`data: <html>proxy error for ${req.headers.authorization}</html>\n\n`);
     });
-    await expect(collect(ci().executeStream({ code: "x" }))).rejects.toBeInstanceOf(Leap0MalformedResponseError);
+    const err = await collect(ci().executeStream({ code: "x" })).catch((e) => e);
+    expect(err).toBeInstanceOf(Leap0MalformedResponseError);
+    expect(err.message).toContain("proxy error for Bearer [redacted]");
+    expect(err.message).not.toContain(API_KEY);
   });
 
   test("a server that never ends an event cannot make the SDK buffer without bound", async () => {

@@ -88,12 +88,15 @@ export async function* readEventStream(
   }
 }
 
-/** Parses an event's `data` as JSON; a server that sends something else gets a typed error. */
-export function eventJson(message: ServerSentEvent, operation: string): unknown {
+/**
+ * Parses an event's `data` as JSON; a server that sends something else gets a typed error,
+ * quoting the start of the data after `redact` (the pipeline's: the key never reaches a message).
+ */
+export function eventJson(message: ServerSentEvent, operation: string, redact: (text: string) => string): unknown {
   try {
     return JSON.parse(message.data);
   } catch (cause) {
-    const shown = message.data.length > 200 ? `${message.data.slice(0, 200)}…` : message.data;
+    const shown = redact(message.data.length > 200 ? `${message.data.slice(0, 200)}…` : message.data);
     throw new Leap0MalformedResponseError(
       `${operation}: malformed event in the stream: expected JSON data, got ${JSON.stringify(shown)}.`,
       { operation, cause },

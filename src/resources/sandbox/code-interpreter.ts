@@ -179,7 +179,10 @@ export class CodeInterpreterClient {
   ): AsyncGenerator<CodeStreamEvent, void, undefined> {
     const response = await invokeStream(this.#p, executeStream, { sandboxId: this.#sandboxId, params }, options);
     for await (const message of readEventStream(response.body, { operation: executeStream.name })) {
-      const event = toEvent(eventJson(message, executeStream.name), executeStream.name);
+      const event = toEvent(
+        eventJson(message, executeStream.name, (t) => this.#p.redact(t)),
+        executeStream.name,
+      );
       yield event;
       if (event.type === "exit") return;
     }

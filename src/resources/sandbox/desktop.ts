@@ -380,7 +380,7 @@ export class DesktopClient {
         });
       }
       // Same payload as processStatus: checked and mapped by its generated facts.
-      const data = eventJson(message, op.name);
+      const data = eventJson(message, op.name, (t) => this.#p.redact(t));
       decodeResponse(getProcessStatus.result(), data, op);
       yield fromWire(data, getProcessStatus.resultKeys) as ProcessStatusResponse;
     }

@@ -17,6 +17,7 @@ import {
 } from "./errors";
 import type { SandboxHosts } from "./hosts";
 import { LogSink } from "./logging";
+import { scrubError } from "./redact";
 import { backoffMs, parseRetryAfter, sleep } from "./retry";
 import { linkSignal } from "./signals";
 import { Telemetry } from "./telemetry";
@@ -221,6 +222,7 @@ export class Pipeline {
     options?: RequestOptions | null,
     readAs: ReadAs = "json",
     subject?: string,
+    secrets?: readonly string[],
   ): Promise<unknown> {
     const checked = resolveRequestOptions(options);
     if (this.#closed) throw stopped(op, CLIENT_CLOSED, 0);
@@ -229,7 +231,7 @@ export class Pipeline {
     const timeoutMs = checked.timeoutMs ?? this.#timeoutMs;
     const maxRetries = checked.maxRetries ?? this.#maxRetries;
 
-    const endSpan = this.#telemetry ? await this.#telemetry.start(op.name, op.method, op.path) : undefined;
+    const endSpan = this.#telemetry?.start(op.name, op.method, op.path);
     const ctl = new AbortController();
     const unlink = signal ? linkSignal(signal, ctl, CALLER_ABORTED) : undefined;
     this.#inflight.add(ctl);
@@ -285,6 +287,7 @@ export class Pipeline {
         ctl.signal.aborted && (e === ctl.signal.reason || !(e instanceof Leap0Error))
           ? stopped(op, ctl.signal.reason, timeoutMs, e)
           : e;
+      if (secrets?.length && error instanceof Leap0Error) scrubError(error, secrets);
       this.#log.write("error", `${op.name} failed after ${attempt} attempt(s): ${(error as Error).message}`);
       endSpan?.({ status: lastStatus, attempts: attempt, error: error as Error });
       throw error;

@@ -1,8 +1,11 @@
 /**
  * Client-side OpenTelemetry, as Leap0 documents it: when enabled, a span per call (operation,
  * status, attempts) through `@opentelemetry/api`, an optional peer dependency. The SDK bundles
- * no exporter: spans go to whatever tracer provider the application registered. When disabled
- * nothing is loaded and a call pays nothing.
+ * no exporter and imports nothing: it finds the tracer provider the application registered
+ * through the API's own process-wide registry (`Symbol.for("opentelemetry.js.api.1")`, the slot
+ * every copy of `@opentelemetry/api` 1.x shares by design). So a bundle carries no telemetry
+ * code beyond this file, no runtime (Workers included) meets a dynamic import, and when
+ * telemetry is disabled a call pays nothing.
  *
  * Enabled by `sdkOtelEnabled`, else `LEAP0_SDK_OTEL_ENABLED`, else whenever
  * `OTEL_EXPORTER_OTLP_ENDPOINT` is set (the application exports traces somewhere).
@@ -21,14 +24,16 @@ interface TracerLike {
   startSpan(name: string, options?: { kind?: number; attributes?: Record<string, string | number> }): SpanLike;
 }
 
-interface OtelApi {
-  trace: { getTracer(name: string, version?: string): TracerLike };
+/** The part of the API's global registry entry the SDK uses. */
+interface OtelGlobal {
+  version?: string;
+  trace?: { getTracer(name: string, version?: string): TracerLike };
 }
 
 const SPAN_KIND_CLIENT = 2;
 const STATUS_ERROR = 2;
-// Not a literal in import(): bundlers must not pull the optional dependency into every bundle.
-const OTEL_API = ["@opentelemetry", "api"].join("/");
+// The key under which @opentelemetry/api 1.x keeps its globals (its GLOBAL_OPENTELEMETRY_API_KEY).
+const REGISTRY = Symbol.for("opentelemetry.js.api.1");
 
 /** Whether telemetry is on: the option, else the environment. */
 export function otelEnabled(option: boolean | undefined): boolean {
@@ -45,34 +50,33 @@ export interface CallReport {
   error?: Error;
 }
 
-/** Loads the tracer once, on the first call; a missing `@opentelemetry/api` turns telemetry off. */
+/** Finds the application's tracer on each call (a provider may be registered after the client). */
 export class Telemetry {
-  #tracer: Promise<TracerLike | undefined> | undefined;
   readonly #version: string;
   readonly #warn: (line: string) => void;
+  #warned = false;
 
   constructor(version: string, warn: (line: string) => void) {
     this.#version = version;
     this.#warn = warn;
   }
 
-  #load(): Promise<TracerLike | undefined> {
-    this.#tracer ??= (import(/* @vite-ignore */ /* webpackIgnore: true */ OTEL_API) as Promise<OtelApi>).then(
-      (api) => api.trace.getTracer("leap0", this.#version),
-      () => {
-        this.#warn(
-          "[leap0] OpenTelemetry is enabled but @opentelemetry/api is not installed; no spans will be made (npm install @opentelemetry/api).",
-        );
-        return undefined;
-      },
-    );
-    return this.#tracer;
+  #tracer(): TracerLike | undefined {
+    const api = (globalThis as Record<symbol, OtelGlobal | undefined>)[REGISTRY];
+    const tracer = api?.trace?.getTracer("leap0", this.#version);
+    if (!tracer && !this.#warned) {
+      this.#warned = true;
+      this.#warn(
+        "[leap0] OpenTelemetry is enabled but no tracer provider is registered through @opentelemetry/api; no spans will be made until one is.",
+      );
+    }
+    return tracer;
   }
 
   /** Starts the span of one call; the returned function ends it with what happened. */
-  async start(operation: string, method: string, path: string): Promise<(report: CallReport) => void> {
-    const tracer = await this.#load();
-    if (!tracer) return () => {};
+  start(operation: string, method: string, path: string): ((report: CallReport) => void) | undefined {
+    const tracer = this.#tracer();
+    if (!tracer) return undefined;
     const span = tracer.startSpan(`leap0.${operation}`, {
       kind: SPAN_KIND_CLIENT,
       attributes: { "leap0.operation": operation, "http.request.method": method, "url.template": path },

@@ -1,0 +1,158 @@
+/**
+ * `npm run test:runtimes`: the packed tarball on other JavaScript runtimes, all from npm: Bun
+ * (ESM and CJS), Deno (ESM) and workerd through Miniflare (a bundled Worker). Each runs
+ * create → snapshot → restore → iterate → 404 mapping against a Prism mock of openapi.yaml on
+ * 127.0.0.1, and prints one line per runtime; exits 1 if any fails. CI runs it after the tests.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { startPrism } from "./prism";
+
+const ROOT = resolve(__dirname, "..");
+// Exact versions that install from the registry and run here (see ../shared/TOOLCHAIN.md).
+const RUNTIMES = ["bun@1.4.5", "@deno/linux-x64-glibc@2.9.6", "miniflare@4.20260730.0"];
+
+const SCENARIO = `
+export async function scenario(Leap0, baseUrl) {
+  const { Leap0Client, Leap0NotFoundError } = Leap0;
+  const client = new Leap0Client({ apiKey: "runtime-key", baseUrl });
+  const sandbox = await client.sandboxes.create();
+  const snapshot = await sandbox.createSnapshot({ name: "warm" });
+  const restored = await client.snapshots.restore({ snapshotName: snapshot.name });
+  let iterated = 0;
+  for await (const s of client.snapshots.iterate()) if (s.id) iterated++;
+  let notFound = false;
+  try {
+    await new Leap0Client({ apiKey: "runtime-key", baseUrl, defaultHeaders: { Prefer: "code=404" } }).sandboxes.get("nope");
+  } catch (e) {
+    notFound = e instanceof Leap0NotFoundError && e.status === 404;
+  }
+  return { sandbox: sandbox.id, snapshot: snapshot.id, restored: restored.id, iterated, notFound };
+}
+`;
+
+const EXPECTED = { sandbox: "sbx-7f3k2m9q4d", snapshot: "snap-4n8w2c6x1p", restored: "sbx-2r6t8y1u5h", notFound: true };
+
+function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): string {
+  return execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: "utf8", stdio: "pipe" });
+}
+
+function check(out: string): string | undefined {
+  const line = out.trim().split("\n").pop() ?? "";
+  let result: Record<string, unknown>;
+  try {
+    result = JSON.parse(line);
+  } catch {
+    return `no result (${line.slice(0, 200)})`;
+  }
+  for (const [k, v] of Object.entries(EXPECTED)) if (result[k] !== v) return `${k} was ${JSON.stringify(result[k])}`;
+  if (!(Number(result.iterated) > 0)) return "iterate() yielded nothing";
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "leap0-runtimes-"));
+  const prism = await startPrism();
+  const results: [string, string | undefined][] = [];
+  try {
+    run("npm", ["pack", "--silent", "--pack-destination", dir], ROOT);
+    const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
+    if (!tarball) throw new Error("npm pack produced no tarball");
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "runtimes", private: true }));
+    run("npm", ["install", "--no-audit", "--no-fund", `./${tarball}`, ...RUNTIMES], dir);
+    writeFileSync(join(dir, "scenario.mjs"), SCENARIO);
+    writeFileSync(
+      join(dir, "esm.mjs"),
+      `import * as Leap0 from "leap0";\nimport { scenario } from "./scenario.mjs";\nconsole.log(JSON.stringify(await scenario(Leap0, globalThis.process?.env?.PRISM_URL ?? Deno.env.get("PRISM_URL"))));\n`,
+    );
+    writeFileSync(
+      join(dir, "cjs.cjs"),
+      `const Leap0 = require("leap0");\nimport("./scenario.mjs").then(({ scenario }) => scenario(Leap0, process.env.PRISM_URL)).then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });\n`,
+    );
+    const env = { PRISM_URL: prism.url };
+    const bin = (name: string) => join(dir, "node_modules", ".bin", name);
+    const attempt = (name: string, fn: () => string | Promise<string>) =>
+      Promise.resolve()
+        .then(fn)
+        .then(
+          (out) => results.push([name, check(out)]),
+          (e: unknown) =>
+            results.push([name, String((e as { stderr?: string }).stderr || (e as Error).message).slice(0, 500)]),
+        );
+
+    await attempt(`Bun ${run(bin("bun"), ["--version"], dir).trim()} (ESM)`, () =>
+      run(bin("bun"), ["esm.mjs"], dir, env),
+    );
+    await attempt("Bun (CJS)", () => run(bin("bun"), ["cjs.cjs"], dir, env));
+    const deno = join(dir, "node_modules", "@deno", "linux-x64-glibc", "deno");
+    await attempt(`Deno ${run(deno, ["--version"], dir).split("\n")[0]?.split(" ")[1]} (ESM)`, () =>
+      run(
+        deno,
+        [
+          "run",
+          "--allow-net=127.0.0.1",
+          "--allow-env=PRISM_URL,LEAP0_API_KEY,LEAP0_BASE_URL,LEAP0_LOG,LEAP0_SANDBOX_DOMAIN,LEAP0_SANDBOX_URL,LEAP0_SDK_OTEL_ENABLED,OTEL_EXPORTER_OTLP_ENDPOINT",
+          "--allow-read",
+          "esm.mjs",
+        ],
+        dir,
+        {
+          ...env,
+          DENO_NO_UPDATE_CHECK: "1",
+        },
+      ),
+    );
+    await attempt("workerd via Miniflare (a bundled Worker)", async () => {
+      writeFileSync(
+        join(dir, "worker.mjs"),
+        `import * as Leap0 from "leap0";\nimport { scenario } from "./scenario.mjs";\nexport default { async fetch() { return new Response(JSON.stringify(await scenario(Leap0, ${JSON.stringify(prism.url)}))); } };\n`,
+      );
+      const bundle = await build({
+        entryPoints: [join(dir, "worker.mjs")],
+        bundle: true,
+        write: false,
+        format: "esm",
+        platform: "browser",
+        conditions: ["worker", "browser"],
+        target: "es2022",
+        logLevel: "silent",
+      });
+      const requireHere = createRequire(join(dir, "package.json"));
+      // Installed into the consumer folder only, not into this project.
+      const { Miniflare } = requireHere("miniflare") as {
+        Miniflare: new (
+          options: Record<string, unknown>,
+        ) => { dispatchFetch(url: string): Promise<Response>; dispose(): Promise<void> };
+      };
+      const mf = new Miniflare({
+        modules: true,
+        script: bundle.outputFiles[0]?.text ?? "",
+        compatibilityDate: "2025-01-01",
+      });
+      try {
+        const res = await mf.dispatchFetch("http://worker/");
+        return await res.text();
+      } finally {
+        await mf.dispose();
+      }
+    });
+  } finally {
+    await prism.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  let failed = 0;
+  for (const [name, problem] of results) {
+    console.log(`${problem ? "FAIL" : "ok  "}  ${name}${problem ? `: ${problem}` : ""}`);
+    if (problem) failed++;
+  }
+  if (failed || results.length < 4) process.exit(1);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,4 +1,94 @@
+import {
+  connectPtySession,
+  createPtySession,
+  deletePtySession,
+  getPtySession,
+  listPtySessions,
+  resizePtySession,
+} from "../../../generated/operations";
+import type { PtyCreateRequestParams, PtySessionInfo } from "../../../generated/types";
+import type { RequestOptions } from "../../core/config";
+import { Leap0ValidationError } from "../../core/errors";
+import { invoke } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
+import { pathId } from "../../core/validate";
+import { WebSocketConnection, type WebSocketInit, type WebSocketOptions } from "../../core/websocket";
+
+export {
+  DEFAULT_HANDSHAKE_TIMEOUT_SECONDS,
+  DEFAULT_KEEPALIVE_SECONDS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  Leap0ConnectionDroppedError,
+  Leap0OutputOverflowError,
+  Leap0SessionExitedError,
+  Leap0WebSocketError,
+  type Leap0WebSocketErrorDetails,
+  Leap0WebSocketUnsupportedError,
+  type RecvOptions,
+  type WebSocketCloseInfo,
+  type WebSocketCloseKind,
+  WebSocketConnection,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type WebSocketOptions,
+} from "../../core/websocket";
+
+/**
+ * How to set up a terminal session. The guides name the id `id`, the reference `sessionId`:
+ * either is accepted (not both with different values).
+ */
+export interface PtyCreateParams extends PtyCreateRequestParams {
+  /** The session id, as the reference names it; same as `id`. */
+  sessionId?: string;
+}
+
+/** A resize as the reference writes it: `resize({ sessionId, cols, rows })`. */
+export interface PtyResizeParams {
+  /** The session to resize. */
+  sessionId: string;
+  /** Width in columns. */
+  cols: number;
+  /** Height in rows. */
+  rows: number;
+}
+
+/** Options of {@link PtyClient.open}: the connection's options and the create call's timeout and retries. */
+export interface PtyOpenOptions extends WebSocketOptions {
+  /** Retries of the create call (it is never repeated once it may have reached the server). */
+  maxRetries?: number;
+}
+
+/**
+ * A connection to a terminal session: raw bytes both ways (keystrokes in, terminal output out).
+ * See {@link WebSocketConnection} for reading, the buffer and how it ends. Closing it leaves
+ * the session (and its shell) running: connect again to pick it up.
+ */
+export class PtyConnection extends WebSocketConnection {
+  /** The session this connection is attached to. */
+  readonly sessionId: string;
+
+  /** @internal Made by {@link PtyClient.connect}. */
+  constructor(init: WebSocketInit, url: URL, sessionId: string, options?: WebSocketOptions) {
+    super(init, url, `PTY session ${sessionId}`, options);
+    this.sessionId = sessionId;
+  }
+}
+
+function sessionIdOf(params: PtyCreateParams): PtyCreateRequestParams {
+  if (typeof params !== "object" || params === null) {
+    throw new Leap0ValidationError("Invalid PTY create parameters: must be an object. Nothing was sent.", {
+      fieldErrors: [{ field: "params", error: "must be an object" }],
+    });
+  }
+  const { sessionId, ...rest } = params;
+  if (sessionId === undefined) return rest;
+  if (rest.id !== undefined && rest.id !== null && rest.id !== sessionId) {
+    throw new Leap0ValidationError("Invalid PTY create parameters: id and sessionId differ. Nothing was sent.", {
+      fieldErrors: [{ field: "sessionId", error: "differs from id (they name the same thing; pass one)" }],
+    });
+  }
+  return { ...rest, id: sessionId };
+}
 
 /** Interactive terminal sessions in the sandbox, over a WebSocket. Reached as a property of a {@link Sandbox} handle, created on first use. */
 export class PtyClient {
@@ -9,5 +99,119 @@ export class PtyClient {
   constructor(pipeline: Pipeline, sandboxId: string) {
     this.#p = pipeline;
     this.#sandboxId = sandboxId;
+  }
+
+  /** Every terminal session of the sandbox. */
+  async list(options?: RequestOptions): Promise<PtySessionInfo[]> {
+    return (await invoke(this.#p, listPtySessions, { path: { sandboxID: this.#sandboxId } }, options)).items;
+  }
+
+  /**
+   * Opens a terminal session. With `lazyStart` the shell starts only when the first connection
+   * opens, so nothing it prints is missed (see {@link PtyClient.open}). Never retried once sent.
+   */
+  async create(params: PtyCreateParams = {}, options?: RequestOptions): Promise<PtySessionInfo> {
+    return invoke(
+      this.#p,
+      createPtySession,
+      { path: { sandboxID: this.#sandboxId }, params: sessionIdOf(params), what: "PTY create parameters" },
+      options,
+    );
+  }
+
+  /** One session's size, directory and whether its shell runs. */
+  get(sessionId: string, options?: RequestOptions): Promise<PtySessionInfo> {
+    return invoke(this.#p, getPtySession, { path: { sandboxID: this.#sandboxId, sessionID: sessionId } }, options);
+  }
+
+  /** Kills the session's shell and forgets the session. */
+  delete(sessionId: string, options?: RequestOptions): Promise<void> {
+    return invoke(this.#p, deletePtySession, { path: { sandboxID: this.#sandboxId, sessionID: sessionId } }, options);
+  }
+
+  /** Sets the terminal's size: `resize("shell", 200, 50)`. */
+  resize(sessionId: string, cols: number, rows: number, options?: RequestOptions): Promise<PtySessionInfo>;
+  /** Sets the terminal's size: `resize({ sessionId: "shell", cols: 200, rows: 50 })`. */
+  resize(params: PtyResizeParams, options?: RequestOptions): Promise<PtySessionInfo>;
+  async resize(
+    first: string | PtyResizeParams,
+    colsOrOptions?: number | RequestOptions,
+    rows?: number,
+    options?: RequestOptions,
+  ): Promise<PtySessionInfo> {
+    let sessionId: unknown;
+    let params: { cols: unknown; rows: unknown };
+    let opts: RequestOptions | undefined;
+    if (typeof first === "object" && first !== null) {
+      ({ sessionId, ...params } = first);
+      opts = colsOrOptions as RequestOptions | undefined;
+    } else {
+      sessionId = first;
+      params = { cols: colsOrOptions, rows };
+      opts = options;
+    }
+    return invoke(
+      this.#p,
+      resizePtySession,
+      {
+        path: { sandboxID: this.#sandboxId, sessionID: pathId(sessionId, "sessionId") },
+        params,
+        what: "PTY resize parameters",
+      },
+      opts,
+    );
+  }
+
+  /**
+   * The WebSocket URL of a session (`wss://…/v1/sandbox/{id}/pty/{session}/connect` on the API
+   * host), for connecting by hand; it needs the `Authorization: Bearer` header.
+   */
+  websocketUrl(sessionId: string): string {
+    const url = this.#url(sessionId);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    return url.href;
+  }
+
+  /**
+   * Attaches to a session and returns the connection at once: `send` may be called on the next
+   * line (it is queued until the handshake is done), and output is kept from the first frame.
+   * Await `connection.ready` to see the handshake's outcome. The service drops a connection
+   * idle for 5 minutes: keepalive pings prevent it where the WebSocket class can send them;
+   * otherwise connect again (the session keeps running).
+   */
+  connect(sessionId: string, options?: WebSocketOptions): PtyConnection {
+    const id = pathId(sessionId, "sessionId");
+    return new PtyConnection(this.#p.webSocketInit(), this.#url(id), id, options);
+  }
+
+  /**
+   * Creates a lazily started session and connects to it, so the shell starts only once the
+   * connection is there and none of its first output is lost. Resolves when connected; if the
+   * connection fails, the new session is deleted again.
+   */
+  async open(params: PtyCreateParams = {}, options: PtyOpenOptions = {}): Promise<PtyConnection> {
+    const { maxRetries, ...wsOptions } = options;
+    const call: RequestOptions = {};
+    if (options.timeout !== undefined) call.timeout = options.timeout;
+    if (options.signal !== undefined) call.signal = options.signal;
+    if (maxRetries !== undefined) call.maxRetries = maxRetries;
+    const session = await this.create({ ...params, lazyStart: true }, call);
+    const connection = this.connect(session.id, wsOptions);
+    try {
+      await connection.ready;
+    } catch (e) {
+      await this.delete(session.id).catch(() => {});
+      throw e;
+    }
+    return connection;
+  }
+
+  #url(sessionId: string): URL {
+    const path = connectPtySession.path
+      .replace("{sandboxID}", encodeURIComponent(pathId(this.#sandboxId, "sandbox id")))
+      .replace("{sessionID}", encodeURIComponent(pathId(sessionId, "sessionId")));
+    const base = new URL(this.#p.webSocketInit().baseUrl);
+    // The API root may have a base path (a proxy): keep it, as every HTTP call does.
+    return new URL(`${base.pathname.replace(/\/+$/, "")}${path}`, base);
   }
 }

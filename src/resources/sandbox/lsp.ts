@@ -1,4 +1,207 @@
+import {
+  lspCompletions,
+  lspDidClose,
+  lspDidOpen,
+  lspDocumentSymbols,
+  lspStart,
+  lspStop,
+} from "../../../generated/operations";
+import type {
+  LspCompletionContextParams,
+  LspDidOpenRequestParams,
+  LspDocumentRequestParams,
+  LspJsonRpcError,
+  LspPositionParams,
+  LspServerRequestParams,
+  LspSuccessResponse,
+} from "../../../generated/types";
+import type { RequestOptions } from "../../core/config";
+import {
+  Leap0Error,
+  type Leap0ErrorDetails,
+  Leap0MalformedResponseError,
+  Leap0ValidationError,
+} from "../../core/errors";
+import { invoke } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
+
+/** Seconds `start` may take unless the call says otherwise: a language server indexing a large project is slow. */
+export const LSP_START_TIMEOUT_SECONDS = 180;
+
+/** A completion item as LSP shapes it; the server's other fields are kept. */
+export interface LspCompletionItem {
+  /** What to show, and by default what to insert. */
+  label: string;
+  /** LSP's CompletionItemKind (2 method, 3 function, 6 variable, ...). */
+  kind?: number;
+  /** Extra detail, such as a type signature. */
+  detail?: string;
+  /** Text to insert instead of the label. */
+  insertText?: string;
+  /** Any other field the server sent. */
+  [key: string]: unknown;
+}
+
+/** A document symbol (LSP's DocumentSymbol or SymbolInformation); the server's other fields are kept. */
+export interface LspSymbol {
+  /** The symbol's name. */
+  name: string;
+  /** LSP's SymbolKind (5 class, 6 method, 12 function, 13 variable, ...). */
+  kind: number;
+  /** Nested symbols (DocumentSymbol). */
+  children?: LspSymbol[];
+  /** Any other field the server sent. */
+  [key: string]: unknown;
+}
+
+/** The language server's JSON-RPC answer: `result` on success, `error` when it refused. */
+export interface LspEnvelope<T> {
+  /** Always `2.0`. */
+  jsonrpc: string;
+  /** The id of the request this answers. */
+  id?: number | string | null;
+  /** The method's answer. */
+  result?: T;
+  /** The server's JSON-RPC error; the HTTP status is still 200. */
+  error?: LspJsonRpcError;
+}
+
+/**
+ * The answer to a completions request. `result` is always a list: LSP lets the server answer
+ * with a list, a `CompletionList` (whose `items` are taken, `isIncomplete` kept beside them) or null.
+ */
+export interface LspCompletionsResponse extends LspEnvelope<LspCompletionItem[]> {
+  /** True when the server says typing more may bring other items (a `CompletionList`'s flag). */
+  isIncomplete?: boolean;
+}
+
+/** The answer to a document-symbols request, as the server gave it. */
+export type LspDocumentSymbolsResponse = LspEnvelope<LspSymbol[] | null>;
+
+/** A position as the reference writes it (`line`, `character`, counting from 0) or LSP's `position`. */
+export type LspPositionInput =
+  | LspPositionParams
+  | {
+      /** The position, as LSP writes it. */
+      position: LspPositionParams;
+    };
+
+/** Params of `completions`: a document by URI and a position. */
+export type LspCompletionsInput = LspDocumentRequestParams &
+  LspPositionInput & {
+    /** How the completion was triggered. */
+    context?: LspCompletionContextParams;
+  };
+
+/** Params of `completionsPath`: a document by path and a position. */
+export type LspCompletionsPathInput = Omit<LspDocumentRequestParams, "uri"> &
+  LspPositionInput & {
+    /** The document's absolute path in the sandbox. */
+    path: string;
+    /** How the completion was triggered. */
+    context?: LspCompletionContextParams;
+  };
+
+/** Params of the `…Path` calls: the document by absolute path instead of URI. */
+export type LspDocumentPathParams = Omit<LspDocumentRequestParams, "uri"> & {
+  /** The document's absolute path in the sandbox. */
+  path: string;
+};
+
+/** Params of `didOpenPath`. */
+export type LspDidOpenPathParams = Omit<LspDidOpenRequestParams, "uri"> & {
+  /** The document's absolute path in the sandbox. */
+  path: string;
+};
+
+/** The language server answered a request with a JSON-RPC error (inside an HTTP 200). */
+export class Leap0LspError extends Leap0Error {
+  /** The JSON-RPC error code, e.g. -32602 for bad parameters. */
+  readonly code: number;
+  /** Any further detail the server gave. */
+  readonly data: unknown;
+
+  /** @internal */
+  constructor(message: string, error: LspJsonRpcError, details: Leap0ErrorDetails = {}) {
+    super(message, details);
+    this.code = error.code;
+    this.data = error.data;
+  }
+}
+
+function refuse(field: string, problem: string): never {
+  throw new Leap0ValidationError(`Invalid ${field}: ${problem}. Nothing was sent.`, {
+    fieldErrors: [{ field, error: problem }],
+  });
+}
+
+/**
+ * The `file://` URI of an absolute path, each segment percent-encoded as LSP servers expect
+ * (`/a b/#1/é.py` → `file:///a%20b/%231/%C3%A9.py`): a raw `#` or space would cut the URI short.
+ */
+export function toFileUri(path: string): string {
+  if (typeof path !== "string" || !path.startsWith("/")) refuse("path", "must be an absolute path (starting with /)");
+  if (/\0/.test(path)) refuse("path", "must not contain NUL");
+  const encoded = path
+    .split("/")
+    .map((segment) =>
+      encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    )
+    .join("/");
+  return `file://${encoded}`;
+}
+
+function asObject<T extends object>(value: T, what: string): T {
+  if (typeof value !== "object" || value === null) refuse(what, "must be an object");
+  return value;
+}
+
+/** `{ line, character }` or `{ position }` → LSP's position; the rest of the params as given. */
+function withPosition<T extends object>(params: T): Omit<T, "line" | "character"> & { position: unknown } {
+  const { line, character, position, ...rest } = params as T & {
+    line?: unknown;
+    character?: unknown;
+    position?: unknown;
+  };
+  if (position !== undefined && (line !== undefined || character !== undefined)) {
+    refuse("position", "pass either position or line and character, not both");
+  }
+  return { ...(rest as Omit<T, "line" | "character">), position: position ?? { line, character } };
+}
+
+function withUri<T extends { path: string }>(params: T): Omit<T, "path"> & { uri: string } {
+  const { path, ...rest } = asObject(params, "params");
+  return { ...rest, uri: toFileUri(path) };
+}
+
+/** A completion answer's result as a list (see {@link LspCompletionsResponse}). */
+function normaliseCompletions(envelope: LspEnvelope<unknown>): LspCompletionsResponse {
+  const { result, ...rest } = envelope;
+  if (rest.error !== undefined) return rest;
+  if (result === null || result === undefined) return { ...rest, result: [] };
+  if (Array.isArray(result)) return { ...rest, result: result as LspCompletionItem[] };
+  if (typeof result === "object" && Array.isArray((result as { items?: unknown }).items)) {
+    const list = result as { items: LspCompletionItem[]; isIncomplete?: boolean };
+    return { ...rest, result: list.items, isIncomplete: list.isIncomplete === true };
+  }
+  throw new Leap0MalformedResponseError(
+    "lspCompletions: the result is neither a list of completion items nor a CompletionList.",
+    { operation: "lspCompletions" },
+  );
+}
+
+/** The result of an envelope, or a {@link Leap0LspError} for its JSON-RPC error. */
+function unwrap<T>(envelope: LspEnvelope<T>, operation: string): T | undefined {
+  const error = envelope.error;
+  if (error !== undefined && error !== null) {
+    throw new Leap0LspError(
+      `${operation}: the language server answered with error ${error.code}: ${String(error.message).slice(0, 500)}`,
+      error,
+      { operation, status: 200 },
+    );
+  }
+  return envelope.result;
+}
 
 /** Language servers in the sandbox: completions and document symbols. Reached as a property of a {@link Sandbox} handle, created on first use. */
 export class LspClient {
@@ -9,5 +212,203 @@ export class LspClient {
   constructor(pipeline: Pipeline, sandboxId: string) {
     this.#p = pipeline;
     this.#sandboxId = sandboxId;
+  }
+
+  /**
+   * Starts the language server for a project (pyright for `python`, typescript-language-server
+   * for `typescript` and `javascript`). Waits up to {@link LSP_START_TIMEOUT_SECONDS} unless
+   * the client's or the call's timeout says more.
+   */
+  start(params: LspServerRequestParams, options?: RequestOptions): Promise<LspSuccessResponse>;
+  /** Starts the language server: `start("python", "/home/user/project")`. */
+  start(languageId: string, pathToProject: string, options?: RequestOptions): Promise<LspSuccessResponse>;
+  start(
+    first: LspServerRequestParams | string,
+    second?: string | RequestOptions,
+    third?: RequestOptions,
+  ): Promise<LspSuccessResponse> {
+    const [params, options] = serverArgs(first, second, third);
+    const timeout = Math.max(this.#p.webSocketInit().timeoutMs / 1000, LSP_START_TIMEOUT_SECONDS);
+    return invoke(this.#p, lspStart, { path: this.#path(), params }, { timeout, ...options });
+  }
+
+  /** Shuts the project's language server down. */
+  stop(params: LspServerRequestParams, options?: RequestOptions): Promise<LspSuccessResponse>;
+  /** Shuts the project's language server down: `stop("python", "/home/user/project")`. */
+  stop(languageId: string, pathToProject: string, options?: RequestOptions): Promise<LspSuccessResponse>;
+  stop(
+    first: LspServerRequestParams | string,
+    second?: string | RequestOptions,
+    third?: RequestOptions,
+  ): Promise<LspSuccessResponse> {
+    const [params, options] = serverArgs(first, second, third);
+    return invoke(this.#p, lspStop, { path: this.#path(), params }, options);
+  }
+
+  /** Tells the server a document is open, with its text; do this before completions or symbols. */
+  async didOpen(params: LspDidOpenRequestParams, options?: RequestOptions): Promise<void> {
+    await invoke(this.#p, lspDidOpen, { path: this.#path(), params }, options);
+  }
+
+  /** {@link didOpen} by absolute path; the file URI is built (percent-encoded) for you. */
+  async didOpenPath(params: LspDidOpenPathParams, options?: RequestOptions): Promise<void> {
+    return this.didOpen(withUri(params), options);
+  }
+
+  /** Tells the server a document is no longer open. */
+  async didClose(params: LspDocumentRequestParams, options?: RequestOptions): Promise<void> {
+    await invoke(this.#p, lspDidClose, { path: this.#path(), params }, options);
+  }
+
+  /** {@link didClose} by absolute path. */
+  async didClosePath(params: LspDocumentPathParams, options?: RequestOptions): Promise<void> {
+    return this.didClose(withUri(params), options);
+  }
+
+  /**
+   * What could be typed at a position (`line` and `character` count from 0). The JSON-RPC
+   * envelope is returned, with `result` always a list (see {@link LspCompletionsResponse});
+   * a JSON-RPC error is returned in `error`, not thrown ({@link LspClient.server} throws it).
+   */
+  async completions(params: LspCompletionsInput, options?: RequestOptions): Promise<LspCompletionsResponse> {
+    const body = withPosition(asObject(params, "params"));
+    const envelope = await invoke(this.#p, lspCompletions, { path: this.#path(), params: body }, options);
+    return normaliseCompletions(envelope as LspEnvelope<unknown>);
+  }
+
+  /** {@link completions} by absolute path. */
+  async completionsPath(params: LspCompletionsPathInput, options?: RequestOptions): Promise<LspCompletionsResponse> {
+    return this.completions(withUri(params) as LspCompletionsInput, options);
+  }
+
+  /** The symbols (functions, classes, variables) of an open document, as the JSON-RPC envelope. */
+  async documentSymbols(
+    params: LspDocumentRequestParams,
+    options?: RequestOptions,
+  ): Promise<LspDocumentSymbolsResponse> {
+    return (await invoke(
+      this.#p,
+      lspDocumentSymbols,
+      { path: this.#path(), params },
+      options,
+    )) as LspDocumentSymbolsResponse;
+  }
+
+  /** {@link documentSymbols} by absolute path. */
+  async documentSymbolsPath(
+    params: LspDocumentPathParams,
+    options?: RequestOptions,
+  ): Promise<LspDocumentSymbolsResponse> {
+    return this.documentSymbols(withUri(params), options);
+  }
+
+  /**
+   * Starts the language server for a project and returns a handle for it: documents by path,
+   * versions tracked, results unwrapped, JSON-RPC errors thrown as {@link Leap0LspError}.
+   * `await using server = await sandbox.lsp.server("python", "/home/user/project")` stops it at
+   * the end of the block.
+   */
+  async server(languageId: string, pathToProject: string, options?: RequestOptions): Promise<LspServer> {
+    const server = new LspServer(this, languageId, pathToProject);
+    const answer = await this.start({ languageId, pathToProject }, options);
+    if (answer.success === false) {
+      throw new Leap0Error(`lspStart: the ${languageId} language server for ${pathToProject} did not start.`, {
+        operation: "lspStart",
+        status: 200,
+      });
+    }
+    return server;
+  }
+
+  #path(): { sandboxID: string } {
+    return { sandboxID: this.#sandboxId };
+  }
+}
+
+function serverArgs(
+  first: LspServerRequestParams | string,
+  second: string | RequestOptions | undefined,
+  third: RequestOptions | undefined,
+): [LspServerRequestParams, RequestOptions | undefined] {
+  if (typeof first === "string") return [{ languageId: first, pathToProject: second as string }, third];
+  return [first, second as RequestOptions | undefined];
+}
+
+/**
+ * One running language server (see {@link LspClient.server}). Documents are named by absolute
+ * path; each `open` of a path sends a higher version than the last, as LSP requires.
+ */
+export class LspServer {
+  /** `python`, `typescript` or `javascript`. */
+  readonly languageId: string;
+  /** The project's root directory. */
+  readonly pathToProject: string;
+  readonly #lsp: LspClient;
+  readonly #versions = new Map<string, number>();
+  readonly #open = new Set<string>();
+  #stopped = false;
+
+  /** @internal Made by {@link LspClient.server}. */
+  constructor(lsp: LspClient, languageId: string, pathToProject: string) {
+    this.#lsp = lsp;
+    this.languageId = languageId;
+    this.pathToProject = pathToProject;
+  }
+
+  /** The version last sent for a document, if it was opened. */
+  version(path: string): number | undefined {
+    return this.#versions.get(toFileUri(path));
+  }
+
+  /**
+   * Opens a document with its text (a document already open is closed first, and sent again
+   * with the next version, so the server sees the new text). Returns the version sent.
+   */
+  async open(path: string, text: string, options?: RequestOptions): Promise<number> {
+    const uri = toFileUri(path);
+    if (this.#open.has(uri)) await this.close(path, options);
+    const version = (this.#versions.get(uri) ?? 0) + 1;
+    await this.#lsp.didOpen({ ...this.#server(), uri, text, version }, options);
+    this.#versions.set(uri, version);
+    this.#open.add(uri);
+    return version;
+  }
+
+  /** Closes a document. */
+  async close(path: string, options?: RequestOptions): Promise<void> {
+    const uri = toFileUri(path);
+    await this.#lsp.didClose({ ...this.#server(), uri }, options);
+    this.#open.delete(uri);
+  }
+
+  /** The completion items at a position (counting from 0), as a list; throws {@link Leap0LspError}. */
+  async completions(path: string, position: LspPositionParams, options?: RequestOptions): Promise<LspCompletionItem[]> {
+    const answer = await this.#lsp.completions(
+      { ...this.#server(), uri: toFileUri(path), position: asObject(position, "position") },
+      options,
+    );
+    return unwrap(answer, "lspCompletions") ?? [];
+  }
+
+  /** The document's symbols, as a list; throws {@link Leap0LspError}. */
+  async documentSymbols(path: string, options?: RequestOptions): Promise<LspSymbol[]> {
+    const answer = await this.#lsp.documentSymbols({ ...this.#server(), uri: toFileUri(path) }, options);
+    return unwrap(answer, "lspDocumentSymbols") ?? [];
+  }
+
+  /** Stops the language server (once; later calls do nothing). */
+  async stop(options?: RequestOptions): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.#lsp.stop(this.#server(), options);
+  }
+
+  /** `await using server = …` stops the server at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  #server(): LspServerRequestParams {
+    return { languageId: this.languageId, pathToProject: this.pathToProject };
   }
 }

@@ -309,7 +309,7 @@ describe("mounts, presigned URLs and system against the Prism mock", () => {
   });
 });
 
-describe("secrets echoed back by a server are scrubbed from thrown errors", () => {
+describe("secrets echoed back by a server are scrubbed from thrown errors and logs", () => {
   let server: LocalServer | undefined;
   afterEach(async () => {
     await server?.close();
@@ -326,7 +326,14 @@ describe("secrets echoed back by a server are scrubbed from thrown errors", () =
 
   test("SSH validate password, template credentials, mount keys", async () => {
     server = await echo();
-    const client = new Leap0Client({ apiKey: API_KEY, baseUrl: server.url });
+    const lines: string[] = [];
+    const log = (l: string) => lines.push(l);
+    const client = new Leap0Client({
+      apiKey: API_KEY,
+      baseUrl: server.url,
+      logLevel: "debug",
+      logger: { debug: log, info: log, warn: log, error: log },
+    });
     const sandbox = client.sandboxes.connect(SBX);
     const cases: [() => Promise<unknown>, string[]][] = [
       [() => client.ssh.validateAccess(SBX, { id: "ssh-1", password: "ssh-Pa55word!" }), ["ssh-Pa55word!"]],
@@ -371,7 +378,9 @@ describe("secrets echoed back by a server are scrubbed from thrown errors", () =
       expect(err).toBeInstanceOf(Leap0BadRequestError);
       expect((err as Error).message).toContain("[redacted]");
       expectNotIn(err, ...secrets);
+      expectNotIn(lines, ...secrets);
     }
+    expect(lines.filter((l) => l.includes("failed after"))).toHaveLength(cases.length);
     // Every secret did reach the server, in the body.
     expect(JSON.stringify(server.requests.map((r) => r.body))).toContain("s3-secret-key");
   });
@@ -412,7 +421,8 @@ describe("otelExport on sandboxes.create", () => {
   test("copies the local OTLP endpoint and headers into env_vars; explicit envVars win; not sent itself", async () => {
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = "https://otel.example.com";
     process.env.OTEL_EXPORTER_OTLP_HEADERS = "x-api-key=abc123";
-    const m = mockClient();
+    // (The endpoint would also switch on the SDK's own spans; not what this test is about.)
+    const m = mockClient({ sdkOtelEnabled: false });
     rec = m.rec;
     await m.client.sandboxes.create({ otelExport: true });
     await m.client.sandboxes.create({
@@ -447,6 +457,7 @@ describe("otelExport on sandboxes.create", () => {
     expect(m.rec.sent).toHaveLength(0);
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = "https://otel.example.com";
     await m.client.sandboxes.create({ otelExport: true });
+    // The client was made before the endpoint was set, so its own spans stay off.
     expect((m.rec.sent[0]?.body as { env_vars?: unknown } | undefined)?.env_vars).toEqual({
       OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example.com",
     });

@@ -191,7 +191,7 @@ describe("git against a local server: credentials and timeouts", () => {
     }
   }
 
-  test("a server that echoes the credentials in an error: the thrown error carries none of them", async () => {
+  test("a server that echoes the credentials in an error: neither the thrown error nor the log carries them", async () => {
     server = await localServer((req) => {
       const b = req.body as { url: string; username: string; password: string };
       return {
@@ -228,9 +228,10 @@ describe("git against a local server: credentials and timeouts", () => {
     // The credentials did go to the server, in the body only.
     expect(server.requests[0]?.body).toMatchObject({ username: USERNAME, password: PASSWORD });
     expect(JSON.stringify(server.requests[0]?.headers)).not.toContain(PASSWORD);
-    // Request lines are logged. (The core's "failed" log line quotes the server's error message,
-    // so a server that echoes a credential back reaches an error-level log: see README, Git.)
-    expect(lines.some((l) => l.includes("gitClone"))).toBe(true);
+    // Every call is logged, its failure included (which quotes the server's message), scrubbed.
+    expect(lines.filter((l) => l.includes("failed after"))).toHaveLength(3);
+    expect(lines.some((l) => l.includes("[redacted]"))).toBe(true);
+    expectClean(lines);
   });
 
   test("output that happens to contain the credentials is returned scrubbed; logs never hold them", async () => {

@@ -47,6 +47,11 @@ export interface CallInput {
   readonly multipart?: { readonly body: Blob; readonly contentType: string };
   /** Names the params in a validation message ("restore parameters"); defaults to the operation's. */
   readonly what?: string;
+  /**
+   * Strings in the request (credentials) that must not reach an error, a log line or a span,
+   * should the server echo them back; scrubbed like the API key.
+   */
+  readonly secrets?: readonly string[];
 }
 
 function readAsFor(op: Operation): ReadAs {
@@ -150,6 +155,7 @@ function send(
     input.stream ? { ...options, maxRetries: 0 } : options,
     readAs,
     subject(op, path, input.sandboxId),
+    input.secrets,
   );
 }
 

@@ -201,8 +201,14 @@ export class Sandbox {
   async addMount(mount: MountParams, options?: RequestOptions): Promise<Mount> {
     const m =
       mount && typeof mount === "object" && mount.type === undefined ? { ...mount, type: "object-storage" } : mount;
-    const added = await withoutSecrets(secretsOf(mount?.accessKeyId, mount?.secretAccessKey), () =>
-      invoke(this.#p, addSandboxMount, { path: { sandboxID: this.id }, params: m, what: "mount parameters" }, options),
+    const secrets = secretsOf(mount?.accessKeyId, mount?.secretAccessKey);
+    const added = await withoutSecrets(secrets, () =>
+      invoke(
+        this.#p,
+        addSandboxMount,
+        { path: { sandboxID: this.id }, params: m, what: "mount parameters", secrets },
+        options,
+      ),
     );
     this.mounts = [...(this.mounts ?? []).filter((x) => x.id !== added.id), added];
     return added;
@@ -218,11 +224,12 @@ export class Sandbox {
    */
   async updateMount(mount: Ref, patch: UpdateSandboxMountParams, options?: RequestOptions): Promise<Mount> {
     const mountID = refId(mount, "mount id");
-    const updated = await withoutSecrets(secretsOf(patch?.accessKeyId, patch?.secretAccessKey), () =>
+    const secrets = secretsOf(patch?.accessKeyId, patch?.secretAccessKey);
+    const updated = await withoutSecrets(secrets, () =>
       invoke(
         this.#p,
         updateSandboxMount,
-        { path: { sandboxID: this.id, mountID }, params: patch, what: "mount update parameters" },
+        { path: { sandboxID: this.id, mountID }, params: patch, what: "mount update parameters", secrets },
         options,
       ),
     );

@@ -78,7 +78,7 @@ export class Sandboxes {
     // The OTLP headers usually hold a backend's key: keep it out of any error.
     const secrets = params?.otelExport ? secretsOf(readEnv("OTEL_EXPORTER_OTLP_HEADERS")) : [];
     const info = await withoutSecrets(secrets, () =>
-      invoke(this.#p, createSandbox, { params: wire, what: "sandbox parameters" }, options),
+      invoke(this.#p, createSandbox, { params: wire, what: "sandbox parameters", secrets }, options),
     );
     return new Sandbox(info, this.#p);
   }

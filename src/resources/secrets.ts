@@ -4,9 +4,9 @@
  * exported from the package.
  */
 import { Leap0Error } from "../core/errors";
+import { REDACTED, scrubDeep, scrubError, scrubText } from "../core/redact";
 
-/** What is shown in place of a secret. */
-export const REDACTED = "[redacted]";
+export { scrubText };
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
@@ -26,24 +26,6 @@ export function secretsOf(...values: unknown[]): string[] {
   return [...out].sort((a, b) => b.length - a.length);
 }
 
-/** `text` with every secret replaced by {@link REDACTED}. */
-export function scrubText(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
-  return out;
-}
-
-function scrubDeep(value: unknown, secrets: readonly string[], depth: number): unknown {
-  if (typeof value === "string") return scrubText(value, secrets);
-  if (depth > 16 || typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets, depth + 1));
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = scrubDeep(v, secrets, depth + 1);
-  return out;
-}
-
 /**
  * Runs `call` and, when it throws a {@link Leap0Error}, removes the secrets from the error's
  * message, stack, field errors and response body (a server or proxy may echo what it was sent)
@@ -55,24 +37,6 @@ export async function withoutSecrets<T>(secrets: readonly string[], call: () => 
   } catch (e) {
     if (secrets.length && e instanceof Leap0Error) scrubError(e, secrets);
     throw e;
-  }
-}
-
-function scrubError(e: Leap0Error, secrets: readonly string[]): void {
-  const w = e as unknown as Record<string, unknown>;
-  e.message = scrubText(e.message, secrets);
-  if (typeof e.stack === "string") e.stack = scrubText(e.stack, secrets);
-  for (const f of e.fieldErrors) {
-    f.field = scrubText(f.field, secrets);
-    f.error = scrubText(f.error, secrets);
-  }
-  if ("body" in w && w.body !== undefined) {
-    Object.defineProperty(e, "body", { value: scrubDeep(w.body, secrets, 0), enumerable: true, configurable: true });
-  }
-  if (e.cause instanceof Leap0Error) scrubError(e.cause, secrets);
-  else if (e.cause instanceof Error) {
-    e.cause.message = scrubText(e.cause.message, secrets);
-    if (typeof e.cause.stack === "string") e.cause.stack = scrubText(e.cause.stack, secrets);
   }
 }
 
@@ -90,7 +54,7 @@ export function hideSecrets<T extends object>(obj: T, keys: readonly (keyof T & 
     Object.defineProperty(obj, k, { value: rec[k], enumerable: false, writable: true, configurable: true });
   }
   const view = (): Record<string, unknown> => {
-    const shown = scrubDeep({ ...rec }, values, 0) as Record<string, unknown>;
+    const shown = scrubDeep({ ...rec }, values) as Record<string, unknown>;
     for (const k of keys) if (k in rec) shown[k] = REDACTED;
     return shown;
   };

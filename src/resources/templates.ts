@@ -51,7 +51,7 @@ export class TemplatesClient {
       invoke(
         this.#p,
         uploadTemplate,
-        { params, what: "template parameters" },
+        { params, what: "template parameters", secrets },
         options?.timeout === undefined ? { ...options, timeout: TEMPLATE_CREATE_TIMEOUT_SECONDS } : options,
       ),
     );

@@ -98,7 +98,7 @@ export class GitClient {
       invoke(
         this.#p,
         op as typeof gitClone,
-        { path: { sandboxID: this.#sandboxId }, params, what: `${op.name} parameters` },
+        { path: { sandboxID: this.#sandboxId }, params, what: `${op.name} parameters`, secrets },
         options?.timeout === undefined ? { ...options, timeout: GIT_REMOTE_TIMEOUT_SECONDS } : options,
       ),
     );

@@ -61,6 +61,7 @@ export class SandboxSshClient {
           path: { sandboxID: this.#sandboxId, sshID: refId(p.id as string, "ssh access id") },
           params: { password: p.password },
           what: "SSH validation parameters",
+          secrets: secretsOf(p.password),
         },
         options,
       ),

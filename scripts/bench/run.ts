@@ -15,6 +15,7 @@ import { Leap0Client } from "../../src";
 import { nodeFetch } from "../../src/node";
 import { measureConsumer } from "../size";
 import { SANDBOX } from "./bodies.mjs";
+import { benchFiles } from "./files";
 
 const ROOT = resolve(__dirname, "..", "..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -188,6 +189,7 @@ function heapOfHandles(count: number): number {
 const f = (n: number, digits = 0) => n.toFixed(digits).padStart(8);
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === "files") return benchFiles();
   const server = await startServer();
   console.log(`leap0 benchmark: Node ${process.version}, server in a separate process on ${server.url}`);
   console.log(
@@ -300,6 +302,7 @@ async function main(): Promise<void> {
   );
   console.log(`  bundle: ${(size.gzip / 1024).toFixed(1)} kB min+gzip   (target ≤ 20 kB)`);
   console.log(`  10,000 handles: ${(heap / 1024 / 1024).toFixed(2)} MB   (target ≤ 10 MB)`);
+  await benchFiles();
 }
 
 main().catch((e: unknown) => {

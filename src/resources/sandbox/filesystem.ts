@@ -147,11 +147,32 @@ export interface MoveOptions {
   overwrite?: boolean;
 }
 
+/** What `editFiles` replaces, and with what. */
+export interface EditFilesReplace {
+  /** The text to find. */
+  find: string;
+  /** What to put in its place (nothing: delete it). */
+  replace?: string | null;
+}
+
+/** `editFiles` with the files as `paths`, the docs' name. */
+export interface EditFilesByPaths extends EditFilesReplace {
+  /** The files to edit. */
+  paths: string[];
+  /** Not with `paths`. */
+  files?: never;
+}
+
+/** `editFiles` with the files as `files`, the wire's name. */
+export interface EditFilesByFiles extends EditFilesReplace {
+  /** The files to edit. */
+  files: string[];
+  /** Not with `files`. */
+  paths?: never;
+}
+
 /** `editFiles` params: the files as `paths` (the docs' name) or `files` (the wire's). */
-export type EditFilesOptions = { find: string; replace?: string | null } & (
-  | { paths: string[]; files?: never }
-  | { files: string[]; paths?: never }
-);
+export type EditFilesOptions = EditFilesByPaths | EditFilesByFiles;
 
 /**
  * A ranged read saw the file change between two ranges (its size or modification time, from

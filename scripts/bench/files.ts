@@ -1,0 +1,151 @@
+/**
+ * File transfer benchmark (part of `npm run bench`; `BENCH_ONLY=files` runs it alone): a
+ * 10 MiB download and upload through sandbox.filesystem next to raw `fetch` of the same bytes
+ * from the same server in the same run, and the memory growth while a 100 MiB file is
+ * streamed. Numbers, not assertions: read the ratios, which share the machine's noise.
+ */
+import { fork } from "node:child_process";
+import { join } from "node:path";
+import { Leap0Client } from "../../src";
+
+const MiB = 1024 * 1024;
+const ROUNDS = Number(process.env.BENCH_FILE_ROUNDS ?? 9);
+const KEY = "bench-key";
+
+function startServer(): Promise<{ url: string; stop: () => void }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, "files-server.mjs"), [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    child.once("message", (m: { port: number }) =>
+      resolve({ url: `http://127.0.0.1:${m.port}`, stop: () => child.kill() }),
+    );
+    child.once("error", reject);
+    process.once("exit", () => child.kill());
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+async function timed(call: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await call();
+  return performance.now() - start;
+}
+
+async function drain(stream: ReadableStream<Uint8Array>, onChunk?: () => void): Promise<number> {
+  let size = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return size;
+    size += value.byteLength;
+    onChunk?.();
+  }
+}
+
+/** Runs the file benchmark and prints its table and targets. */
+export async function benchFiles(): Promise<void> {
+  const server = await startServer();
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  const client = new Leap0Client({ apiKey: KEY, baseUrl: server.url, timeout: 120 });
+  const fs = client.sandboxes.connect("sbx-bench").filesystem;
+  const base = `${server.url}/v1/sandbox/sbx-bench/filesystem`;
+  const headers = { Authorization: `Bearer ${KEY}`, "Content-Type": "application/json" };
+  const upload = new Uint8Array(10 * MiB).fill(7);
+
+  const contenders: [string, () => Promise<unknown>][] = [
+    [
+      "download raw fetch",
+      async () => {
+        const r = await fetch(`${base}/read-file`, { method: "POST", headers, body: JSON.stringify({ path: "/f10" }) });
+        if ((await r.arrayBuffer()).byteLength !== 10 * MiB) throw new Error("short read");
+      },
+    ],
+    [
+      "download readBytes",
+      async () => {
+        if ((await fs.readBytes("/f10")).byteLength !== 10 * MiB) throw new Error("short read");
+      },
+    ],
+    [
+      "download stream",
+      async () => {
+        if ((await drain(await fs.readFile("/f10", { format: "stream" }))) !== 10 * MiB) throw new Error("short read");
+      },
+    ],
+    [
+      "upload raw fetch",
+      async () => {
+        const r = await fetch(`${base}/write-file?path=%2Fup`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${KEY}`, "Content-Type": "application/octet-stream" },
+          body: upload,
+        });
+        await r.arrayBuffer();
+      },
+    ],
+    ["upload writeBytes", () => fs.writeBytes("/up", upload)],
+  ];
+  const times = new Map<string, number[]>(contenders.map(([n]) => [n, []]));
+  for (const [, call] of contenders) await call(); // warm up connections and code
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotated order each round, garbage collected before each measurement.
+    for (let k = 0; k < contenders.length; k++) {
+      const [name, call] = contenders[(k + round) % contenders.length] as [string, () => Promise<unknown>];
+      gc();
+      times.get(name)?.push(await timed(call));
+    }
+  }
+  const mibps = (name: string) => 10 / (median(times.get(name) ?? []) / 1000);
+
+  // Memory while a 100 MiB file streams through, against a baseline taken after GC: the
+  // highest heap + ArrayBuffer use seen at any chunk (garbage not yet collected included), and
+  // what is still held after a forced GC, sampled every 4 MiB (what the stream retains).
+  gc();
+  await new Promise((r) => setTimeout(r, 50));
+  gc();
+  const before = process.memoryUsage();
+  const used = (m: NodeJS.MemoryUsage) => m.heapUsed + m.arrayBuffers - before.heapUsed - before.arrayBuffers;
+  let peakSeen = 0;
+  let peakHeld = 0;
+  let peakRss = 0;
+  let sinceGc = 0;
+  let last = 0;
+  let count = 0;
+  const stream = await fs.readFile("/f100", { format: "stream", onProgress: (p) => (count = p.loaded) });
+  const streamed = await drain(stream, () => {
+    const m = process.memoryUsage();
+    peakSeen = Math.max(peakSeen, used(m));
+    peakRss = Math.max(peakRss, m.rss - before.rss);
+    sinceGc += count - last;
+    last = count;
+    if (sinceGc >= 4 * MiB) {
+      sinceGc = 0;
+      gc();
+      peakHeld = Math.max(peakHeld, used(process.memoryUsage()));
+    }
+  });
+  if (streamed !== 100 * MiB) throw new Error(`streamed ${streamed} bytes`);
+  server.stop();
+  await client.close();
+
+  console.log(`\nfiles: 10 MiB transfers, median of ${ROUNDS} rounds, loopback server in a separate process`);
+  for (const [name] of contenders) {
+    console.log(
+      `  ${name.padEnd(24)}${mibps(name).toFixed(0).padStart(7)} MiB/s  (${median(times.get(name) ?? []).toFixed(1)} ms)`,
+    );
+  }
+  const dl = mibps("download readBytes") / mibps("download raw fetch");
+  const dls = mibps("download stream") / mibps("download raw fetch");
+  const ul = mibps("upload writeBytes") / mibps("upload raw fetch");
+  console.log("\nfiles targets");
+  console.log(`  download readBytes vs raw fetch: ${dl.toFixed(2)}×   (target ≥ 0.9×)`);
+  console.log(`  download stream vs raw fetch: ${dls.toFixed(2)}×   (target ≥ 0.9×)`);
+  console.log(`  upload writeBytes vs raw fetch: ${ul.toFixed(2)}×   (target ≥ 0.9×)`);
+  console.log(
+    `  100 MiB streamed download, memory growth: peak seen ${(peakSeen / MiB).toFixed(1)} MiB (heap + ArrayBuffers, uncollected garbage included; RSS +${(peakRss / MiB).toFixed(1)} MiB), held after GC ${(peakHeld / MiB).toFixed(1)} MiB   (target ≤ 32 MiB)`,
+  );
+}

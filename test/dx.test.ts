@@ -163,3 +163,25 @@ describe("validation messages", () => {
     }
   });
 });
+
+describe("in a web browser", () => {
+  test("a client is refused unless dangerouslyAllowBrowser: true", () => {
+    const g = globalThis as Record<string, unknown>;
+    const saved = { window: g.window, document: g.document, process: g.process };
+    try {
+      g.window = {};
+      g.document = {};
+      // A page has no Node `process`; the check must not mistake a server runtime for one.
+      g.process = { env: {} };
+      expect(() => new Leap0Client({ apiKey: API_KEY, baseUrl: server.url })).toThrow(/developer tools/);
+      expect(
+        () => new Leap0Client({ apiKey: API_KEY, baseUrl: server.url, dangerouslyAllowBrowser: true }),
+      ).not.toThrow();
+    } finally {
+      g.window = saved.window;
+      g.document = saved.document;
+      g.process = saved.process;
+    }
+    expect(() => new Leap0Client({ apiKey: API_KEY, baseUrl: server.url })).not.toThrow();
+  });
+});

@@ -78,6 +78,12 @@ export interface Leap0ClientOptions {
    * Defaults to `LEAP0_SDK_OTEL_ENABLED`, else on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
    */
   sdkOtelEnabled?: boolean;
+  /**
+   * Allow the client in a web browser. Off by default: a key in a page is readable by anyone who
+   * opens the developer tools. Turn it on only with a key meant to be public, behind your own
+   * proxy or for a local tool.
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 /** Extra `RequestInit` fields for `fetch`, such as undici's `dispatcher`. */
@@ -139,6 +145,7 @@ const CLIENT_OPTIONS: readonly (keyof Leap0ClientOptions)[] = [
   "defaultHeaders",
   "fetchOptions",
   "sdkOtelEnabled",
+  "dangerouslyAllowBrowser",
 ];
 const REQUEST_OPTIONS: readonly (keyof RequestOptions)[] = [
   "timeout",
@@ -232,6 +239,12 @@ export function resolveConfig(options: Leap0ClientOptions | undefined | null = {
   if (!isPlainObject(o)) throw optionError(kind, "options", "must be an object");
   checkKeys(kind, o, CLIENT_OPTIONS);
   if (o.apiKey !== undefined && typeof o.apiKey !== "string") throw optionError(kind, "apiKey", "must be a string");
+  if (inBrowser() && booleanOption(kind, "dangerouslyAllowBrowser", o.dangerouslyAllowBrowser) !== true) {
+    throw new Leap0ValidationError(
+      "Refusing to run in a web browser: the API key would be readable by anyone who opens the page's developer tools. Call Leap0 from your server, or pass dangerouslyAllowBrowser: true if the key is meant to be public.",
+      { fieldErrors: [{ field: "dangerouslyAllowBrowser", error: "must be true to use the client in a browser" }] },
+    );
+  }
   const apiKey = (o.apiKey ?? readEnv("LEAP0_API_KEY") ?? "").trim();
   if (!apiKey) {
     const access = envAccess();
@@ -307,6 +320,17 @@ export function resolveConfig(options: Leap0ClientOptions | undefined | null = {
     fetchOptions: fetchOptionsOption(kind, o.fetchOptions),
     otel: otelEnabled(booleanOption(kind, "sdkOtelEnabled", o.sdkOtelEnabled)),
   };
+}
+
+/** A web page: a window with a document, and none of the server runtimes' globals. */
+function inBrowser(): boolean {
+  const g = globalThis as {
+    window?: unknown;
+    document?: unknown;
+    process?: { versions?: { node?: string } };
+    Deno?: unknown;
+  };
+  return typeof g.window !== "undefined" && typeof g.document !== "undefined" && !g.process?.versions?.node && !g.Deno;
 }
 
 function booleanOption(kind: "client option", name: string, value: unknown): boolean | undefined {

@@ -1,6 +1,6 @@
 /**
  * Every documented JavaScript snippet for the system tools (telemetry, object storage, firewall, metadata service), verbatim, run against the Prism mock.
- * Sources (leap0-dev/docs, HEAD of the mirror): content/docs/(core)/system-tools/telemetry.mdx (the Example section's snippet; the SDK-instrumentation snippet needs the sdkOtelEnabled client option, which this SDK does not have), object-storage.mdx (4), firewall.mdx (4), metadata-service.mdx (1).
+ * Sources (leap0-dev/docs, HEAD of the mirror): content/docs/(core)/system-tools/telemetry.mdx (2), object-storage.mdx (4), firewall.mdx (4), metadata-service.mdx (1).
  * Generated from the docs mirror by a script (not committed); each test's body is the snippet as
  * published (dedented). Only the setup around it is ours: the snippet's `import` is hoisted to the
  * top of this file, the environment points `new Leap0Client()` at Prism, `console.log` is
@@ -61,6 +61,27 @@ function calls(): string[] {
   expect(sent.every((s) => s.status < 300)).toBe(true);
   return sent.map((s) => `${s.method} ${s.path.replace(/^\/v1\/sandbox\/[^/]+\//, "/v1/sandbox/{id}/")}`);
 }
+
+// (core)/system-tools/telemetry.mdx: "Telemetry: JavaScript SDK and sandbox example (sdkOtelEnabled, otelExport)"
+test("Telemetry: JavaScript SDK and sandbox example (sdkOtelEnabled, otelExport)", async () => {
+  {
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = "https://otel.example.com";
+    process.env.OTEL_EXPORTER_OTLP_HEADERS = "x-api-key=abc123";
+
+    const client = new Leap0Client({ sdkOtelEnabled: true });
+    const sandbox = await client.sandboxes.create({
+      vcpu: 2,
+      memory: 2048,
+      timeout: 30,
+      otelExport: true,
+    });
+
+    console.log(sandbox.id);
+    await client.close();
+  }
+  expect(calls()).toEqual(["POST /v1/sandbox/"]);
+  expect(JSON.parse(sent[0]?.body ?? "").env_vars).toEqual({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example.com", OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=abc123" });
+});
 
 // (core)/system-tools/telemetry.mdx: "Telemetry: Example (otelExport)"
 test("Telemetry: Example (otelExport)", async () => {

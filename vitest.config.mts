@@ -13,6 +13,7 @@ const TRANSPORT_TESTS = [
   "test/dx.test.ts",
   "test/code-interpreter.test.ts",
   "test/desktop.test.ts",
+  "test/filesystem-bytes.test.ts",
 ];
 
 export default defineConfig({

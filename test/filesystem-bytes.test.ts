@@ -17,6 +17,7 @@ import {
   Leap0ValidationError,
   type TransferProgress,
 } from "../src";
+import { transportFetch } from "./support/helpers";
 
 const MiB = 1024 * 1024;
 
@@ -166,7 +167,12 @@ beforeEach(() => {
 });
 
 function fs(options: { maxRetries?: number; fetch?: typeof fetch } = {}) {
-  const client = new Leap0Client({ apiKey: "sk-bytes-test-0123456789abcdef", baseUrl: url, ...options });
+  const client = new Leap0Client({
+    apiKey: "sk-bytes-test-0123456789abcdef",
+    baseUrl: url,
+    fetch: transportFetch,
+    ...options,
+  });
   // A handle over a known id: no request is needed to reach its filesystem.
   return client.sandboxes.connect("sbx-bytes").filesystem;
 }

@@ -7,7 +7,14 @@ import {
   getContext,
   listContexts,
 } from "../../../generated/operations";
-import type { Context, ExecuteParams, ExecuteStreamParams, Execution } from "../../../generated/types";
+import type {
+  Context,
+  CreateContextParams,
+  ExecuteParams,
+  ExecuteStreamParams,
+  Execution,
+  StreamEvent,
+} from "../../../generated/types";
 import type { RequestOptions } from "../../core/config";
 import { Leap0MalformedResponseError } from "../../core/errors";
 import { eventJson, readEventStream } from "../../core/event-stream";
@@ -40,14 +47,13 @@ export const CodeLanguage = {
  */
 export type CodeStreamEventType = "stdout" | "stderr" | "exit" | "error" | (string & {});
 
-/** One event of a streamed run, with its kind as a name rather than the wire's number. */
-export interface CodeStreamEvent {
+/**
+ * One event of a streamed run: the contract's `StreamEvent` (`data` the output line or error
+ * text, `code` the exit code), with its kind as a name rather than the wire's number.
+ */
+export interface CodeStreamEvent extends Omit<StreamEvent, "type"> {
   /** What happened. */
   type: CodeStreamEventType;
-  /** The output line (`stdout`, `stderr`) or the error text (`error`). */
-  data?: string;
-  /** The exit code (`exit` only); `0` on success. */
-  code?: number;
 }
 
 // The wire numbers the contract gives each kind. The docs show the names themselves on the
@@ -70,14 +76,6 @@ function toEvent(raw: unknown, operation: string): CodeStreamEvent {
   else if (typeof r.data === "number") event.data = String(r.data);
   if (typeof r.code === "number") event.code = r.code;
   return event;
-}
-
-/** The params of {@link CodeInterpreterClient.createContext} in the object form. */
-export interface CreateContextOptions {
-  /** The language; `python` unless given. */
-  language?: CodeLanguage;
-  /** Its working directory; the service's default is `/home/user`. */
-  cwd?: string;
 }
 
 /**
@@ -107,17 +105,17 @@ export class CodeInterpreterClient {
    * `execute({ contextId })` calls. Accepts `(language, cwd)` as in the guide, or `{ language, cwd }`.
    */
   createContext(language?: CodeLanguage, cwd?: string, options?: RequestOptions): Promise<Context>;
-  createContext(params: CreateContextOptions, options?: RequestOptions): Promise<Context>;
+  createContext(params: CreateContextParams, options?: RequestOptions): Promise<Context>;
   createContext(
-    first?: CodeLanguage | CreateContextOptions,
+    first?: CodeLanguage | CreateContextParams,
     second?: string | RequestOptions,
     third?: RequestOptions,
   ): Promise<Context> {
     const objectForm = typeof first === "object" && first !== null;
-    const given: CreateContextOptions = objectForm ? first : { language: first, cwd: second as string | undefined };
+    const given: CreateContextParams = objectForm ? first : { language: first, cwd: second as string | undefined };
     const options = objectForm ? (second as RequestOptions | undefined) : third;
     // The reference's default; the service would pick Python too, but says so only in prose.
-    const params: CreateContextOptions = { ...given, language: given.language ?? "python" };
+    const params: CreateContextParams = { ...given, language: given.language ?? "python" };
     if (params.cwd === undefined) delete params.cwd;
     return invoke(this.#p, createContext, { sandboxId: this.#sandboxId, params }, options);
   }

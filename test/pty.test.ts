@@ -150,6 +150,18 @@ describe("PTY WebSocket connection", () => {
     expect(req?.url).toBe("/v1/sandbox/sb-1/pty/shell/connect");
     conn.close();
 
+    // The client's defaultHeaders (trace context) go with the handshake too.
+    const traced = new Leap0Client({
+      apiKey: API_KEY,
+      baseUrl: server.url,
+      webSocket: nodeWebSocket,
+      defaultHeaders: { traceparent: "00-abc-def-01" },
+    });
+    clients.push(traced);
+    await traced.sandboxes.connect("sb-1").pty.connect("shell").ready;
+    expect(server.upgrades[1]?.headers.traceparent).toBe("00-abc-def-01");
+    expect(server.upgrades[1]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+
     const bad = client(server.url, "sk-wrong-key").sandboxes.connect("sb-1").pty.connect("shell");
     bad.send("queued\n");
     await expect(bad.ready).rejects.toBeInstanceOf(Leap0WebSocketError);

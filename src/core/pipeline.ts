@@ -177,7 +177,12 @@ export class Pipeline {
   webSocketInit(): WebSocketInit {
     return {
       baseUrl: this.#baseUrl,
-      headers: { Authorization: `Bearer ${this.#apiKey}`, "User-Agent": `leap0-js/${VERSION}` },
+      // The same headers as every HTTP call: the client's defaultHeaders (trace context) included.
+      headers: {
+        "User-Agent": `leap0-js/${VERSION}`,
+        ...this.#defaultHeaders,
+        Authorization: `Bearer ${this.#apiKey}`,
+      },
       WebSocket: this.#webSocket,
       timeoutMs: this.#timeoutMs,
       closed: this.#closed,

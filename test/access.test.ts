@@ -385,6 +385,34 @@ describe("secrets echoed back by a server are scrubbed from thrown errors and lo
     expect(JSON.stringify(server.requests.map((r) => r.body))).toContain("s3-secret-key");
   });
 
+  test("sandboxes.create: mount keys and, with otelExport, the OTLP header values", async () => {
+    server = await echo();
+    vi.stubEnv("OTEL_EXPORTER_OTLP_ENDPOINT", "https://otel.example.com");
+    vi.stubEnv("OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=otel-backend-key,x-team=observability-team");
+    try {
+      const client = new Leap0Client({ apiKey: API_KEY, baseUrl: server.url, sdkOtelEnabled: false });
+      const err = await client.sandboxes
+        .create({
+          otelExport: true,
+          mounts: [
+            {
+              bucket: "b",
+              endpoint: "https://s3.example.com",
+              mountPath: "/m",
+              accessKeyId: "AKIACREATEKEY",
+              secretAccessKey: "create-secret-key",
+            },
+          ],
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Leap0BadRequestError);
+      expectNotIn(err, "AKIACREATEKEY", "create-secret-key", "otel-backend-key", "observability-team");
+      expect(JSON.stringify(server.requests[0]?.body)).toContain("otel-backend-key");
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   test("templates.create: long default call timeout, never retried", async () => {
     server = await localServer((_req, i) => (i === 0 ? { status: 201, json: TEMPLATE, delayMs: 400 } : "reset"));
     const client = new Leap0Client({ apiKey: API_KEY, baseUrl: server.url, timeout: 0.2, maxRetries: 3 });

@@ -32,6 +32,23 @@ function otelEnv(params: Record<string, unknown>): Record<string, string> {
   return explicit && typeof explicit === "object" ? { ...out, ...(explicit as Record<string, string>) } : out;
 }
 
+/**
+ * What a create sends that must never come back in an error or a log line: the mounts' keys,
+ * and with `otelExport` the OTLP headers (usually a backend's key), whole and value by value.
+ */
+function createSecrets(params: CreateSandboxParams): string[] {
+  if (!params || typeof params !== "object") return [];
+  const values: unknown[] = [];
+  if (Array.isArray(params.mounts)) {
+    for (const m of params.mounts) if (m && typeof m === "object") values.push(m.accessKeyId, m.secretAccessKey);
+  }
+  if (params.otelExport) {
+    const headers = readEnv(OTEL_HEADERS);
+    values.push(headers, ...(headers ?? "").split(",").map((pair) => pair.slice(pair.indexOf("=") + 1).trim()));
+  }
+  return secretsOf(...values);
+}
+
 /** The SDK's defaults for what the contract requires but users need not say. */
 function withDefaults(params: CreateSandboxParams): unknown {
   if (!params || typeof params !== "object" || Array.isArray(params)) return params; // refused by the check
@@ -75,8 +92,7 @@ export class Sandboxes {
    */
   async create(params: CreateSandboxParams = {}, options?: RequestOptions): Promise<Sandbox> {
     const wire = withDefaults(params);
-    // The OTLP headers usually hold a backend's key: keep it out of any error.
-    const secrets = params?.otelExport ? secretsOf(readEnv("OTEL_EXPORTER_OTLP_HEADERS")) : [];
+    const secrets = createSecrets(params);
     const info = await withoutSecrets(secrets, () =>
       invoke(this.#p, createSandbox, { params: wire, what: "sandbox parameters", secrets }, options),
     );

@@ -50,4 +50,9 @@ export class Leap0Client {
   async close(): Promise<void> {
     this.#pipeline.close();
   }
+
+  /** Closes the client when an `await using` block ends (sandboxes keep running). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
 }

@@ -64,3 +64,4 @@ export type { Sandboxes } from "./resources/sandboxes";
 export type { Snapshots } from "./resources/snapshots";
 export * from "./resources/ssh";
 export * from "./resources/templates";
+export * from "./resources/wait";

@@ -36,6 +36,7 @@ import { ProcessClient } from "./sandbox/process";
 import { PtyClient } from "./sandbox/pty";
 import { SandboxSshClient } from "./sandbox/ssh";
 import { hideSecrets, secretsOf, withoutSecrets } from "./secrets";
+import { type WaitOptions, waitUntilRunning } from "./wait";
 
 /**
  * A temporary public URL to one port of a sandbox. `url` and `token` are secrets (anyone holding
@@ -311,6 +312,39 @@ export class Sandbox {
   /** The same as {@link Sandbox.invokeUrl} for a WebSocket: `wss://` (`ws://` for an `http://` `sandboxUrl`). */
   websocketUrl(path = "/", port?: number): string {
     return websocketUrl(this.#p.hosts, this.id, path, port);
+  }
+
+  /**
+   * Waits until the sandbox is `running`, polling with backoff (0.5 s up to 5 s). Throws
+   * `Leap0SandboxStateError` as soon as it is in a state it cannot leave for `running` by itself
+   * (stopped, paused, deleting, deleted), `Leap0TimeoutError` after `timeout` seconds (default
+   * 300), `Leap0AbortError` when `signal` fires. `onProgress` sees each state.
+   *
+   * @example
+   * const sandbox = await client.sandboxes.create();
+   * await sandbox.waitUntilRunning({ timeout: 120 });
+   */
+  async waitUntilRunning(options?: WaitOptions): Promise<this> {
+    await waitUntilRunning(this, options);
+    return this;
+  }
+
+  /**
+   * Deletes the sandbox when an `await using` block ends, so a thrown error cannot leave a paid
+   * sandbox running. A sandbox already deleted (or gone: 404) is fine; any other failure to
+   * delete is thrown (suppressing nothing the block itself threw: JavaScript reports both).
+   *
+   * @example
+   * await using sandbox = await client.sandboxes.create();
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.state === SandboxState.DELETED) return;
+    try {
+      await this.delete();
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) return;
+      throw e;
+    }
   }
 
   /** Copies what the API said into the handle; a policy the answer left out stays as it was. */

@@ -166,7 +166,7 @@ beforeEach(() => {
   afterRange = undefined;
 });
 
-function fs(options: { maxRetries?: number; fetch?: typeof fetch } = {}) {
+function fs(options: { maxRetries?: number; fetch?: typeof fetch; maxResponseBytes?: number } = {}) {
   const client = new Leap0Client({
     apiKey: "sk-bytes-test-0123456789abcdef",
     baseUrl: url,
@@ -307,6 +307,14 @@ describe("large files: ranges, bounded memory, change detection", () => {
     const back = await f.readFile("/big.txt");
     expect(back.length).toBe(text.length);
     expect(back === text).toBe(true);
+  });
+
+  test("a client with a smaller maxResponseBytes reads in ranges that fit it", async () => {
+    const f = fs({ maxResponseBytes: MiB });
+    const file = pattern(3.5 * MiB);
+    files.set("/mid", { bytes: file, mtime: 3 });
+    expect(sha(await f.readBytes("/mid"))).toBe(sha(file));
+    expect(seen.filter((s) => s.path === "read-file").map((s) => s.json?.limit)).toEqual([MiB, MiB, MiB, MiB / 2]);
   });
 
   test("a file that changes between ranges fails with Leap0FileChangedError (size, or mtime alone)", async () => {

@@ -59,7 +59,8 @@ import type { Pipeline } from "../../core/pipeline";
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /**
  * Reads of more than this many bytes are fetched range by range (`offset`/`limit`), each range
- * one response: below the service's 10 MiB response cap, with room to spare.
+ * one response: below the service's 10 MiB response cap, with room to spare (or the client's
+ * `maxResponseBytes`, when smaller).
  */
 export const READ_RANGE_BYTES = 8 * 1024 * 1024;
 
@@ -817,6 +818,8 @@ export class FilesystemClient {
       if (got === 0) onChunk(new Uint8Array(0), 0);
       return;
     }
+    // A client with a smaller maxResponseBytes gets smaller ranges, so each still fits.
+    const rangeBytes = Math.min(READ_RANGE_BYTES, this.#p.maxResponseBytes);
     const start = range.offset ?? 0;
     const end = range.limit === undefined ? Number.POSITIVE_INFINITY : start + range.limit;
     let offset = start;
@@ -824,7 +827,7 @@ export class FilesystemClient {
     let total: number | undefined;
     for (;;) {
       const stop = info ? Math.min(end, Math.max(info.size, start)) : end;
-      const want = Math.min(READ_RANGE_BYTES, stop - offset);
+      const want = Math.min(rangeBytes, stop - offset);
       if (info && want <= 0) return;
       let got = 0;
       const params: FilesystemReadFileParams = { path, offset, limit: want };

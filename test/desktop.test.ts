@@ -208,6 +208,25 @@ describe("desktop over a real server (bytes, streams, readiness)", () => {
     total,
   });
 
+  test("reads are retried like the control plane's (a 502 then the answer); a click after a 502 is not", async () => {
+    let n = 0;
+    server.handle((_req, res) => {
+      n++;
+      if (n === 1) res.writeHead(502).end();
+      else res.writeHead(200, { "Content-Type": "application/json" }).end('{"display":":0","width":1440,"height":900}');
+    });
+    expect(await desktop({ maxRetries: 2 }).displayInfo()).toEqual({ display: ":0", width: 1440, height: 900 });
+    expect(n).toBe(2);
+
+    n = 0;
+    const err = await desktop({ maxRetries: 2 })
+      .click({ x: 1, y: 1 })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(Leap0ServerError);
+    expect(err.mayHaveSucceeded).toBe(true);
+    expect(n).toBe(1);
+  });
+
   test("screenshot bytes arrive exactly, every byte value included", async () => {
     const png = Buffer.alloc(70_000);
     for (let i = 0; i < png.length; i++) png[i] = (i * 7 + 3) % 256;

@@ -48,7 +48,9 @@ afterEach(() => {
 
 describe("SSH against the Prism mock", () => {
   test("client.ssh: create, validate, regenerate, delete; paths, bodies, and the password hidden", async () => {
-    const m = mockClient();
+    const lines: string[] = [];
+    const log = (l: string) => lines.push(l);
+    const m = mockClient({ logLevel: "debug", logger: { debug: log, info: log, warn: log, error: log } });
     rec = m.rec;
     const sandbox = m.client.sandboxes.connect(SBX);
     const access = await m.client.ssh.createAccess(sandbox);
@@ -68,6 +70,9 @@ describe("SSH against the Prism mock", () => {
     ]);
     expect(m.rec.sent[0]?.body).toBeUndefined();
     expect(m.rec.sent[1]?.body).toEqual({ password: access.password });
+    // Every call was logged; no password (issued, checked or renewed) was.
+    expect(lines.filter((l) => /\b(20\d|204)\b ok\b/.test(l))).toHaveLength(4);
+    expectNotIn(lines, access.password, renewed.password);
   });
 
   test("sandbox.ssh makes the same calls without the sandbox argument; ids or access objects", async () => {

@@ -69,7 +69,10 @@ export class ProcessClient {
 
   /**
    * Runs one command and returns its exit code, stdout and stderr. A non-zero exit is returned,
-   * not thrown, unless `check: true`. `timeout` is the command's, in seconds (30 when omitted).
+   * not thrown, unless `check: true`. `timeout` is the command's, in seconds (30 when omitted);
+   * the call waits that long plus {@link EXECUTE_GRACE_SECONDS} unless `options.timeout` says
+   * otherwise. Aborting stops the wait, not the command. Output over the service's 10 MiB answer
+   * cap fails the call: redirect it to a file and read the file.
    *
    * @example
    * const { exitCode, stdout } = await sandbox.process.execute({ command: "python main.py", cwd: "/workspace" });

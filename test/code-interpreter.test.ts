@@ -148,7 +148,13 @@ describe("executeStream() over a real event stream (local server)", () => {
     await client?.close();
   });
   const ci = (opts: { timeout?: number } = {}) => {
-    client = new Leap0Client({ apiKey: API_KEY, fetch: transportFetch, sandboxUrl: server.url, maxRetries: 0, ...opts });
+    client = new Leap0Client({
+      apiKey: API_KEY,
+      fetch: transportFetch,
+      sandboxUrl: server.url,
+      maxRetries: 0,
+      ...opts,
+    });
     return client.sandboxes.connect("sbx-1").codeInterpreter;
   };
   const collect = async (it: AsyncIterable<CodeStreamEvent>) => {

@@ -62,6 +62,31 @@ describe("sandbox.waitUntilRunning()", () => {
   });
 });
 
+describe("the waitUntilRunning option on create, restore and start", () => {
+  test("create({…}, { waitUntilRunning: true }) returns a running sandbox", async () => {
+    server.next(ok({ ...SANDBOX, state: "starting" }, 201), inState("starting"), inState("running"));
+    const sandbox = await client().sandboxes.create({}, { waitUntilRunning: true });
+    expect(sandbox.state).toBe("running");
+    expect(server.received.map((r) => r.method)).toEqual(["POST", "GET", "GET"]);
+  });
+
+  test("restore and start take it too, with wait options", async () => {
+    server.next(ok({ ...SANDBOX, state: "starting" }, 201), inState("running"));
+    const restored = await client().snapshots.restore({ snapshotName: "warm" }, { waitUntilRunning: { timeout: 10 } });
+    expect(restored.state).toBe("running");
+    server.next(ok({ ...SANDBOX, state: "starting" }), inState("running"));
+    const started = await client().sandboxes.connect("sbx-fault0001").start({ waitUntilRunning: true });
+    expect(started.state).toBe("running");
+  });
+
+  test("without it, create returns at once with the state the API gave", async () => {
+    server.next(ok({ ...SANDBOX, state: "starting" }, 201));
+    const sandbox = await client().sandboxes.create();
+    expect(sandbox.state).toBe("starting");
+    expect(server.received).toHaveLength(1);
+  });
+});
+
 describe("await using", () => {
   test("a throw inside the block still deletes the sandbox", async () => {
     server.next(ok(SANDBOX, 201), { kind: "json", status: 204, body: "" } as never);

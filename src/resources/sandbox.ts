@@ -36,7 +36,7 @@ import { ProcessClient } from "./sandbox/process";
 import { PtyClient } from "./sandbox/pty";
 import { SandboxSshClient } from "./sandbox/ssh";
 import { hideSecrets, secretsOf, withoutSecrets } from "./secrets";
-import { type WaitOptions, waitUntilRunning } from "./wait";
+import { type LifecycleOptions, splitWait, type WaitOptions, waitUntilRunning } from "./wait";
 
 /**
  * A temporary public URL to one port of a sandbox. `url` and `token` are secrets (anyone holding
@@ -162,9 +162,11 @@ export class Sandbox {
     return this.#apply(await invoke(this.#p, stopSandbox, { path: { sandboxID: this.id } }, options));
   }
 
-  /** Starts the stopped sandbox again. */
-  async start(options?: RequestOptions): Promise<this> {
-    return this.#apply(await invoke(this.#p, startSandbox, { path: { sandboxID: this.id } }, options));
+  /** Starts the stopped sandbox again; with `waitUntilRunning`, returns once it is running. */
+  async start(options?: LifecycleOptions): Promise<this> {
+    const [call, wait] = splitWait(options);
+    this.#apply(await invoke(this.#p, startSandbox, { path: { sandboxID: this.id } }, call));
+    return wait ? this.waitUntilRunning(wait) : this;
   }
 
   /** Deletes the sandbox; afterwards the handle's `state` is `deleted`. */

@@ -11,6 +11,7 @@ import { type CreateSandboxParams, DEFAULT_TEMPLATE_NAME, type Page, type Ref, t
 import { refId } from "./refs";
 import { Sandbox } from "./sandbox";
 import { secretsOf, withoutSecrets } from "./secrets";
+import { type LifecycleOptions, splitWait } from "./wait";
 
 /** Local variables that `otelExport: true` copies into the new sandbox's env vars. */
 const OTEL_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
@@ -90,13 +91,15 @@ export class Sandboxes {
    * @example
    * const sandbox = await client.sandboxes.create({ vcpu: 2, memory: 2048, timeout: 600 });
    */
-  async create(params: CreateSandboxParams = {}, options?: RequestOptions): Promise<Sandbox> {
+  async create(params: CreateSandboxParams = {}, options?: LifecycleOptions): Promise<Sandbox> {
+    const [call, wait] = splitWait(options);
     const wire = withDefaults(params);
     const secrets = createSecrets(params);
     const info = await withoutSecrets(secrets, () =>
-      invoke(this.#p, createSandbox, { params: wire, what: "sandbox parameters", secrets }, options),
+      invoke(this.#p, createSandbox, { params: wire, what: "sandbox parameters", secrets }, call),
     );
-    return new Sandbox(info, this.#p);
+    const sandbox = new Sandbox(info, this.#p);
+    return wait ? sandbox.waitUntilRunning(wait) : sandbox;
   }
 
   /** Looks a sandbox up by id and returns a handle over its current state. */
@@ -140,7 +143,7 @@ export class Sandboxes {
   }
 
   /** Starts a stopped sandbox again. */
-  start(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
+  start(ref: Ref, options?: LifecycleOptions): Promise<Sandbox> {
     return this.connect(ref).start(options);
   }
 

@@ -8,6 +8,7 @@ import { parseParams } from "../core/validate";
 import type { Page, Ref, Snapshot } from "../models";
 import { refId } from "./refs";
 import { Sandbox } from "./sandbox";
+import { type LifecycleOptions, splitWait } from "./wait";
 
 let resumeWarned = false;
 
@@ -47,9 +48,11 @@ export class Snapshots {
    * @example
    * const sandbox = await client.snapshots.restore({ snapshotName: "workspace-warm", timeout: 1800 });
    */
-  async restore(params: RestoreSnapshotParams, options?: RequestOptions): Promise<Sandbox> {
-    const info = await invoke(this.#p, restoreSnapshot, { params, what: "restore parameters" }, options);
-    return new Sandbox(info, this.#p);
+  async restore(params: RestoreSnapshotParams, options?: LifecycleOptions): Promise<Sandbox> {
+    const [call, wait] = splitWait(options);
+    const info = await invoke(this.#p, restoreSnapshot, { params, what: "restore parameters" }, call);
+    const sandbox = new Sandbox(info, this.#p);
+    return wait ? sandbox.waitUntilRunning(wait) : sandbox;
   }
 
   /**

@@ -26,6 +26,27 @@ export interface WaitOptions {
 export type WaitOption = boolean | WaitOptions;
 
 /**
+ * The last argument of `create()`, `restore()` and `start()`: the usual per-call options, plus
+ * `waitUntilRunning` to return only once the sandbox is `running` (the call's `signal` also
+ * stops the wait unless the wait options give their own).
+ */
+export type LifecycleOptions = RequestOptions & {
+  /** Wait until the sandbox is `running` before returning (see `sandbox.waitUntilRunning()`). */
+  waitUntilRunning?: WaitOption;
+};
+
+/** Splits {@link LifecycleOptions} into the call's options and the wait, if asked for. */
+export function splitWait(
+  options: LifecycleOptions | undefined | null,
+): [RequestOptions | undefined | null, WaitOptions | undefined] {
+  if (!options || typeof options !== "object" || !("waitUntilRunning" in options)) return [options, undefined];
+  const { waitUntilRunning: wait, ...call } = options;
+  if (wait === false || wait === undefined) return [call, undefined];
+  const o = checkWait(wait);
+  return [call, { signal: call.signal, ...o }];
+}
+
+/**
  * The sandbox reached a state from which it will not become `running` by itself (stopped,
  * paused, deleting, deleted). `state` says which.
  */

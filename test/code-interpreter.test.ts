@@ -6,6 +6,7 @@ import {
   Leap0AbortError,
   Leap0BadRequestError,
   Leap0Client,
+  Leap0ClientClosedError,
   Leap0MalformedResponseError,
   Leap0NotFoundError,
   Leap0ResponseTooLargeError,
@@ -268,6 +269,30 @@ describe("executeStream() over a real event stream (local server)", () => {
     expect(seen.length).toBeGreaterThanOrEqual(3);
     expect(seen.length).toBeLessThan(10);
     await server.requests.at(-1)?.closed;
+  });
+
+  test("client.close() mid-stream ends the loop with Leap0ClientClosedError", async () => {
+    server.handle(async (_req, res) => {
+      sseHead(res);
+      for (let i = 0; i < 1000 && !res.destroyed; i++) {
+        res.write(`data: {"type":0,"data":"${i}"}\n\n`);
+        await tick(10);
+      }
+      res.end();
+    });
+    const interpreter = ci();
+    const err = await (async () => {
+      for await (const _ of interpreter.executeStream({ code: "loop()" })) await client.close();
+    })().catch((e) => e);
+    expect(err).toBeInstanceOf(Leap0ClientClosedError);
+    await server.requests.at(-1)?.closed;
+  });
+
+  test("health() is false while the interpreter answers anything but ok", async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" }).end('{"status":"starting"}');
+    });
+    expect(await ci().health()).toBe(false);
   });
 
   test("breaking out of the loop releases the connection", async () => {

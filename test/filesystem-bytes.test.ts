@@ -11,9 +11,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import {
   Leap0AbortError,
   Leap0Client,
+  Leap0ConnectionError,
   Leap0FileChangedError,
   Leap0FilesMissingError,
   Leap0NotFoundError,
+  Leap0ResponseTooLargeError,
   Leap0ValidationError,
   type TransferProgress,
 } from "../src";
@@ -40,6 +42,8 @@ const seen: Seen[] = [];
 let nameStyle: "whatwg" | "backslash" = "whatwg";
 /** Runs after each read-file range is answered (to change the file underneath a ranged read). */
 let afterRange: ((n: number) => void) | undefined;
+/** How many read-file answers to break off halfway through their body. */
+let breakReads = 0;
 let server: Server;
 let url = "";
 
@@ -137,6 +141,11 @@ beforeAll(async () => {
       if (json.limit !== undefined) out = out.subarray(0, json.limit);
       const n = seen.filter((s) => s.path === "read-file").length;
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": out.length });
+      if (breakReads > 0) {
+        breakReads--;
+        res.write(out.subarray(0, out.length >> 1), () => res.destroy());
+        return;
+      }
       // In 1 MiB writes, as a real server streams; backpressure keeps its memory bounded too.
       for (let at = 0; at < out.length; at += MiB) {
         if (!res.write(out.subarray(at, at + MiB))) await new Promise((r) => res.once("drain", r));
@@ -164,6 +173,7 @@ beforeEach(() => {
   seen.length = 0;
   nameStyle = "whatwg";
   afterRange = undefined;
+  breakReads = 0;
 });
 
 function fs(options: { maxRetries?: number; fetch?: typeof fetch; maxResponseBytes?: number } = {}) {
@@ -315,6 +325,26 @@ describe("large files: ranges, bounded memory, change detection", () => {
     files.set("/mid", { bytes: file, mtime: 3 });
     expect(sha(await f.readBytes("/mid"))).toBe(sha(file));
     expect(seen.filter((s) => s.path === "read-file").map((s) => s.json?.limit)).toEqual([MiB, MiB, MiB, MiB / 2]);
+  });
+
+  test("a buffered read whose connection breaks mid-range asks for that range again (maxRetries); a stream does not", async () => {
+    const file = pattern(3 * MiB);
+    files.set("/flaky", { bytes: file, mtime: 1 });
+    breakReads = 1;
+    expect(sha(await fs().readBytes("/flaky"))).toBe(sha(file));
+    expect(seen.filter((s) => s.path === "read-file")).toHaveLength(2);
+    breakReads = 1;
+    await expect(fs({ maxRetries: 0 }).readBytes("/flaky")).rejects.toBeInstanceOf(Leap0ConnectionError);
+    breakReads = 1;
+    const stream = await fs().readFile("/flaky", { format: "stream" });
+    await expect(drain(stream)).rejects.toBeInstanceOf(Leap0ConnectionError);
+  });
+
+  test("head/tail answers are held to maxResponseBytes too", async () => {
+    files.set("/lines", { bytes: new Uint8Array(3 * MiB).fill(65), mtime: 1 });
+    await expect(fs({ maxResponseBytes: MiB }).readBytes("/lines", { head: 1 })).rejects.toBeInstanceOf(
+      Leap0ResponseTooLargeError,
+    );
   });
 
   test("a file that changes between ranges fails with Leap0FileChangedError (size, or mtime alone)", async () => {

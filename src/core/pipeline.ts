@@ -193,6 +193,11 @@ export class Pipeline {
     };
   }
 
+  /** The client's `maxRetries`: for a caller that retries a streamed read itself (a range of a file). */
+  get maxRetries(): number {
+    return this.#maxRetries;
+  }
+
   /** The client's `maxResponseBytes`: the most a caller that buffers a streamed body should hold. */
   get maxResponseBytes(): number {
     return this.#maxBytes;

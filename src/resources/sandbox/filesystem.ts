@@ -36,6 +36,7 @@ import type {
 } from "../../../generated/types";
 import type { RequestOptions } from "../../core/config";
 import {
+  Leap0ConnectionError,
   Leap0Error,
   type Leap0ErrorDetails,
   Leap0MalformedResponseError,
@@ -491,7 +492,32 @@ export class FilesystemClient {
       range,
       options,
       async function* (fs, call, o) {
-        yield await invoke(fs.#p, filesystemReadFile, call, o);
+        // Each range is streamed into a list and handed over only once complete (one copy in
+        // all, at the end, rather than one per range): a connection that breaks mid-range is
+        // retried like any idempotent read, within the call's maxRetries.
+        const limit = fs.#p.maxResponseBytes;
+        const retries = o?.maxRetries ?? fs.#p.maxRetries;
+        for (let attempt = 0; ; attempt++) {
+          const res = await invokeStream(fs.#p, filesystemReadFile, call, o);
+          const got: Uint8Array[] = [];
+          let n = 0;
+          const reader = res.body.getReader();
+          try {
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) break;
+              n += value.byteLength;
+              if (n > limit) throw tooLarge(limit, res.status);
+              got.push(value);
+            }
+          } catch (e) {
+            await reader.cancel().catch(() => {});
+            if (e instanceof Leap0ConnectionError && attempt < retries) continue;
+            throw e;
+          }
+          yield* got;
+          return;
+        }
       },
       (chunk, total) => {
         size += chunk.byteLength;
@@ -571,11 +597,7 @@ export class FilesystemClient {
       size += value.byteLength;
       if (size > limit) {
         await reader.cancel().catch(() => {});
-        throw new Leap0ResponseTooLargeError(
-          `${op.name}: the response body is larger than maxResponseBytes (${limit} bytes); the rest was not read.`,
-          limit,
-          { operation: op.name, status: res.status },
-        );
+        throw tooLarge(limit, res.status, op.name);
       }
       chunks.push(value);
       report(params?.onProgress, size, announced);
@@ -866,6 +888,18 @@ export class FilesystemClient {
       }
     }
   }
+}
+
+function tooLarge(
+  limit: number,
+  status: number,
+  operation: string = filesystemReadFile.name,
+): Leap0ResponseTooLargeError {
+  return new Leap0ResponseTooLargeError(
+    `${operation}: the response body is larger than maxResponseBytes (${limit} bytes); the rest was not read.`,
+    limit,
+    { operation, status },
+  );
 }
 
 function changed(path: string, why: string): Leap0FileChangedError {

@@ -65,3 +65,13 @@ export type { Snapshots } from "./resources/snapshots";
 export * from "./resources/ssh";
 export * from "./resources/templates";
 export * from "./resources/wait";
+
+declare global {
+  interface SymbolConstructor {
+    /**
+     * `await using` support (`Sandbox`, `Leap0Client`, PTY connections) for projects whose `lib`
+     * predates it; the same declaration as TypeScript's `esnext.disposable` and `@types/node`.
+     */
+    readonly asyncDispose: unique symbol;
+  }
+}

@@ -434,6 +434,20 @@ describe("uploads: limits and retries", () => {
     expect(calls).toBe(1);
   });
 
+  test("cancel: aborting the signal during a streamed upload rejects with Leap0AbortError and writes nothing", async () => {
+    const f = fs();
+    const ctl = new AbortController();
+    const slow = (async function* () {
+      yield new Uint8Array(1000);
+      ctl.abort();
+      await new Promise((r) => setTimeout(r, 200));
+      yield new Uint8Array(1000);
+    })();
+    await expect(f.writeFile("/cancelled", slow, {}, { signal: ctl.signal })).rejects.toBeInstanceOf(Leap0AbortError);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(files.has("/cancelled")).toBe(false);
+  });
+
   test("upload progress: start and end for a buffered body, every chunk for a stream", async () => {
     const f = fs();
     const events: TransferProgress[] = [];

@@ -11,4 +11,5 @@ export default defineConfig({
   clean: true,
   // Source maps (with the sources inlined) so stack traces point at the SDK's own lines.
   sourcemap: true,
+  minify: true,
 });

@@ -3,6 +3,9 @@
  * 10 MiB download and upload through sandbox.filesystem next to raw `fetch` of the same bytes
  * from the same server in the same run, and the memory growth while a 100 MiB file is
  * streamed. Numbers, not assertions: read the ratios, which share the machine's noise.
+ * The SDK reads a 10 MiB file as two ranges (8 MiB + 2 MiB) with a `stat` after each, so it
+ * makes four requests where raw fetch makes one: that is the price of bounded memory and of
+ * noticing a file that changes mid-read, and it is what the ratio shows.
  */
 import { fork } from "node:child_process";
 import { join } from "node:path";
@@ -62,6 +65,13 @@ export async function benchFiles(): Promise<void> {
       async () => {
         const r = await fetch(`${base}/read-file`, { method: "POST", headers, body: JSON.stringify({ path: "/f10" }) });
         if ((await r.arrayBuffer()).byteLength !== 10 * MiB) throw new Error("short read");
+      },
+    ],
+    [
+      "download raw fetch stream",
+      async () => {
+        const r = await fetch(`${base}/read-file`, { method: "POST", headers, body: JSON.stringify({ path: "/f10" }) });
+        if ((await drain(r.body as ReadableStream<Uint8Array>)) !== 10 * MiB) throw new Error("short read");
       },
     ],
     [
@@ -139,11 +149,11 @@ export async function benchFiles(): Promise<void> {
     );
   }
   const dl = mibps("download readBytes") / mibps("download raw fetch");
-  const dls = mibps("download stream") / mibps("download raw fetch");
+  const dls = mibps("download stream") / mibps("download raw fetch stream");
   const ul = mibps("upload writeBytes") / mibps("upload raw fetch");
   console.log("\nfiles targets");
-  console.log(`  download readBytes vs raw fetch: ${dl.toFixed(2)}×   (target ≥ 0.9×)`);
-  console.log(`  download stream vs raw fetch: ${dls.toFixed(2)}×   (target ≥ 0.9×)`);
+  console.log(`  download readBytes vs raw fetch + arrayBuffer(): ${dl.toFixed(2)}×   (target ≥ 0.9×)`);
+  console.log(`  download stream vs raw fetch body read to the end: ${dls.toFixed(2)}×   (target ≥ 0.9×)`);
   console.log(`  upload writeBytes vs raw fetch: ${ul.toFixed(2)}×   (target ≥ 0.9×)`);
   console.log(
     `  100 MiB streamed download, memory growth: peak seen ${(peakSeen / MiB).toFixed(1)} MiB (heap + ArrayBuffers, uncollected garbage included; RSS +${(peakRss / MiB).toFixed(1)} MiB), held after GC ${(peakHeld / MiB).toFixed(1)} MiB   (target ≤ 32 MiB)`,

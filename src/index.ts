@@ -7,7 +7,7 @@
 // the SDK adds to a generated type (defaults, the state constant).
 export type * from "../generated/types";
 export { Leap0Client } from "./client";
-export type { Leap0ClientOptions, RequestOptions } from "./core/config";
+export type { FetchOptions, Leap0ClientOptions, RequestOptions } from "./core/config";
 export {
   DEFAULT_BASE_URL,
   DEFAULT_MAX_RESPONSE_BYTES,
@@ -64,7 +64,13 @@ export type { Sandboxes } from "./resources/sandboxes";
 export type { Snapshots } from "./resources/snapshots";
 export * from "./resources/ssh";
 export * from "./resources/templates";
-export * from "./resources/wait";
+export {
+  DEFAULT_WAIT_SECONDS,
+  Leap0SandboxStateError,
+  type LifecycleOptions,
+  type WaitOption,
+  type WaitOptions,
+} from "./resources/wait";
 
 declare global {
   interface SymbolConstructor {

@@ -416,6 +416,10 @@ describe("uploads: limits and retries", () => {
     expect(files.has("/big")).toBe(false);
     await f.writeFile("/exact", new Uint8Array(10 * MiB));
     expect(files.get("/exact")?.bytes.length).toBe(10 * MiB);
+    // The multipart framing counts toward the request limit too.
+    await expect(f.writeFiles({ "/one": new Uint8Array(10 * MiB) })).rejects.toBeInstanceOf(Leap0ValidationError);
+    await f.writeFiles({ "/one": new Uint8Array(10 * MiB - 1024) });
+    expect(files.get("/one")?.bytes.length).toBe(10 * MiB - 1024);
   });
 
   test("a buffered body may be sent again after a failure before sending; a stream body never is", async () => {

@@ -370,9 +370,9 @@ export class FilesystemClient {
 
   /**
    * Writes one file, byte for byte, replacing what was there. A string is written as UTF-8.
-   * Buffered content over 10 MiB is refused before anything is sent; a stream is refused as
-   * soon as it passes 10 MiB (the request is aborted, the service keeps no partial file from
-   * an aborted upload only if it writes atomically: see README). A stream is never retried.
+   * Buffered content over 10 MiB is refused before anything is sent; a stream is aborted as
+   * soon as it passes 10 MiB (whether the service keeps what arrived before an abort, the
+   * contract does not say). A stream is never retried.
    */
   async writeFile(
     path: string,
@@ -405,8 +405,8 @@ export class FilesystemClient {
   }
 
   /**
-   * Writes several files in one multipart request, keyed by path. Their contents together
-   * must fit in the 10 MiB request limit (checked before sending).
+   * Writes several files in one multipart request, keyed by path. The request (contents plus
+   * multipart framing) must fit in the 10 MiB request limit (checked before sending).
    */
   async writeFiles(
     files: Record<string, BufferedContent>,
@@ -428,9 +428,11 @@ export class FilesystemClient {
       total += size;
       entries.push([path, body]);
     }
-    if (total > MAX_UPLOAD_BYTES) throw tooBig("files", total);
+    // The limit is on the request body, so the multipart framing counts too.
+    const multipart = encodeMultipart(entries);
+    if (multipart.body.size > MAX_UPLOAD_BYTES) throw tooBig("files", multipart.body.size);
     report(params?.onProgress, 0, total);
-    await invoke(this.#p, filesystemWriteFiles, { path: this.#path, multipart: encodeMultipart(entries) }, options);
+    await invoke(this.#p, filesystemWriteFiles, { path: this.#path, multipart }, options);
     report(params?.onProgress, total, total);
   }
 

@@ -815,8 +815,8 @@ export class FilesystemClient {
 
   /**
    * The range loop behind every read. One request when `head`/`tail` is set or the file fits
-   * in one range; otherwise `stat` after the first full range gives the size and mtime, each
-   * further range is followed by a `stat`, and any change fails the read. `fetch` yields the
+   * in one range; otherwise a `stat` sent alongside the second range gives the size and mtime,
+   * a last `stat` after the last range must agree, and so must the bytes read. `fetch` yields the
    * bytes of one request; each chunk goes to `onChunk` with the total when it is known. Yields
    * once per chunk, after `onChunk`, so a stream reader pulls one chunk at a time.
    */
@@ -847,12 +847,19 @@ export class FilesystemClient {
     const start = range.offset ?? 0;
     const end = range.limit === undefined ? Number.POSITIVE_INFINITY : start + range.limit;
     let offset = start;
+    // The file's size and mtime, asked for alongside the second range (so it costs no extra
+    // round trip) and compared with a last stat once every range is in.
+    let first: Promise<FileInfo> | undefined;
     let info: FileInfo | undefined;
     let total: number | undefined;
-    for (;;) {
+    for (let n = 0; ; n++) {
       const stop = info ? Math.min(end, Math.max(info.size, start)) : end;
       const want = Math.min(rangeBytes, stop - offset);
-      if (info && want <= 0) return;
+      if (want <= 0) break;
+      if (n === 1) {
+        first = this.stat(path, options);
+        first.catch(() => {}); // awaited below; a range failing first must not leave it unhandled
+      }
       let got = 0;
       const params: FilesystemReadFileParams = { path, offset, limit: want };
       if (offset === 0) delete params.offset;
@@ -868,26 +875,32 @@ export class FilesystemClient {
         yield;
       }
       offset += got;
-      if (!info) {
-        if (got < want || offset >= end) {
-          if (offset === start) onChunk(new Uint8Array(0), 0);
-          return;
-        }
-        info = await this.stat(path, options);
-        if (info.size < offset)
-          throw changed(path, `it is now ${info.size} bytes, shorter than the ${offset} already read`);
-        total = Math.min(end, info.size) - start;
-      } else {
-        if (got !== want)
-          throw changed(path, `a range ended early (${got} of ${want} bytes at offset ${offset - got})`);
-        const now = await this.stat(path, options);
-        if (now.size !== info.size || now.mtime !== info.mtime) {
-          throw changed(
-            path,
-            `its size or modification time moved (${info.size} bytes, mtime ${info.mtime} → ${now.size} bytes, mtime ${now.mtime})`,
-          );
-        }
+      if (n === 0 && (got < want || offset >= end)) {
+        // The whole read fitted in one response: nothing else to ask for.
+        if (offset === start) onChunk(new Uint8Array(0), 0);
+        return;
       }
+      if (first && !info) {
+        info = await first;
+        total = Math.min(end, Math.max(info.size, start)) - start;
+      }
+      if (got < want) {
+        if (info && offset < Math.min(end, info.size)) {
+          throw changed(path, `a range ended early (${got} of ${want} bytes at offset ${offset - got})`);
+        }
+        break;
+      }
+    }
+    if (!info) return;
+    const now = await this.stat(path, options);
+    if (now.size !== info.size || now.mtime !== info.mtime) {
+      throw changed(
+        path,
+        `its size or modification time moved (${info.size} bytes, mtime ${info.mtime} → ${now.size} bytes, mtime ${now.mtime})`,
+      );
+    }
+    if (offset !== Math.min(end, Math.max(info.size, start))) {
+      throw changed(path, `${offset - start} bytes were read where its size says ${Math.min(end, info.size) - start}`);
     }
   }
 }

@@ -46,12 +46,20 @@ export class Leap0Client {
   /**
    * Aborts calls in flight (they reject with `Leap0ClientClosedError`) and makes later calls
    * fail the same way. Sandboxes keep running: closing the client deletes nothing.
+   *
+   * @returns Resolves once the client is closed (at once; closing twice is fine).
+   * @throws Nothing: it never rejects.
    */
   async close(): Promise<void> {
     this.#pipeline.close();
   }
 
-  /** Closes the client when an `await using` block ends (sandboxes keep running). */
+  /**
+   * Closes the client when an `await using` block ends (sandboxes keep running).
+   *
+   * @returns Resolves once the client is closed.
+   * @throws Nothing: it never rejects.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

@@ -358,6 +358,12 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
   /**
    * Sends bytes (a string is sent as UTF-8) as one binary message; before the handshake is done
    * they are queued, in order. Throws the close error once the connection has ended.
+   *
+   * @param data - a string (sent as UTF-8) or bytes
+   * @returns Nothing; the bytes are sent or queued.
+   * @throws {@link Leap0ValidationError} when `data` is neither a string nor bytes.
+   * @throws {@link Leap0OutputOverflowError} when more than `maxBufferedBytes` would be queued before the connection opens.
+   * @throws {@link Leap0WebSocketError} (the close error) once the connection has ended.
    */
   send(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
     if (this.#end) throw this.#end.error;
@@ -383,6 +389,13 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
    * The next message of output, as bytes. Output received before the call is returned first;
    * nothing is dropped between calls. After the end, rejects with the close error:
    * {@link Leap0SessionExitedError}, {@link Leap0ConnectionDroppedError}, ...
+   *
+   * @param options - `timeout` (seconds to wait for output) and `signal` (stops waiting; the connection stays open)
+   * @returns The next message's bytes.
+   * @throws {@link Leap0ValidationError} when `timeout` is not a positive number.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} when no output comes within `timeout`, or `signal` fires (nothing is lost; the connection stays open).
+   * @throws {@link Leap0Error} when `onData()` listeners are attached (output goes to them).
+   * @throws {@link Leap0SessionExitedError} / {@link Leap0ConnectionDroppedError} / {@link Leap0WebSocketError} once the connection has ended and its output is read (the close error).
    */
   recv(options: RecvOptions = {}): Promise<Uint8Array> {
     const chunk = this.#chunks.shift();
@@ -430,6 +443,12 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
   /**
    * The next output as text (UTF-8). A character split across messages is held back until its
    * last byte arrives, never turned into a replacement character. Don't mix with {@link recv}.
+   *
+   * @param options - `timeout` (seconds to wait for output) and `signal` (stops waiting; the connection stays open)
+   * @returns The next piece of text (never empty).
+   * @throws {@link Leap0ValidationError} when `timeout` is not a positive number.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} when no output comes within `timeout`, or `signal` fires (nothing is lost; the connection stays open).
+   * @throws {@link Leap0SessionExitedError} / {@link Leap0ConnectionDroppedError} / {@link Leap0WebSocketError} once the connection has ended and its output is read (the close error).
    */
   async recvText(options: RecvOptions = {}): Promise<string> {
     for (;;) {
@@ -449,6 +468,9 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
   /**
    * Output until the session ends, as bytes: `for await (const chunk of connection)`. Ends when
    * the session exits or this side closes; throws when the connection drops.
+   *
+   * @returns An async iterator of output messages; it ends when the session exits or this side closes.
+   * @throws {@link Leap0ConnectionDroppedError} when the connection drops; {@link Leap0WebSocketError} when the handshake failed.
    */
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     for (;;) {
@@ -462,7 +484,12 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
     }
   }
 
-  /** Output as text, decoded without splitting characters across messages; ends like `for await`. */
+  /**
+   * Output as text, decoded without splitting characters across messages; ends like `for await`.
+   *
+   * @returns An async generator of text pieces; it ends when the session exits or this side closes.
+   * @throws {@link Leap0ConnectionDroppedError} when the connection drops; {@link Leap0WebSocketError} when the handshake failed.
+   */
   async *texts(): AsyncGenerator<string, void, undefined> {
     const decoder = new TextDecoder();
     for await (const chunk of this) {
@@ -477,6 +504,10 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
    * Hands every message of output to `listener` as it arrives (output buffered so far first).
    * While a listener is attached, output is not buffered for {@link recv}. Returns the function
    * that removes it. An exception in the listener is rethrown outside the connection.
+   *
+   * @param listener - called with each message's bytes
+   * @returns The function that removes the listener.
+   * @throws {@link Leap0ValidationError} when `listener` is not a function.
    */
   onData(listener: (chunk: Uint8Array) => void): () => void {
     if (typeof listener !== "function") throw new Leap0ValidationError(`${this.#what}: onData() takes a function.`);
@@ -493,13 +524,23 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
   /**
    * Closes the connection (the session itself keeps running; delete it to end it). Output
    * already received can still be read; then reads fail with a {@link Leap0WebSocketError}.
+   *
+   * @param code - the WebSocket close code (1000, normal, when omitted; an invalid one is replaced by 1000)
+   * @param reason - the close reason sent to the server (empty when omitted)
+   * @returns Nothing; `closed` resolves once the connection has ended.
+   * @throws Nothing: closing an ended connection does nothing.
    */
   close(code = 1000, reason = ""): void {
     if (this.#end) return;
     this.#stop(new Leap0WebSocketError(`${this.#what}: the connection was closed by this side.`), { code, reason });
   }
 
-  /** `await using connection = …` closes it at the end of the block. */
+  /**
+   * `await using connection = …` closes it at the end of the block.
+   *
+   * @returns Resolves once the connection has ended.
+   * @throws Nothing: it never rejects.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
     await this.closed;

@@ -146,30 +146,72 @@ export class Sandbox {
     return this.#desktop;
   }
 
-  /** Re-reads the sandbox's state from the API. */
+  /**
+   * Re-reads the sandbox's state from the API.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns This handle, its fields updated.
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async refresh(options?: RequestOptions): Promise<this> {
     // getSandbox returns no network policy: the handle keeps what it knew (see #apply).
     return this.#apply(await invoke(this.#p, getSandbox, { path: { sandboxID: this.id } }, options));
   }
 
-  /** Pauses the sandbox (memory and disk are saved; no named snapshot is made). */
+  /**
+   * Pauses the sandbox (memory and disk are saved; no named snapshot is made).
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns This handle, its fields updated from the answer.
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0ConflictError} when the sandbox is not in a state that can be paused.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async pause(options?: RequestOptions): Promise<this> {
     return this.#apply(await invoke(this.#p, pauseSandbox, { path: { sandboxID: this.id } }, options));
   }
 
-  /** Stops the sandbox, keeping its disk but not its memory. */
+  /**
+   * Stops the sandbox, keeping its disk but not its memory.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns This handle, its fields updated from the answer.
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0ConflictError} when the sandbox is not in a state that can be stopped.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async stop(options?: RequestOptions): Promise<this> {
     return this.#apply(await invoke(this.#p, stopSandbox, { path: { sandboxID: this.id } }, options));
   }
 
-  /** Starts the stopped sandbox again; with `waitUntilRunning`, returns once it is running. */
+  /**
+   * Starts the stopped sandbox again; with `waitUntilRunning`, returns once it is running.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions; plus `waitUntilRunning` (true or `{ timeout, signal, onProgress }`) to resolve only once the sandbox is `running`
+   * @returns This handle, its fields updated (once it is `running`, with `waitUntilRunning`).
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0ConflictError} when the sandbox is not in a state that can be started.
+   * @throws {@link Leap0RateLimitError} when the organisation's limit is reached.
+   * @throws {@link Leap0ServerError} when the service has no capacity (503).
+   * @throws {@link Leap0SandboxStateError} with `waitUntilRunning`, when the sandbox reaches a state it cannot leave for `running` by itself.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async start(options?: LifecycleOptions): Promise<this> {
     const [call, wait] = splitWait(options);
     this.#apply(await invoke(this.#p, startSandbox, { path: { sandboxID: this.id } }, call));
     return wait ? this.waitUntilRunning(wait) : this;
   }
 
-  /** Deletes the sandbox; afterwards the handle's `state` is `deleted`. */
+  /**
+   * Deletes the sandbox; afterwards the handle's `state` is `deleted`.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the service has accepted the deletion.
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0ConflictError} when the sandbox is not in a state that can be deleted.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async delete(options?: RequestOptions): Promise<void> {
     await invoke(this.#p, deleteSandbox, { path: { sandboxID: this.id } }, options);
     this.state = SandboxState.DELETED;
@@ -180,6 +222,15 @@ export class Sandbox {
    * sandboxes from. Never retried once the request may have reached the server.
    * With `killSandboxAfter: true` the service terminates this sandbox once the snapshot is
    * stored; call `refresh()` to see that.
+   *
+   * @param params - the snapshot's name and `killSandboxAfter` (all optional)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The stored snapshot.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0ConflictError} when the sandbox cannot be snapshotted now or the name is taken.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * const snapshot = await sandbox.createSnapshot({ name: "workspace-warm" });
@@ -197,6 +248,15 @@ export class Sandbox {
    * Attaches an S3-compatible bucket (`type` defaults to `object-storage`) and adds it to
    * `sandbox.mounts`. The keys go only into the request body: the answer never carries them and
    * they are scrubbed from errors. Never retried.
+   *
+   * @param mount - the bucket, endpoint, mount path, keys and options
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The attached mount (without its keys).
+   * @throws {@link Leap0ValidationError} when the mount's fields break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0ConflictError} when the mount path is taken or the sandbox cannot take mounts now.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * const mount = await sandbox.addMount({ bucket: "assets", endpoint: "https://storage.googleapis.com", mountPath: "/data" });
@@ -222,6 +282,16 @@ export class Sandbox {
    * `sandbox.mounts`. Fields left out keep their value; an empty string clears `prefix`,
    * `accessKeyId` or `secretAccessKey` (which is not the same as leaving it out).
    *
+   * @param mount - the mount's id, or the mount itself
+   * @param patch - the fields to change
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The mount as it is now (without its keys).
+   * @throws {@link Leap0ValidationError} when `mount` is not a usable id or the patch breaks the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0NotFoundError} when the sandbox or the mount does not exist.
+   * @throws {@link Leap0ConflictError} when the change clashes with another mount or the sandbox's state.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   *
    * @example
    * await sandbox.updateMount(mount.id, { prefix: "" }); // expose the whole bucket again
    */
@@ -243,7 +313,16 @@ export class Sandbox {
     return updated;
   }
 
-  /** Detaches a mount (by id, or the mount itself) and removes it from `sandbox.mounts`. */
+  /**
+   * Detaches a mount (by id, or the mount itself) and removes it from `sandbox.mounts`.
+   *
+   * @param mount - the mount's id, or the mount itself
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the mount is detached.
+   * @throws {@link Leap0ValidationError} when `mount` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the sandbox or the mount does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async deleteMount(mount: Ref, options?: RequestOptions): Promise<void> {
     const mountID = refId(mount, "mount id");
     await invoke(this.#p, deleteSandboxMount, { path: { sandboxID: this.id, mountID } }, options);
@@ -255,12 +334,43 @@ export class Sandbox {
    * The token is shown only this once; treat `url` and `token` as secrets (see {@link PresignedUrl}).
    * Never retried.
    *
+   * @param port - the sandbox port to expose (1–65535)
+   * @param expiresIn - seconds the URL stays valid (3600 when omitted)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The URL and its token (both secrets, hidden from logging) and when it expires.
+   * @throws {@link Leap0ValidationError} when the port or lifetime is out of range (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   *
    * @example
    * const link = await sandbox.createPresignedUrl(8080, 900);
    * const same = await sandbox.createPresignedUrl({ port: 8080, expiresIn: 900 });
    */
   createPresignedUrl(port: number, expiresIn?: number, options?: RequestOptions): Promise<PresignedUrl>;
+  /**
+   * Makes `port` reachable at a public HTTPS URL for the default 3600 seconds.
+   *
+   * @param port - the sandbox port to expose (1–65535)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The URL and its token (both secrets, hidden from logging) and when it expires.
+   * @throws {@link Leap0ValidationError} when the port or lifetime is out of range (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   createPresignedUrl(port: number, options?: RequestOptions): Promise<PresignedUrl>;
+  /**
+   * Makes a port reachable at a public HTTPS URL, the params as one object: `createPresignedUrl({ port, expiresIn })`.
+   *
+   * @param params - `port` and optionally `expiresIn` (seconds, 3600 when omitted)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The URL and its token (both secrets, hidden from logging) and when it expires.
+   * @throws {@link Leap0ValidationError} when the port or lifetime is out of range (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   createPresignedUrl(params: CreatePresignedURLParams, options?: RequestOptions): Promise<PresignedUrl>;
   async createPresignedUrl(
     a: number | CreatePresignedURLParams,
@@ -283,7 +393,17 @@ export class Sandbox {
     return hideSecrets(link, ["url", "token"]);
   }
 
-  /** Revokes a presigned URL (by id, or the URL object) before it expires. */
+  /**
+   * Revokes a presigned URL (by id, or the URL object) before it expires.
+   *
+   * @param presignedUrl - the URL's id, or the object `createPresignedUrl()` returned
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the URL is revoked.
+   * @throws {@link Leap0ValidationError} when `presignedUrl` is not a usable id (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0NotFoundError} when the sandbox or the URL does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async deletePresignedUrl(presignedUrl: Ref, options?: RequestOptions): Promise<void> {
     await invoke(
       this.#p,
@@ -293,12 +413,26 @@ export class Sandbox {
     );
   }
 
-  /** The home directory of the user that commands in the sandbox run as. */
+  /**
+   * The home directory of the user that commands in the sandbox run as.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The directory's absolute path.
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async getUserHomeDir(options?: RequestOptions): Promise<string> {
     return (await invoke(this.#p, getSandboxUserHomeDir, { path: { sandboxID: this.id } }, options)).userHomeDir;
   }
 
-  /** The directory the template's start command runs in. */
+  /**
+   * The directory the template's start command runs in.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The directory's absolute path.
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async getWorkdir(options?: RequestOptions): Promise<string> {
     return (await invoke(this.#p, getSandboxWorkdir, { path: { sandboxID: this.id } }, options)).workdir;
   }
@@ -306,12 +440,24 @@ export class Sandbox {
   /**
    * The URL of a service in this sandbox: `https://{id}.{sandboxDomain}{path}`, or with a port
    * `https://{id}-{port}.{sandboxDomain}{path}` (built from `sandboxUrl` when that is set).
+   *
+   * @param path - the path on the service (`/` when omitted; a leading slash is added)
+   * @param port - the sandbox port the service listens on (the default route when omitted)
+   * @returns The URL; nothing is requested.
+   * @throws {@link Leap0ValidationError} when `path` is not a string or `port` is not 1–65535.
    */
   invokeUrl(path = "/", port?: number): string {
     return invokeUrl(this.#p.hosts, this.id, path, port);
   }
 
-  /** The same as {@link Sandbox.invokeUrl} for a WebSocket: `wss://` (`ws://` for an `http://` `sandboxUrl`). */
+  /**
+   * The same as {@link Sandbox.invokeUrl} for a WebSocket: `wss://` (`ws://` for an `http://` `sandboxUrl`).
+   *
+   * @param path - the path on the service (`/` when omitted)
+   * @param port - the sandbox port the service listens on (the default route when omitted)
+   * @returns The URL; nothing is requested.
+   * @throws {@link Leap0ValidationError} when `path` is not a string or `port` is not 1–65535.
+   */
   websocketUrl(path = "/", port?: number): string {
     return websocketUrl(this.#p.hosts, this.id, path, port);
   }
@@ -321,6 +467,13 @@ export class Sandbox {
    * `Leap0SandboxStateError` as soon as it is in a state it cannot leave for `running` by itself
    * (stopped, paused, deleting, deleted), `Leap0TimeoutError` after `timeout` seconds (default
    * 300), `Leap0AbortError` when `signal` fires. `onProgress` sees each state.
+   *
+   * @param options - `timeout` (seconds to wait in all, default 300), `signal`, `onProgress`
+   * @returns This handle, its fields updated, once the sandbox is `running`.
+   * @throws {@link Leap0ValidationError} when the options are unusable (nothing is sent).
+   * @throws {@link Leap0SandboxStateError} when the sandbox reaches a state it cannot leave for `running` by itself.
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when `timeout` runs out, `signal` fires, or the connection fails.
    *
    * @example
    * const sandbox = await client.sandboxes.create();
@@ -335,6 +488,10 @@ export class Sandbox {
    * Deletes the sandbox when an `await using` block ends, so a thrown error cannot leave a paid
    * sandbox running. A sandbox already deleted (or gone: 404) is fine; any other failure to
    * delete is thrown (suppressing nothing the block itself threw: JavaScript reports both).
+   *
+   * @returns Resolves once the sandbox is deleted (or was already gone).
+   * @throws {@link Leap0ConflictError} when the sandbox cannot be deleted in its current state.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0ConnectionError} when the delete call times out or the connection fails.
    *
    * @example
    * await using sandbox = await client.sandboxes.create();

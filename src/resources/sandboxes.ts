@@ -88,6 +88,15 @@ export class Sandboxes {
    * `otelExport: true` copies the local `OTEL_EXPORTER_OTLP_ENDPOINT`/`OTEL_EXPORTER_OTLP_HEADERS`
    * into the sandbox's `envVars`, so telemetry from inside it reaches your collector.
    *
+   * @param params - the sandbox's template, size, lifetime, mounts and network policy (all optional)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions; plus `waitUntilRunning` (true or `{ timeout, signal, onProgress }`) to resolve only once the sandbox is `running`
+   * @returns A live handle to the new sandbox (once it is `running`, with `waitUntilRunning`).
+   * @throws {@link Leap0ValidationError} when the params break the contract, or `otelExport` is set without `OTEL_EXPORTER_OTLP_ENDPOINT` (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0ConflictError} when the service cannot create it as asked (e.g. a limit or a name in use).
+   * @throws {@link Leap0SandboxStateError} with `waitUntilRunning`, when the sandbox reaches a state it cannot leave for `running` by itself.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   *
    * @example
    * const sandbox = await client.sandboxes.create({ vcpu: 2, memory: 2048, timeout: 600 });
    */
@@ -102,7 +111,16 @@ export class Sandboxes {
     return wait ? sandbox.waitUntilRunning(wait) : sandbox;
   }
 
-  /** Looks a sandbox up by id and returns a handle over its current state. */
+  /**
+   * Looks a sandbox up by id and returns a handle over its current state.
+   *
+   * @param ref - the sandbox's id, or anything with an `id`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns A handle over the sandbox's current state.
+   * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async get(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
     const info = await invoke(this.#p, getSandbox, { path: { sandboxID: refId(ref, "sandbox id") } }, options);
     return new Sandbox(info, this.#p);
@@ -111,18 +129,38 @@ export class Sandboxes {
   /**
    * A handle for a sandbox whose id you already know, without a request. Its state fields stay
    * unset until a method answers (or `refresh()`); everything inside the sandbox works at once.
+   *
+   * @param ref - the sandbox's id, or anything with an `id`
+   * @returns A handle whose state fields are unset until the next answer.
+   * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
    */
   connect(ref: Ref): Sandbox {
     return new Sandbox({ id: refId(ref, "sandbox id") }, this.#p);
   }
 
-  /** One page of the organisation's sandboxes. */
+  /**
+   * One page of the organisation's sandboxes.
+   *
+   * @param params - filters and paging (all optional)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns One page of sandbox summaries, with the cursor for the next.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   list(params: ListSandboxesParams = {}, options?: RequestOptions): Promise<Page<SandboxSummary>> {
     return invoke(this.#p, listSandboxes, { params, what: "list parameters" }, options);
   }
 
   /**
    * Every sandbox matching `params`, page after page, fetched as you consume them.
+   *
+   * @param params - filters and page size (all optional)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns An async generator of sandbox summaries; pages are fetched as it is read.
+   * @throws {@link Leap0ValidationError} when the params break the contract (thrown at once, before any page is fetched; nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * for await (const s of client.sandboxes.iterate({ state: "running" })) console.log(s.id);
@@ -132,22 +170,65 @@ export class Sandboxes {
     return paginate((p) => this.list(p, options), params);
   }
 
-  /** Pauses a running sandbox (memory and disk are saved; no named snapshot is made). */
+  /**
+   * Pauses a running sandbox (memory and disk are saved; no named snapshot is made).
+   *
+   * @param ref - the sandbox's id, or anything with an `id`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns A handle over the paused sandbox.
+   * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0ConflictError} when the sandbox is not in a state that can be paused.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   pause(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
     return this.connect(ref).pause(options);
   }
 
-  /** Stops a running sandbox, keeping its disk but not its memory. */
+  /**
+   * Stops a running sandbox, keeping its disk but not its memory.
+   *
+   * @param ref - the sandbox's id, or anything with an `id`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns A handle over the stopped sandbox.
+   * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0ConflictError} when the sandbox is not in a state that can be stopped.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   stop(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
     return this.connect(ref).stop(options);
   }
 
-  /** Starts a stopped sandbox again. */
+  /**
+   * Starts a stopped sandbox again.
+   *
+   * @param ref - the sandbox's id, or anything with an `id`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions; plus `waitUntilRunning` (true or `{ timeout, signal, onProgress }`) to resolve only once the sandbox is `running`
+   * @returns A handle over the started sandbox (once it is `running`, with `waitUntilRunning`).
+   * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0ConflictError} when the sandbox is not in a state that can be started.
+   * @throws {@link Leap0RateLimitError} when the organisation's limit is reached.
+   * @throws {@link Leap0ServerError} when the service has no capacity (503).
+   * @throws {@link Leap0SandboxStateError} with `waitUntilRunning`, when the sandbox reaches a state it cannot leave for `running` by itself.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   start(ref: Ref, options?: LifecycleOptions): Promise<Sandbox> {
     return this.connect(ref).start(options);
   }
 
-  /** Deletes a sandbox (terminating it first when it runs). */
+  /**
+   * Deletes a sandbox (terminating it first when it runs).
+   *
+   * @param ref - the sandbox's id, or anything with an `id`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the service has accepted the deletion.
+   * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0ConflictError} when the sandbox cannot be deleted in its current state.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   delete(ref: Ref, options?: RequestOptions): Promise<void> {
     return this.connect(ref).delete(options);
   }

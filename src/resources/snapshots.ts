@@ -35,6 +35,16 @@ export class Snapshots {
   /**
    * Snapshots a sandbox given only its id; `sandbox.createSnapshot()` is the same call.
    * Never retried once the request may have reached the server.
+   *
+   * @param sandbox - the sandbox's id, or anything with an `id`
+   * @param params - the snapshot's name and whether to terminate the sandbox after (all optional)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The stored snapshot.
+   * @throws {@link Leap0ValidationError} when `sandbox` is not a usable id or the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0ConflictError} when the sandbox cannot be snapshotted now or the name is taken.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   create(sandbox: Ref, params: CreateSnapshotParams = {}, options?: RequestOptions): Promise<Snapshot> {
     return new Sandbox({ id: refId(sandbox, "sandbox id") }, this.#p).createSnapshot(params, options);
@@ -44,6 +54,17 @@ export class Snapshots {
    * Starts a new sandbox from a snapshot and returns a live handle to it. Never retried once
    * the request may have reached the server, so a failure cannot leave two sandboxes behind;
    * 429 (limit reached) and 503 (no capacity) are refusals and are retried.
+   *
+   * @param params - which snapshot (`snapshotName`) and the new sandbox's settings
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions; plus `waitUntilRunning` (true or `{ timeout, signal, onProgress }`) to resolve only once the sandbox is `running`
+   * @returns A live handle to the new sandbox (once it is `running`, with `waitUntilRunning`).
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0NotFoundError} when the snapshot does not exist.
+   * @throws {@link Leap0RateLimitError} when the organisation's limit is reached.
+   * @throws {@link Leap0ServerError} when the service has no capacity (503) after the retries.
+   * @throws {@link Leap0SandboxStateError} with `waitUntilRunning`, when the sandbox reaches a state it cannot leave for `running` by itself.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * const sandbox = await client.snapshots.restore({ snapshotName: "workspace-warm", timeout: 1800 });
@@ -58,6 +79,11 @@ export class Snapshots {
   /**
    * The name leap0-js 0.1 used for {@link Snapshots.restore}; the same call. Warns once per
    * process. 0.1's `timeoutMin` is still accepted and sent as `timeout` in seconds.
+   *
+   * @param params - the same as `restore()`'s, or 0.1's with `timeoutMin` (minutes)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns A live handle to the new sandbox.
+   * @throws The same errors as {@link Snapshots.restore}.
    *
    * @deprecated Use `client.snapshots.restore()`.
    */
@@ -76,13 +102,29 @@ export class Snapshots {
     return this.restore(p as RestoreSnapshotParams, options);
   }
 
-  /** One page of the organisation's snapshots. */
+  /**
+   * One page of the organisation's snapshots.
+   *
+   * @param params - filters and paging (all optional)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns One page of snapshots, with the cursor for the next.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   list(params: ListSnapshotsParams = {}, options?: RequestOptions): Promise<Page<Snapshot>> {
     return invoke(this.#p, listSnapshots, { params, what: "list parameters" }, options);
   }
 
   /**
    * Every snapshot matching `params`, page after page, fetched as you consume them.
+   *
+   * @param params - filters and page size (all optional)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns An async generator of snapshots; pages are fetched as it is read.
+   * @throws {@link Leap0ValidationError} when the params break the contract (thrown at once, before any page is fetched; nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * for await (const s of client.snapshots.iterate({ query: "workspace" })) console.log(s.name);
@@ -92,7 +134,17 @@ export class Snapshots {
     return paginate((p) => this.list(p, options), params);
   }
 
-  /** Deletes a snapshot by id (or anything with an `id`, such as a {@link Snapshot}). */
+  /**
+   * Deletes a snapshot by id (or anything with an `id`, such as a {@link Snapshot}).
+   *
+   * @param snapshot - the snapshot's id, or anything with an `id`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the snapshot is deleted.
+   * @throws {@link Leap0ValidationError} when `snapshot` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the snapshot does not exist.
+   * @throws {@link Leap0ConflictError} when the snapshot cannot be deleted now (e.g. still in use).
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async delete(snapshot: Ref, options?: RequestOptions): Promise<void> {
     await invoke(this.#p, deleteSnapshot, { path: { snapshotID: refId(snapshot, "snapshot id") } }, options);
   }

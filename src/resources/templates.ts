@@ -30,6 +30,14 @@ export class TemplatesClient {
    * `credentials` (`basic`, `aws`, `gcp` or `azure`); they go only into the request body and are
    * scrubbed from any error. Slow: default call timeout {@link TEMPLATE_CREATE_TIMEOUT_SECONDS}; never retried.
    *
+   * @param params - the template's `name`, the image `uri` and any registry `credentials`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions (`timeout` defaults to {@link TEMPLATE_CREATE_TIMEOUT_SECONDS} here)
+   * @returns The new template.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0ConflictError} when a template of that name exists.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   *
    * @example
    * const template = await client.templates.create({ name: "python-fastapi", uri: "docker.io/library/python:3.12-slim" });
    */
@@ -57,7 +65,19 @@ export class TemplatesClient {
     );
   }
 
-  /** Gives a template (an id, or anything with an `id`) a new name. */
+  /**
+   * Gives a template (an id, or anything with an `id`) a new name.
+   *
+   * @param template - the template's id, or anything with an `id`
+   * @param params - the new `name`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the template is renamed.
+   * @throws {@link Leap0ValidationError} when `template` is not a usable id or the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0NotFoundError} when the template does not exist.
+   * @throws {@link Leap0ConflictError} when the name is taken or the template cannot be renamed (a system template).
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async rename(template: Ref, params: RenameTemplateParams, options?: RequestOptions): Promise<void> {
     await invoke(
       this.#p,
@@ -67,7 +87,17 @@ export class TemplatesClient {
     );
   }
 
-  /** Deletes a template. One still used by sandboxes, or a system template, cannot be (409). */
+  /**
+   * Deletes a template. One still used by sandboxes, or a system template, cannot be (409).
+   *
+   * @param template - the template's id, or anything with an `id`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the template is deleted.
+   * @throws {@link Leap0ValidationError} when `template` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the template does not exist.
+   * @throws {@link Leap0ConflictError} when sandboxes still use it or it is a system template.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async delete(template: Ref, options?: RequestOptions): Promise<void> {
     await invoke(this.#p, deleteTemplate, { path: { templateID: refId(template, "template id") } }, options);
   }

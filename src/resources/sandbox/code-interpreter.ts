@@ -94,7 +94,13 @@ export class CodeInterpreterClient {
     this.#sandboxId = sandboxId;
   }
 
-  /** True when the interpreter answers that it runs; use it to wait for a fresh sandbox. */
+  /**
+   * True when the interpreter answers that it runs; use it to wait for a fresh sandbox.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Whether the interpreter says it runs.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async health(options?: RequestOptions): Promise<boolean> {
     const r = await invoke(this.#p, codeInterpreterHealth, { sandboxId: this.#sandboxId }, options);
     return r.status === "ok";
@@ -103,8 +109,26 @@ export class CodeInterpreterClient {
   /**
    * Starts a context (a REPL session) with a fixed language and working directory, for later
    * `execute({ contextId })` calls. Accepts `(language, cwd)` as in the guide, or `{ language, cwd }`.
+   *
+   * @param language - the context's language (`python` when omitted)
+   * @param cwd - its working directory (the service's default when omitted)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The new context, with its id.
+   * @throws {@link Leap0ValidationError} when the language or directory is unusable (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   createContext(language?: CodeLanguage, cwd?: string, options?: RequestOptions): Promise<Context>;
+  /**
+   * Starts a context (a REPL session): `createContext({ language, cwd })`.
+   *
+   * @param params - `language` (`python` when omitted) and `cwd`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The new context, with its id.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   createContext(params: CreateContextParams, options?: RequestOptions): Promise<Context>;
   createContext(
     first?: CodeLanguage | CreateContextParams,
@@ -120,13 +144,28 @@ export class CodeInterpreterClient {
     return invoke(this.#p, createContext, { sandboxId: this.#sandboxId, params }, options);
   }
 
-  /** Every live context in the sandbox. */
+  /**
+   * Every live context in the sandbox.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The contexts.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async listContexts(options?: RequestOptions): Promise<Context[]> {
     const r = await invoke(this.#p, listContexts, { sandboxId: this.#sandboxId }, options);
     return r.items ?? [];
   }
 
-  /** One context, by id (or the context itself). */
+  /**
+   * One context, by id (or the context itself).
+   *
+   * @param context - the context's id, or the context itself
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The context.
+   * @throws {@link Leap0ValidationError} when `context` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the context does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   getContext(context: Ref, options?: RequestOptions): Promise<Context> {
     return invoke(
       this.#p,
@@ -136,7 +175,15 @@ export class CodeInterpreterClient {
     );
   }
 
-  /** Ends a context and its REPL process; its variables are gone. */
+  /**
+   * Ends a context and its REPL process; its variables are gone.
+   *
+   * @param context - the context's id, or the context itself
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the context is ended.
+   * @throws {@link Leap0ValidationError} when `context` is not a usable id (nothing is sent).
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   deleteContext(context: Ref, options?: RequestOptions): Promise<void> {
     return invoke(
       this.#p,
@@ -152,6 +199,14 @@ export class CodeInterpreterClient {
    * sandbox; the call's own `timeout` (seconds, in `options`) bounds the HTTP call, so give long
    * runs both. Not retried: code may have run.
    *
+   * @param params - the `code`, and optionally `language`, `contextId`, `envVars` and `timeoutMs`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The run's output, results, error (if the code raised) and `contextId`.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0ServerError} when the interpreter fails (500).
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   *
    * @example
    * const first = await sandbox.codeInterpreter.execute({ code: "x = 2", language: "python" });
    * const second = await sandbox.codeInterpreter.execute({ code: "x * 21", contextId: first.contextId });
@@ -165,6 +220,15 @@ export class CodeInterpreterClient {
    * lines, then `exit` (with `code`), or `error`. Iteration ends after `exit`; leaving the loop
    * early, or aborting `options.signal`, stops reading and releases the connection. The call's
    * `timeout` applies to the wait for the headers and then to each silence between events.
+   *
+   * @param params - the `code`, and optionally `language`, `contextId` and `timeoutMs`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns An async generator of output events, ending after `exit`.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0ServerError} when the interpreter fails (500).
+   * @throws {@link Leap0MalformedResponseError} when an event in the stream cannot be read.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * for await (const event of sandbox.codeInterpreter.executeStream({ code: "print('hi')", language: "python" })) {

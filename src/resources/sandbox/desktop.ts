@@ -153,12 +153,23 @@ export class DesktopClient {
     this.#sandboxId = sandboxId;
   }
 
-  /** The URL that opens the desktop (noVNC) in a browser. */
+  /**
+   * The URL that opens the desktop (noVNC) in a browser.
+   *
+   * @returns The URL; nothing is requested.
+   * @throws {@link Leap0ValidationError} when the sandbox id cannot be used in a host name.
+   */
   desktopUrl(): string {
     return invokeUrl(this.#p.hosts, this.#sandboxId, "/");
   }
 
-  /** Whether the desktop's control server runs (`{ ok: true }`). */
+  /**
+   * Whether the desktop's control server runs (`{ ok: true }`).
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The control server's `{ ok }` answer.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   health(options?: RequestOptions): Promise<DesktopHealthResponse> {
     return invoke(this.#p, desktopHealth, { sandboxId: this.#sandboxId }, options);
   }
@@ -168,6 +179,13 @@ export class DesktopClient {
    * the timeout). Failures that mean "not up yet" (connection refused, 404, 5xx, a slow answer)
    * are waited out; others (a wrong key) are thrown at once. Throws `Leap0TimeoutError` when the
    * time is up, `Leap0AbortError` when `options.signal` is aborted.
+   *
+   * @param params - seconds to wait in all (60 when omitted), as a number or `{ timeout }`
+   * @param options - per-call options: timeout (seconds, per poll), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once every desktop process runs.
+   * @throws {@link Leap0ValidationError} when the wait's timeout is not a positive number of seconds (nothing is sent).
+   * @throws {@link Leap0TimeoutError} when the desktop is not ready in time; {@link Leap0AbortError} when `options.signal` fires.
+   * @throws {@link Leap0AuthenticationError} (or another error that waiting cannot cure) at once.
    */
   async waitUntilReady(params: WaitUntilReadyOptions | number = {}, options?: RequestOptions): Promise<void> {
     const seconds = typeof params === "number" ? params : (params.timeout ?? READY_TIMEOUT_SECONDS);
@@ -206,22 +224,49 @@ export class DesktopClient {
     });
   }
 
-  /** The X display's name and resolution. */
+  /**
+   * The X display's name and resolution.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The display's name and resolution.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   displayInfo(options?: RequestOptions): Promise<DisplayInfo> {
     return invoke(this.#p, getDisplayInfo, { sandboxId: this.#sandboxId }, options);
   }
 
-  /** The virtual screen's current size. */
+  /**
+   * The virtual screen's current size.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The screen's width and height.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   screen(options?: RequestOptions): Promise<ScreenState> {
     return invoke(this.#p, getScreen, { sandboxId: this.#sandboxId }, options);
   }
 
-  /** Changes the screen resolution (width 320–7680, height 320–4320); answers the new size. */
+  /**
+   * Changes the screen resolution (width 320–7680, height 320–4320); answers the new size.
+   *
+   * @param params - the new `width` and `height`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The screen's new size.
+   * @throws {@link Leap0ValidationError} when the size is out of range (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   resizeScreen(params: ResizeScreenParams, options?: RequestOptions): Promise<ScreenState> {
     return invoke(this.#p, resizeScreen, { sandboxId: this.#sandboxId, params }, options);
   }
 
-  /** The open windows, with position, size, title and focus. */
+  /**
+   * The open windows, with position, size, title and focus.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The open windows.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async windows(options?: RequestOptions): Promise<WindowInfo[]> {
     return (await invoke(this.#p, listWindows, { sandboxId: this.#sandboxId }, options)).items;
   }
@@ -229,23 +274,65 @@ export class DesktopClient {
   /**
    * The whole screen (or the region given by `x`, `y`, `width`, `height`) as image bytes: PNG
    * unless `format` says `jpg`/`jpeg` (then `quality` 1–100 applies).
+   *
+   * @param params - optional region (`x`, `y`, `width`, `height`), `format` and `quality`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The image's bytes.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   screenshot(params: ScreenshotParams = {}, options?: RequestOptions): Promise<Uint8Array> {
     return invoke(this.#p, screenshot, { sandboxId: this.#sandboxId, params }, options);
   }
 
-  /** One rectangle of the screen as image bytes (PNG unless `format` says otherwise). */
+  /**
+   * One rectangle of the screen as image bytes (PNG unless `format` says otherwise).
+   *
+   * @param params - the region (`x`, `y`, `width`, `height`), and optionally `format` and `quality`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The image's bytes.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   screenshotRegion(params: ScreenshotRegionParams, options?: RequestOptions): Promise<Uint8Array> {
     return invoke(this.#p, screenshotRegion, { sandboxId: this.#sandboxId, params }, options);
   }
 
-  /** Where the pointer is. */
+  /**
+   * Where the pointer is.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The pointer's `x` and `y`.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   pointerPosition(options?: RequestOptions): Promise<PointerPosition> {
     return invoke(this.#p, getPointerPosition, { sandboxId: this.#sandboxId }, options);
   }
 
-  /** Moves the pointer to `(x, y)`; accepts `(x, y)` or `{ x, y }`. Answers the new position. */
+  /**
+   * Moves the pointer to `(x, y)`: `movePointer(100, 200)`. Answers the new position.
+   *
+   * @param x - the column, from the left edge
+   * @param y - the row, from the top edge
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The pointer's new position.
+   * @throws {@link Leap0ValidationError} when the position is not usable (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   movePointer(x: number, y: number, options?: RequestOptions): Promise<PointerPosition>;
+  /**
+   * Moves the pointer: `movePointer({ x, y })`. Answers the new position.
+   *
+   * @param params - `x` and `y`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The pointer's new position.
+   * @throws {@link Leap0ValidationError} when the position is not usable (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   movePointer(params: MovePointerParams, options?: RequestOptions): Promise<PointerPosition>;
   movePointer(
     first: number | MovePointerParams,
@@ -259,65 +346,164 @@ export class DesktopClient {
     return invoke(this.#p, movePointer, { sandboxId: this.#sandboxId, params }, options);
   }
 
-  /** Clicks `button` (1 left, the default; 2 middle; 3 right) where the pointer is, or at `x`, `y`. */
+  /**
+   * Clicks `button` (1 left, the default; 2 middle; 3 right) where the pointer is, or at `x`, `y`.
+   *
+   * @param params - optional `button`, `x`, `y` (and any further click fields the API takes)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The pointer's position after the click.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   click(params: ClickPointerParams = {}, options?: RequestOptions): Promise<PointerPosition> {
     return invoke(this.#p, clickPointer, { sandboxId: this.#sandboxId, params }, options);
   }
 
-  /** Presses at `(fromX, fromY)`, moves to `(toX, toY)` and releases there. */
+  /**
+   * Presses at `(fromX, fromY)`, moves to `(toX, toY)` and releases there.
+   *
+   * @param params - `fromX`, `fromY`, `toX`, `toY` (and optionally the button)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The pointer's position after the drag.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   drag(params: DragPointerParams, options?: RequestOptions): Promise<PointerPosition> {
     return invoke(this.#p, dragPointer, { sandboxId: this.#sandboxId, params }, options);
   }
 
-  /** Scrolls `amount` steps (1–100, default 1) `up`, `down`, `left` or `right` where the pointer is. */
+  /**
+   * Scrolls `amount` steps (1–100, default 1) `up`, `down`, `left` or `right` where the pointer is.
+   *
+   * @param params - `direction` and optionally `amount`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The pointer's position.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   scroll(params: ScrollPointerParams, options?: RequestOptions): Promise<PointerPosition> {
     return invoke(this.#p, scrollPointer, { sandboxId: this.#sandboxId, params }, options);
   }
 
-  /** Types text as if on the keyboard (at most 50,000 characters); true on success. */
+  /**
+   * Types text as if on the keyboard (at most 50,000 characters); true on success.
+   *
+   * @param text - the text, or `{ text }`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns True when the desktop typed it.
+   * @throws {@link Leap0ValidationError} when the text is missing or too long (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async typeText(text: string | { text: string }, options?: RequestOptions): Promise<boolean> {
     const params = typeof text === "string" ? { text } : text;
     return (await invoke(this.#p, typeText, { sandboxId: this.#sandboxId, params }, options)).ok;
   }
 
-  /** Presses and releases one key, by X11 keysym name (`Return`, `Escape`, `Tab`); true on success. */
+  /**
+   * Presses and releases one key, by X11 keysym name (`Return`, `Escape`, `Tab`); true on success.
+   *
+   * @param key - the keysym name, or `{ key }`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns True when the desktop pressed it.
+   * @throws {@link Leap0ValidationError} when the key is missing (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async pressKey(key: string | { key: string }, options?: RequestOptions): Promise<boolean> {
     const params = typeof key === "string" ? { key } : key;
     return (await invoke(this.#p, pressKey, { sandboxId: this.#sandboxId, params }, options)).ok;
   }
 
-  /** Presses 1–10 keys together, e.g. `["ctrl", "l"]`; true on success. */
+  /**
+   * Presses 1–10 keys together, e.g. `["ctrl", "l"]`; true on success.
+   *
+   * @param keys - the keys, or `{ keys }`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns True when the desktop pressed them.
+   * @throws {@link Leap0ValidationError} when there are no keys or more than 10 (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async hotkey(keys: readonly string[] | { keys: readonly string[] }, options?: RequestOptions): Promise<boolean> {
     const params = Array.isArray(keys) ? { keys: [...keys] } : { ...(keys as { keys: string[] }) };
     return (await invoke(this.#p, hotkey, { sandboxId: this.#sandboxId, params }, options)).ok;
   }
 
-  /** The running recording's state, or the last one's. */
+  /**
+   * The running recording's state, or the last one's.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The recording's state.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   recordingStatus(options?: RequestOptions): Promise<RecordingStatus> {
     return invoke(this.#p, getRecordingStatus, { sandboxId: this.#sandboxId }, options);
   }
 
-  /** Starts recording the screen to MP4; only one recording runs at a time. */
+  /**
+   * Starts recording the screen to MP4; only one recording runs at a time.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The new recording's state.
+   * @throws {@link Leap0ConflictError} when a recording already runs.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   startRecording(options?: RequestOptions): Promise<RecordingStatus> {
     return invoke(this.#p, startRecording, { sandboxId: this.#sandboxId }, options);
   }
 
-  /** Stops the running recording and keeps its file. */
+  /**
+   * Stops the running recording and keeps its file.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The stopped recording's state.
+   * @throws {@link Leap0ConflictError} when no recording runs.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   stopRecording(options?: RequestOptions): Promise<RecordingStatus> {
     return invoke(this.#p, stopRecording, { sandboxId: this.#sandboxId }, options);
   }
 
-  /** Every saved recording. */
+  /**
+   * Every saved recording.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The saved recordings.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async recordings(options?: RequestOptions): Promise<RecordingSummary[]> {
     return (await invoke(this.#p, listRecordings, { sandboxId: this.#sandboxId }, options)).items;
   }
 
-  /** One saved recording's file name, size and download path. */
+  /**
+   * One saved recording's file name, size and download path.
+   *
+   * @param recording - the recording's id, or the recording itself
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The recording.
+   * @throws {@link Leap0ValidationError} when `recording` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the recording does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   getRecording(recording: RecordingRef, options?: RequestOptions): Promise<RecordingSummary> {
     return invoke(this.#p, getRecording, this.#recording(recording), options);
   }
 
-  /** Deletes a saved recording; a running one must be stopped first. */
+  /**
+   * Deletes a saved recording; a running one must be stopped first.
+   *
+   * @param recording - the recording's id, or the recording itself
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the recording is deleted.
+   * @throws {@link Leap0ValidationError} when `recording` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the recording does not exist.
+   * @throws {@link Leap0ConflictError} when the recording is still running.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   deleteRecording(recording: RecordingRef, options?: RequestOptions): Promise<void> {
     return invoke(this.#p, deleteRecording, this.#recording(recording), options);
   }
@@ -327,13 +513,45 @@ export class DesktopClient {
    * (a larger file is refused, never buffered); with `{ format: "stream" }` as a
    * `ReadableStream` that arrives as it is read, under the call's idle timeout. A stream not read
    * to its end must be cancelled (`stream.cancel()`) to release the connection.
+   *
+   * @param recording - the recording's id, or the recording itself
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The file's bytes.
+   * @throws {@link Leap0ValidationError} when `recording` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the recording does not exist.
+   * @throws {@link Leap0ResponseTooLargeError} when the file is larger than the client's `maxResponseBytes`.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   downloadRecording(recording: RecordingRef, options?: RequestOptions): Promise<Uint8Array>;
+  /**
+   * A recording's MP4 file as a `ReadableStream` (`{ format: "stream" }`), for files of any size.
+   * Cancel a stream not read to its end (`stream.cancel()`) to release the connection.
+   *
+   * @param recording - the recording's id, or the recording itself
+   * @param how - `{ format: "stream" }`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The file's body, arriving as it is read.
+   * @throws {@link Leap0ValidationError} when `recording` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the recording does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   downloadRecording(
     recording: RecordingRef,
     how: { format: "stream" },
     options?: RequestOptions,
   ): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * A recording's MP4 file, as bytes or a stream as `how.format` says (`bytes` when omitted).
+   *
+   * @param recording - the recording's id, or the recording itself
+   * @param how - `format`: `bytes` (the default) or `stream`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The file's bytes, or its body as a stream.
+   * @throws {@link Leap0ValidationError} when `recording` is not a usable id or `format` is neither `bytes` nor `stream` (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the recording does not exist.
+   * @throws {@link Leap0ResponseTooLargeError} when reading bytes and the file is larger than the client's `maxResponseBytes`.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   downloadRecording(
     recording: RecordingRef,
     how: DownloadRecordingOptions,
@@ -357,7 +575,13 @@ export class DesktopClient {
     return (await invokeStream(this.#p, downloadRecording, input, options)).body;
   }
 
-  /** Every desktop process and whether it runs (`running`, `degraded` or `stopped` overall). */
+  /**
+   * Every desktop process and whether it runs (`running`, `degraded` or `stopped` overall).
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The overall status and each process's.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   processStatus(options?: RequestOptions): Promise<ProcessStatusResponse> {
     return invoke(this.#p, getProcessStatus, { sandboxId: this.#sandboxId }, options);
   }
@@ -367,6 +591,12 @@ export class DesktopClient {
    * 2 seconds. The stream does not end by itself: `break` out of the loop (or abort
    * `options.signal`) to stop, which releases the connection. The call's `timeout` applies to
    * each silence between events. A server-side error event is thrown as `Leap0ServerError`.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns An async generator of statuses; it ends only when you stop reading.
+   * @throws {@link Leap0ServerError} when the stream reports an error event.
+   * @throws {@link Leap0MalformedResponseError} when an event cannot be read.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async *statusStream(options?: RequestOptions): AsyncGenerator<ProcessStatusResponse, void, undefined> {
     const op = streamProcessStatus;
@@ -386,22 +616,58 @@ export class DesktopClient {
     }
   }
 
-  /** One desktop process: whether it runs, its pid and where its logs are. */
+  /**
+   * One desktop process: whether it runs, its pid and where its logs are.
+   *
+   * @param name - the process (`xvfb`, `xfce4`, `x11vnc` or `novnc`)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The process's state, pid and log paths.
+   * @throws {@link Leap0ValidationError} when `name` is not a usable process name (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   getProcess(name: DesktopProcessName, options?: RequestOptions): Promise<ProcessInfo> {
     return invoke(this.#p, getProcessInfo, this.#process(name), options);
   }
 
-  /** Restarts one desktop process (e.g. `xfce4` after a hang). */
+  /**
+   * Restarts one desktop process (e.g. `xfce4` after a hang).
+   *
+   * @param name - the process (`xvfb`, `xfce4`, `x11vnc` or `novnc`)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The service's answer to the restart.
+   * @throws {@link Leap0ValidationError} when `name` is not a usable process name (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   restartProcess(name: DesktopProcessName, options?: RequestOptions): Promise<RestartResponse> {
     return invoke(this.#p, restartProcess, this.#process(name), options);
   }
 
-  /** One desktop process's output log. */
+  /**
+   * One desktop process's output log.
+   *
+   * @param name - the process (`xvfb`, `xfce4`, `x11vnc` or `novnc`)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The process's output log.
+   * @throws {@link Leap0ValidationError} when `name` is not a usable process name (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   processLogs(name: DesktopProcessName, options?: RequestOptions): Promise<LogResponse> {
     return invoke(this.#p, getProcessLogs, this.#process(name), options);
   }
 
-  /** One desktop process's error log. */
+  /**
+   * One desktop process's error log.
+   *
+   * @param name - the process (`xvfb`, `xfce4`, `x11vnc` or `novnc`)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The process's error log.
+   * @throws {@link Leap0ValidationError} when `name` is not a usable process name (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   processErrors(name: DesktopProcessName, options?: RequestOptions): Promise<ErrorLogResponse> {
     return invoke(this.#p, getProcessErrors, this.#process(name), options);
   }

@@ -218,9 +218,27 @@ export class LspClient {
    * Starts the language server for a project (pyright for `python`, typescript-language-server
    * for `typescript` and `javascript`). Waits up to {@link LSP_START_TIMEOUT_SECONDS} unless
    * the client's or the call's timeout says more.
+   *
+   * @param params - `languageId` (`python`, `typescript` or `javascript`) and `pathToProject`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The server's `{ success }` answer.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   start(params: LspServerRequestParams, options?: RequestOptions): Promise<LspSuccessResponse>;
-  /** Starts the language server: `start("python", "/home/user/project")`. */
+  /**
+   * Starts the language server: `start("python", "/home/user/project")`. Waits up to
+   * {@link LSP_START_TIMEOUT_SECONDS} unless the client's or the call's timeout says more.
+   *
+   * @param languageId - `python`, `typescript` or `javascript`
+   * @param pathToProject - the project's root directory
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The server's `{ success }` answer.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   start(languageId: string, pathToProject: string, options?: RequestOptions): Promise<LspSuccessResponse>;
   start(
     first: LspServerRequestParams | string,
@@ -232,9 +250,28 @@ export class LspClient {
     return invoke(this.#p, lspStart, { path: this.#path(), params }, { timeout, ...options });
   }
 
-  /** Shuts the project's language server down. */
+  /**
+   * Shuts the project's language server down.
+   *
+   * @param params - `languageId` and `pathToProject`, as given to `start`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The server's `{ success }` answer.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   stop(params: LspServerRequestParams, options?: RequestOptions): Promise<LspSuccessResponse>;
-  /** Shuts the project's language server down: `stop("python", "/home/user/project")`. */
+  /**
+   * Shuts the project's language server down: `stop("python", "/home/user/project")`.
+   *
+   * @param languageId - `python`, `typescript` or `javascript`
+   * @param pathToProject - the project's root directory
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The server's `{ success }` answer.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   stop(languageId: string, pathToProject: string, options?: RequestOptions): Promise<LspSuccessResponse>;
   stop(
     first: LspServerRequestParams | string,
@@ -245,22 +282,58 @@ export class LspClient {
     return invoke(this.#p, lspStop, { path: this.#path(), params }, options);
   }
 
-  /** Tells the server a document is open, with its text; do this before completions or symbols. */
+  /**
+   * Tells the server a document is open, with its text; do this before completions or symbols.
+   *
+   * @param params - the server (`languageId`, `pathToProject`), the document's `uri`, its `text` and `version`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the server has been told.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async didOpen(params: LspDidOpenRequestParams, options?: RequestOptions): Promise<void> {
     await invoke(this.#p, lspDidOpen, { path: this.#path(), params }, options);
   }
 
-  /** {@link didOpen} by absolute path; the file URI is built (percent-encoded) for you. */
+  /**
+   * {@link didOpen} by absolute path; the file URI is built (percent-encoded) for you.
+   *
+   * @param params - as for `didOpen`, with the document's absolute `path` instead of `uri`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the server has been told.
+   * @throws {@link Leap0ValidationError} when `path` is not an absolute path or the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async didOpenPath(params: LspDidOpenPathParams, options?: RequestOptions): Promise<void> {
     return this.didOpen(withUri(params), options);
   }
 
-  /** Tells the server a document is no longer open. */
+  /**
+   * Tells the server a document is no longer open.
+   *
+   * @param params - the server (`languageId`, `pathToProject`) and the document's `uri`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the server has been told.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async didClose(params: LspDocumentRequestParams, options?: RequestOptions): Promise<void> {
     await invoke(this.#p, lspDidClose, { path: this.#path(), params }, options);
   }
 
-  /** {@link didClose} by absolute path. */
+  /**
+   * {@link didClose} by absolute path.
+   *
+   * @param params - the server (`languageId`, `pathToProject`) and the document's absolute `path`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the server has been told.
+   * @throws {@link Leap0ValidationError} when `path` is not an absolute path or the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async didClosePath(params: LspDocumentPathParams, options?: RequestOptions): Promise<void> {
     return this.didClose(withUri(params), options);
   }
@@ -269,6 +342,14 @@ export class LspClient {
    * What could be typed at a position (`line` and `character` count from 0). The JSON-RPC
    * envelope is returned, with `result` always a list (see {@link LspCompletionsResponse});
    * a JSON-RPC error is returned in `error`, not thrown ({@link LspClient.server} throws it).
+   *
+   * @param params - the server, the document's `uri`, the position (`line` and `character`, or `position`) and an optional `context`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The JSON-RPC envelope: `result` (a list of items) or `error`.
+   * @throws {@link Leap0ValidationError} when the params break the contract or give both `position` and `line`/`character` (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0MalformedResponseError} when the result is neither a list of items nor a `CompletionList`.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async completions(params: LspCompletionsInput, options?: RequestOptions): Promise<LspCompletionsResponse> {
     const body = withPosition(asObject(params, "params"));
@@ -276,12 +357,31 @@ export class LspClient {
     return normaliseCompletions(envelope as LspEnvelope<unknown>);
   }
 
-  /** {@link completions} by absolute path. */
+  /**
+   * {@link completions} by absolute path.
+   *
+   * @param params - as for `completions`, with the document's absolute `path` instead of `uri`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The JSON-RPC envelope: `result` (a list of items) or `error`.
+   * @throws {@link Leap0ValidationError} when `path` is not an absolute path or the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0MalformedResponseError} when the result is neither a list of items nor a `CompletionList`.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async completionsPath(params: LspCompletionsPathInput, options?: RequestOptions): Promise<LspCompletionsResponse> {
     return this.completions(withUri(params) as LspCompletionsInput, options);
   }
 
-  /** The symbols (functions, classes, variables) of an open document, as the JSON-RPC envelope. */
+  /**
+   * The symbols (functions, classes, variables) of an open document, as the JSON-RPC envelope.
+   *
+   * @param params - the server (`languageId`, `pathToProject`) and the document's `uri`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The JSON-RPC envelope: `result` (the symbols, or null) or `error`.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async documentSymbols(
     params: LspDocumentRequestParams,
     options?: RequestOptions,
@@ -294,7 +394,16 @@ export class LspClient {
     )) as LspDocumentSymbolsResponse;
   }
 
-  /** {@link documentSymbols} by absolute path. */
+  /**
+   * {@link documentSymbols} by absolute path.
+   *
+   * @param params - the server (`languageId`, `pathToProject`) and the document's absolute `path`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The JSON-RPC envelope: `result` (the symbols, or null) or `error`.
+   * @throws {@link Leap0ValidationError} when `path` is not an absolute path or the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async documentSymbolsPath(
     params: LspDocumentPathParams,
     options?: RequestOptions,
@@ -307,6 +416,15 @@ export class LspClient {
    * versions tracked, results unwrapped, JSON-RPC errors thrown as {@link Leap0LspError}.
    * `await using server = await sandbox.lsp.server("python", "/home/user/project")` stops it at
    * the end of the block.
+   *
+   * @param languageId - `python`, `typescript` or `javascript`
+   * @param pathToProject - the project's root directory
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns A handle for the started server.
+   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0Error} when the service answers that the server did not start.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async server(languageId: string, pathToProject: string, options?: RequestOptions): Promise<LspServer> {
     const server = new LspServer(this, languageId, pathToProject);
@@ -355,7 +473,13 @@ export class LspServer {
     this.pathToProject = pathToProject;
   }
 
-  /** The version last sent for a document, if it was opened. */
+  /**
+   * The version last sent for a document, if it was opened.
+   *
+   * @param path - the document's absolute path
+   * @returns The last version sent, or `undefined` when the document was never opened.
+   * @throws {@link Leap0ValidationError} when `path` is not an absolute path.
+   */
   version(path: string): number | undefined {
     return this.#versions.get(toFileUri(path));
   }
@@ -363,6 +487,14 @@ export class LspServer {
   /**
    * Opens a document with its text (a document already open is closed first, and sent again
    * with the next version, so the server sees the new text). Returns the version sent.
+   *
+   * @param path - the document's absolute path
+   * @param text - the document's full text
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The version sent (1 for the first open, one more on each reopen).
+   * @throws {@link Leap0ValidationError} when `path` is not an absolute path (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async open(path: string, text: string, options?: RequestOptions): Promise<number> {
     const uri = toFileUri(path);
@@ -374,14 +506,34 @@ export class LspServer {
     return version;
   }
 
-  /** Closes a document. */
+  /**
+   * Closes a document.
+   *
+   * @param path - the document's absolute path
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the server has been told.
+   * @throws {@link Leap0ValidationError} when `path` is not an absolute path (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async close(path: string, options?: RequestOptions): Promise<void> {
     const uri = toFileUri(path);
     await this.#lsp.didClose({ ...this.#server(), uri }, options);
     this.#open.delete(uri);
   }
 
-  /** The completion items at a position (counting from 0), as a list; throws {@link Leap0LspError}. */
+  /**
+   * The completion items at a position (counting from 0), as a list; throws {@link Leap0LspError}.
+   *
+   * @param path - the document's absolute path
+   * @param position - `line` and `character`, counting from 0
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The completion items (empty when there are none).
+   * @throws {@link Leap0ValidationError} when `path` is not an absolute path or `position` is not an object (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0LspError} when the language server answers with a JSON-RPC error.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async completions(path: string, position: LspPositionParams, options?: RequestOptions): Promise<LspCompletionItem[]> {
     const answer = await this.#lsp.completions(
       { ...this.#server(), uri: toFileUri(path), position: asObject(position, "position") },
@@ -390,20 +542,43 @@ export class LspServer {
     return unwrap(answer, "lspCompletions") ?? [];
   }
 
-  /** The document's symbols, as a list; throws {@link Leap0LspError}. */
+  /**
+   * The document's symbols, as a list; throws {@link Leap0LspError}.
+   *
+   * @param path - the document's absolute path
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The symbols (empty when there are none).
+   * @throws {@link Leap0ValidationError} when `path` is not an absolute path (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0LspError} when the language server answers with a JSON-RPC error.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async documentSymbols(path: string, options?: RequestOptions): Promise<LspSymbol[]> {
     const answer = await this.#lsp.documentSymbols({ ...this.#server(), uri: toFileUri(path) }, options);
     return unwrap(answer, "lspDocumentSymbols") ?? [];
   }
 
-  /** Stops the language server (once; later calls do nothing). */
+  /**
+   * Stops the language server (once; later calls do nothing).
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the server is stopped (at once on later calls).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async stop(options?: RequestOptions): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.#lsp.stop(this.#server(), options);
   }
 
-  /** `await using server = …` stops the server at the end of the block. */
+  /**
+   * `await using server = …` stops the server at the end of the block.
+   *
+   * @returns Resolves once the server is stopped.
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0ConnectionError} when the stop call times out or the connection fails.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
   }

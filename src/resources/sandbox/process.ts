@@ -74,6 +74,14 @@ export class ProcessClient {
    * otherwise. Aborting stops the wait, not the command. Output over the service's 10 MiB answer
    * cap fails the call: redirect it to a file and read the file.
    *
+   * @param params - the `command`, and optionally `cwd`, `env` (or `envs`), `timeout` (the command's, seconds) and `check`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions (`timeout` defaults to the command's timeout plus the grace here)
+   * @returns The command's exit code, stdout and stderr.
+   * @throws {@link Leap0ValidationError} when the params break the contract, `env` and `envs` are both given, or `check` is not a boolean (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0CommandError} with `check: true`, when the command exits non-zero (`error.result` has its output).
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails. A timeout or abort does not stop the command.
+   *
    * @example
    * const { exitCode, stdout } = await sandbox.process.execute({ command: "python main.py", cwd: "/workspace" });
    */

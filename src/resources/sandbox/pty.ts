@@ -101,7 +101,13 @@ export class PtyClient {
     this.#sandboxId = sandboxId;
   }
 
-  /** Every terminal session of the sandbox. */
+  /**
+   * Every terminal session of the sandbox.
+   *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The sessions, with their size, directory and whether their shell runs.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async list(options?: RequestOptions): Promise<PtySessionInfo[]> {
     return (await invoke(this.#p, listPtySessions, { path: { sandboxID: this.#sandboxId } }, options)).items;
   }
@@ -109,6 +115,13 @@ export class PtyClient {
   /**
    * Opens a terminal session. With `lazyStart` the shell starts only when the first connection
    * opens, so nothing it prints is missed (see {@link PtyClient.open}). Never retried once sent.
+   *
+   * @param params - the session's id (`id` or `sessionId`), size, directory, env and `lazyStart` (all optional)
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The new session.
+   * @throws {@link Leap0ValidationError} when the params break the contract, or `id` and `sessionId` differ (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async create(params: PtyCreateParams = {}, options?: RequestOptions): Promise<PtySessionInfo> {
     return invoke(
@@ -119,19 +132,59 @@ export class PtyClient {
     );
   }
 
-  /** One session's size, directory and whether its shell runs. */
+  /**
+   * One session's size, directory and whether its shell runs.
+   *
+   * @param sessionId - the session's id
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The session.
+   * @throws {@link Leap0ValidationError} when `sessionId` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the session does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   get(sessionId: string, options?: RequestOptions): Promise<PtySessionInfo> {
     return invoke(this.#p, getPtySession, { path: { sandboxID: this.#sandboxId, sessionID: sessionId } }, options);
   }
 
-  /** Kills the session's shell and forgets the session. */
+  /**
+   * Kills the session's shell and forgets the session.
+   *
+   * @param sessionId - the session's id
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the session is gone.
+   * @throws {@link Leap0ValidationError} when `sessionId` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the session does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   delete(sessionId: string, options?: RequestOptions): Promise<void> {
     return invoke(this.#p, deletePtySession, { path: { sandboxID: this.#sandboxId, sessionID: sessionId } }, options);
   }
 
-  /** Sets the terminal's size: `resize("shell", 200, 50)`. */
+  /**
+   * Sets the terminal's size: `resize("shell", 200, 50)`.
+   *
+   * @param sessionId - the session's id
+   * @param cols - width in columns
+   * @param rows - height in rows
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The session with its new size.
+   * @throws {@link Leap0ValidationError} when `sessionId` is not a usable id or the size is out of range (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0NotFoundError} when the session does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   resize(sessionId: string, cols: number, rows: number, options?: RequestOptions): Promise<PtySessionInfo>;
-  /** Sets the terminal's size: `resize({ sessionId: "shell", cols: 200, rows: 50 })`. */
+  /**
+   * Sets the terminal's size: `resize({ sessionId: "shell", cols: 200, rows: 50 })`.
+   *
+   * @param params - `sessionId`, `cols` and `rows`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The session with its new size.
+   * @throws {@link Leap0ValidationError} when `sessionId` is not a usable id or the size is out of range (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0NotFoundError} when the session does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   resize(params: PtyResizeParams, options?: RequestOptions): Promise<PtySessionInfo>;
   async resize(
     first: string | PtyResizeParams,
@@ -165,6 +218,10 @@ export class PtyClient {
   /**
    * The WebSocket URL of a session (`wss://…/v1/sandbox/{id}/pty/{session}/connect` on the API
    * host), for connecting by hand; it needs the `Authorization: Bearer` header.
+   *
+   * @param sessionId - the session's id
+   * @returns The URL; nothing is requested.
+   * @throws {@link Leap0ValidationError} when `sessionId` is not a usable id.
    */
   websocketUrl(sessionId: string): string {
     const url = this.#url(sessionId);
@@ -178,6 +235,13 @@ export class PtyClient {
    * Await `connection.ready` to see the handshake's outcome. The service drops a connection
    * idle for 5 minutes: keepalive pings prevent it where the WebSocket class can send them;
    * otherwise connect again (the session keeps running).
+   *
+   * @param sessionId - the session's id
+   * @param options - the connection's options: handshake `timeout` (seconds), `signal`, output buffer cap and keepalive
+   * @returns The connection, at once (its `ready` settles with the handshake: a refusal or unknown session rejects it with {@link Leap0WebSocketError}).
+   * @throws {@link Leap0ValidationError} when `sessionId` is not a usable id or an option is unusable.
+   * @throws {@link Leap0ClientClosedError} when the client was closed.
+   * @throws {@link Leap0WebSocketUnsupportedError} when no WebSocket class is available (pass the client's `webSocket` option).
    */
   connect(sessionId: string, options?: WebSocketOptions): PtyConnection {
     const id = pathId(sessionId, "sessionId");
@@ -188,6 +252,14 @@ export class PtyClient {
    * Creates a lazily started session and connects to it, so the shell starts only once the
    * connection is there and none of its first output is lost. Resolves when connected; if the
    * connection fails, the new session is deleted again.
+   *
+   * @param params - the session's settings, as for {@link PtyClient.create} (`lazyStart` is set for you)
+   * @param options - the connection's options, plus `timeout`, `signal` and `maxRetries` for the create call
+   * @returns The open connection, its handshake done.
+   * @throws {@link Leap0ValidationError} when the params or options are unusable (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0WebSocketError} when the handshake is refused or fails (the session is deleted again).
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the timeout runs out, the signal fires, or the connection fails.
    */
   async open(params: PtyCreateParams = {}, options: PtyOpenOptions = {}): Promise<PtyConnection> {
     const { maxRetries, ...wsOptions } = options;

@@ -41,6 +41,11 @@ export class SandboxSshClient {
   /**
    * Issues new SSH credentials. Never retried (a retry would issue a second set).
    *
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The new credentials (`id` is the SSH user name; the password is hidden from logging).
+   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   *
    * @example
    * const access = await sandbox.ssh.createAccess();
    * console.log(access.sshCommand); // then type access.password
@@ -50,7 +55,17 @@ export class SandboxSshClient {
     return hideSecrets(access, ["password"]);
   }
 
-  /** Whether `password` is right for credentials `id` and they have not expired. */
+  /**
+   * Whether `password` is right for credentials `id` and they have not expired.
+   *
+   * @param params - the credentials' `id` and the `password` to check
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns `{ valid }`: whether the password opens the credentials.
+   * @throws {@link Leap0ValidationError} when `params.id` is not a usable id or the password is missing (nothing is sent).
+   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0NotFoundError} when the sandbox (or the credentials) does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   validateAccess(params: SshValidateParams, options?: RequestOptions): Promise<SshValidation> {
     const p = (params ?? {}) as Partial<SshValidateParams>;
     return withoutSecrets(secretsOf(p.password), () =>
@@ -68,7 +83,16 @@ export class SandboxSshClient {
     );
   }
 
-  /** Issues a new password for credentials `id` (or an access object); the old one stops working at once. */
+  /**
+   * Issues a new password for credentials `id` (or an access object); the old one stops working at once.
+   *
+   * @param access - the credentials' id, or anything with an `id`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns The credentials with their new password (hidden from logging).
+   * @throws {@link Leap0ValidationError} when `access` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the sandbox (or the credentials) does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async regenerateAccess(access: Ref, options?: RequestOptions): Promise<SshAccessDto> {
     const renewed = await invoke(
       this.#p,
@@ -79,7 +103,16 @@ export class SandboxSshClient {
     return hideSecrets(renewed, ["password"]);
   }
 
-  /** Revokes credentials `id` (or an access object) at once. */
+  /**
+   * Revokes credentials `id` (or an access object) at once.
+   *
+   * @param access - the credentials' id, or anything with an `id`
+   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
+   * @returns Resolves once the credentials are revoked.
+   * @throws {@link Leap0ValidationError} when `access` is not a usable id (nothing is sent).
+   * @throws {@link Leap0NotFoundError} when the sandbox (or the credentials) does not exist.
+   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
+   */
   async deleteAccess(access: Ref, options?: RequestOptions): Promise<void> {
     await invoke(
       this.#p,

@@ -165,7 +165,7 @@ export class Sandbox {
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns This handle, its fields updated from the answer.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0ConflictError} when the sandbox is not in a state that can be paused.
+   * @throws {@link Leap0ConflictError} when the sandbox is not running.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async pause(options?: RequestOptions): Promise<this> {
@@ -178,7 +178,7 @@ export class Sandbox {
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns This handle, its fields updated from the answer.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0ConflictError} when the sandbox is not in a state that can be stopped.
+   * @throws {@link Leap0ConflictError} when the sandbox is not running.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async stop(options?: RequestOptions): Promise<this> {
@@ -191,7 +191,7 @@ export class Sandbox {
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions; plus `waitUntilRunning` (true or `{ timeout, signal, onProgress }`) to resolve only once the sandbox is `running`
    * @returns This handle, its fields updated (once it is `running`, with `waitUntilRunning`).
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0ConflictError} when the sandbox is not in a state that can be started.
+   * @throws {@link Leap0ConflictError} when the sandbox is not stopped.
    * @throws {@link Leap0RateLimitError} when the organisation's limit is reached.
    * @throws {@link Leap0ServerError} when the service has no capacity (503).
    * @throws {@link Leap0SandboxStateError} with `waitUntilRunning`, when the sandbox reaches a state it cannot leave for `running` by itself.
@@ -209,7 +209,7 @@ export class Sandbox {
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the service has accepted the deletion.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0ConflictError} when the sandbox is not in a state that can be deleted.
+   * @throws {@link Leap0ConflictError} when the sandbox is changing state (try again once it settles).
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async delete(options?: RequestOptions): Promise<void> {
@@ -229,7 +229,7 @@ export class Sandbox {
    * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
    * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0ConflictError} when the sandbox cannot be snapshotted now or the name is taken.
+   * @throws {@link Leap0ConflictError} when a snapshot with this name exists already or is being written.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
@@ -255,7 +255,7 @@ export class Sandbox {
    * @throws {@link Leap0ValidationError} when the mount's fields break the contract (nothing is sent).
    * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0ConflictError} when the mount path is taken or the sandbox cannot take mounts now.
+   * @throws {@link Leap0ConflictError} when the sandbox already has as many mounts as it may.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
@@ -289,7 +289,7 @@ export class Sandbox {
    * @throws {@link Leap0ValidationError} when `mount` is not a usable id or the patch breaks the contract (nothing is sent).
    * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the sandbox or the mount does not exist.
-   * @throws {@link Leap0ConflictError} when the change clashes with another mount or the sandbox's state.
+   * @throws {@link Leap0ConflictError} when the service does not allow this change to the mount.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
@@ -490,7 +490,7 @@ export class Sandbox {
    * delete is thrown (suppressing nothing the block itself threw: JavaScript reports both).
    *
    * @returns Resolves once the sandbox is deleted (or was already gone).
-   * @throws {@link Leap0ConflictError} when the sandbox cannot be deleted in its current state.
+   * @throws {@link Leap0ConflictError} when the sandbox is changing state (try again once it settles).
    * @throws {@link Leap0TimeoutError} / {@link Leap0ConnectionError} when the delete call times out or the connection fails.
    *
    * @example

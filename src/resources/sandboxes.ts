@@ -93,7 +93,7 @@ export class Sandboxes {
    * @returns A live handle to the new sandbox (once it is `running`, with `waitUntilRunning`).
    * @throws {@link Leap0ValidationError} when the params break the contract, or `otelExport` is set without `OTEL_EXPORTER_OTLP_ENDPOINT` (nothing is sent).
    * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0ConflictError} when the service cannot create it as asked (e.g. a limit or a name in use).
+   * @throws {@link Leap0ConflictError} when the organisation already runs as many sandboxes as it may.
    * @throws {@link Leap0SandboxStateError} with `waitUntilRunning`, when the sandbox reaches a state it cannot leave for `running` by itself.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
@@ -178,7 +178,7 @@ export class Sandboxes {
    * @returns A handle over the paused sandbox.
    * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0ConflictError} when the sandbox is not in a state that can be paused.
+   * @throws {@link Leap0ConflictError} when the sandbox is not running.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   pause(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
@@ -193,7 +193,7 @@ export class Sandboxes {
    * @returns A handle over the stopped sandbox.
    * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0ConflictError} when the sandbox is not in a state that can be stopped.
+   * @throws {@link Leap0ConflictError} when the sandbox is not running.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   stop(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
@@ -208,7 +208,7 @@ export class Sandboxes {
    * @returns A handle over the started sandbox (once it is `running`, with `waitUntilRunning`).
    * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0ConflictError} when the sandbox is not in a state that can be started.
+   * @throws {@link Leap0ConflictError} when the sandbox is not stopped.
    * @throws {@link Leap0RateLimitError} when the organisation's limit is reached.
    * @throws {@link Leap0ServerError} when the service has no capacity (503).
    * @throws {@link Leap0SandboxStateError} with `waitUntilRunning`, when the sandbox reaches a state it cannot leave for `running` by itself.
@@ -226,7 +226,7 @@ export class Sandboxes {
    * @returns Resolves once the service has accepted the deletion.
    * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0ConflictError} when the sandbox cannot be deleted in its current state.
+   * @throws {@link Leap0ConflictError} when the sandbox is changing state (try again once it settles).
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   delete(ref: Ref, options?: RequestOptions): Promise<void> {

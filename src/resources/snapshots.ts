@@ -43,7 +43,7 @@ export class Snapshots {
    * @throws {@link Leap0ValidationError} when `sandbox` is not a usable id or the params break the contract (nothing is sent).
    * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0ConflictError} when the sandbox cannot be snapshotted now or the name is taken.
+   * @throws {@link Leap0ConflictError} when a snapshot with this name exists already or is being written.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   create(sandbox: Ref, params: CreateSnapshotParams = {}, options?: RequestOptions): Promise<Snapshot> {
@@ -142,7 +142,7 @@ export class Snapshots {
    * @returns Resolves once the snapshot is deleted.
    * @throws {@link Leap0ValidationError} when `snapshot` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the snapshot does not exist.
-   * @throws {@link Leap0ConflictError} when the snapshot cannot be deleted now (e.g. still in use).
+   * @throws {@link Leap0ConflictError} when a live sandbox still uses the snapshot.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async delete(snapshot: Ref, options?: RequestOptions): Promise<void> {

@@ -35,7 +35,7 @@ export class TemplatesClient {
    * @returns The new template.
    * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
    * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0ConflictError} when a template of that name exists.
+   * @throws {@link Leap0ConflictError} when the name is taken or the organisation has as many templates as it may.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
@@ -95,7 +95,7 @@ export class TemplatesClient {
    * @returns Resolves once the template is deleted.
    * @throws {@link Leap0ValidationError} when `template` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the template does not exist.
-   * @throws {@link Leap0ConflictError} when sandboxes still use it or it is a system template.
+   * @throws {@link Leap0ConflictError} when the template is in use or may not be deleted (a system template).
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async delete(template: Ref, options?: RequestOptions): Promise<void> {

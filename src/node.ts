@@ -25,6 +25,9 @@ export interface NodeFetchOptions {
   dispatcher?: Dispatcher;
 }
 
+// Bodies up to this size, when declared by Content-Length, are read eagerly (see nodeFetch).
+const EAGER_BODY_BYTES = 256 * 1024;
+
 // Statuses whose responses must not carry a body in a `Response`.
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
@@ -82,6 +85,14 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
       dispatcher: chosen,
     });
     const stream = res.body;
+    const headersOut = toHeaders(res.headers);
+    if (NULL_BODY.has(res.statusCode)) return toResponse(res.statusCode, headersOut, null);
+    // A small body whose size the server declared is read here at once: bounded by its
+    // Content-Length, still under the request's signal, and much cheaper than a pull stream.
+    const declared = Number(res.headers["content-length"]);
+    if (declared >= 0 && declared <= EAGER_BODY_BYTES) {
+      return toResponse(res.statusCode, headersOut, new Uint8Array(await stream.arrayBuffer()));
+    }
     const chunks = stream[Symbol.asyncIterator]();
     // A web stream over undici's body: reading pulls from the socket, cancelling destroys it.
     const web = new ReadableStream<Uint8Array>({
@@ -98,7 +109,7 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
         stream.destroy(reason instanceof Error ? reason : undefined);
       },
     });
-    return toResponse(res.statusCode, toHeaders(res.headers), NULL_BODY.has(res.statusCode) ? null : web);
+    return toResponse(res.statusCode, headersOut, web);
   }
   return leap0NodeFetch as typeof fetch;
 }

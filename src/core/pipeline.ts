@@ -17,7 +17,7 @@ import {
 } from "./errors";
 import type { SandboxHosts } from "./hosts";
 import { LogSink } from "./logging";
-import { scrubError } from "./redact";
+import { scrubDeep, scrubError, scrubText } from "./redact";
 import { backoffMs, parseRetryAfter, sleep } from "./retry";
 import { linkSignal } from "./signals";
 import { Telemetry } from "./telemetry";
@@ -506,7 +506,7 @@ export class Pipeline {
       if (signal.aborted) throw e;
       body = undefined;
     }
-    body = scrubDeep(body, this.#apiKey, 0);
+    body = scrubDeep(body, [this.#apiKey]);
     let { message, fieldErrors } = describeErrorBody(body, this.#apiKey);
     if (status === 404 && subject)
       message = `no such ${subject} (or not in this organisation)${message ? `: ${message}` : ""}`;
@@ -541,19 +541,6 @@ function scrubHeaders(headers: Headers, apiKey: string): Headers {
   headers.forEach((value, name) => {
     out.append(name, scrub(value, apiKey));
   });
-  return out;
-}
-
-/** The body with the key scrubbed from every string in it, however deep. */
-function scrubDeep(value: unknown, apiKey: string, depth: number): unknown {
-  if (typeof value === "string") return scrub(value, apiKey);
-  if (depth > 32 || typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, apiKey, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const v = scrubDeep((value as Record<string, unknown>)[key], apiKey, depth + 1);
-    Object.defineProperty(out, scrub(key, apiKey), { value: v, enumerable: true, writable: true, configurable: true });
-  }
   return out;
 }
 
@@ -602,7 +589,7 @@ function malformed(op: OperationFacts, status: number, what: string): Outcome {
 
 /** Replaces every occurrence of the key in server-provided text: a server may echo our headers. */
 function scrub(text: string, apiKey: string): string {
-  return text.includes(apiKey) ? text.split(apiKey).join("[redacted]") : text;
+  return scrubText(text, [apiKey]);
 }
 
 function cut(text: string, max: number): string {

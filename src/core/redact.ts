@@ -15,15 +15,25 @@ export function scrubText(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** A copy of `value` (plain objects and arrays, as JSON has them) with the secrets scrubbed from every string. */
+/**
+ * A copy of `value` (plain objects and arrays, as JSON has them) with the secrets scrubbed from
+ * every string, keys included. Keys are defined, not assigned, so a `__proto__` key survives.
+ */
 export function scrubDeep(value: unknown, secrets: readonly string[], depth = 0): unknown {
   if (typeof value === "string") return scrubText(value, secrets);
-  if (depth > 16 || typeof value !== "object" || value === null) return value;
+  if (depth > 32 || typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets, depth + 1));
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = scrubDeep(v, secrets, depth + 1);
+  for (const [k, v] of Object.entries(value)) {
+    Object.defineProperty(out, scrubText(k, secrets), {
+      value: scrubDeep(v, secrets, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return out;
 }
 

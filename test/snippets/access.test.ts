@@ -9,58 +9,10 @@
 // biome-ignore-all format: the snippets stay exactly as the docs publish them
 // biome-ignore-all lint: the snippets stay exactly as the docs publish them
 import { Leap0Client } from "leap0";
-import { afterEach, beforeEach, expect, inject, test, vi } from "vitest";
+import { expect, test } from "vitest";
+import { snippetHarness } from "../support/snippets";
 
-const realFetch = globalThis.fetch;
-let sent: { method: string; path: string; status: number; violations: string | null; body: string }[] = [];
-let logged: unknown[][] = [];
-const savedOtel = {
-  endpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
-  headers: process.env.OTEL_EXPORTER_OTLP_HEADERS,
-};
-
-beforeEach(() => {
-  sent = [];
-  logged = [];
-  vi.stubEnv("LEAP0_API_KEY", "sk-snippet-test-key-0123456789");
-  vi.stubEnv("LEAP0_BASE_URL", inject("prismUrl"));
-  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const body = request.body ? await request.clone().text() : "";
-    const response = await realFetch(request);
-    sent.push({
-      method: request.method,
-      path: new URL(request.url).pathname,
-      status: response.status,
-      violations: response.headers.get("sl-violations"),
-      body,
-    });
-    return response;
-  };
-  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-    logged.push(args);
-  });
-});
-
-afterEach(() => {
-  globalThis.fetch = realFetch;
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
-  for (const [k, v] of [
-    ["OTEL_EXPORTER_OTLP_ENDPOINT", savedOtel.endpoint],
-    ["OTEL_EXPORTER_OTLP_HEADERS", savedOtel.headers],
-  ] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-
-/** Every request the snippet made was valid and succeeded; returns "METHOD route" lines (ids cut). */
-function calls(): string[] {
-  expect(sent.map((s) => s.violations).filter(Boolean)).toEqual([]);
-  expect(sent.every((s) => s.status < 300)).toBe(true);
-  return sent.map((s) => `${s.method} ${s.path.replace(/^\/v1\/sandbox\/[^/]+\//, "/v1/sandbox/{id}/")}`);
-}
+const { sent, logged, calls } = snippetHarness();
 
 // (core)/human-tools/ssh.mdx: "SSH: Create SSH access"
 test("SSH: Create SSH access", async () => {

@@ -64,6 +64,7 @@ import { invokeUrl } from "../../core/hosts";
 import { invoke, invokeStream } from "../../core/invoke";
 import { fromWire } from "../../core/keys";
 import type { Pipeline } from "../../core/pipeline";
+import { sleep } from "../../core/retry";
 import { decodeResponse } from "../../core/validate";
 import { refId } from "../refs";
 
@@ -113,29 +114,6 @@ function worthWaiting(e: unknown): boolean {
   if (status === undefined) return false;
   // 404 and 5xx while the sandbox's proxy or the control server comes up.
   return status === 404 || status === 408 || status === 429 || status >= 500;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const aborted = () =>
-      new Leap0AbortError("waitUntilReady: aborted by the caller's signal.", {
-        operation: "waitUntilReady",
-        cause: signal?.reason,
-      });
-    if (signal?.aborted) {
-      reject(aborted());
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(aborted());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /**
@@ -216,7 +194,12 @@ export class DesktopClient {
       }
       const pause = Math.min(delay, deadline - Date.now());
       if (pause <= 0) break;
-      await sleep(pause, options?.signal);
+      await sleep(pause, options?.signal).catch((reason: unknown) => {
+        throw new Leap0AbortError("waitUntilReady: aborted by the caller's signal.", {
+          operation: "waitUntilReady",
+          cause: reason,
+        });
+      });
       delay = Math.min(delay * 2, MAX_DELAY_MS);
     }
     throw new Leap0TimeoutError(`The desktop was not ready within ${seconds} s (last: ${last}).`, {

@@ -44,6 +44,9 @@ let nameStyle: "whatwg" | "backslash" = "whatwg";
 let afterRange: ((n: number) => void) | undefined;
 /** How many read-file answers to break off halfway through their body. */
 let breakReads = 0;
+/** When set, read-file answers hold back their second half until a stat comes (at most 2 s). */
+let holdForStat: { seen: boolean } | undefined;
+let statCame: (() => void) | undefined;
 let server: Server;
 let url = "";
 
@@ -117,6 +120,7 @@ beforeAll(async () => {
       }
       res.writeHead(204).end();
     } else if (op === "stat") {
+      statCame?.();
       const f = files.get(json.path);
       if (!f) return notFound();
       res.writeHead(200, { "content-type": "application/json" }).end(
@@ -148,6 +152,18 @@ beforeAll(async () => {
       }
       // In 1 MiB writes, as a real server streams; backpressure keeps its memory bounded too.
       for (let at = 0; at < out.length; at += MiB) {
+        if (holdForStat && at === MiB) {
+          const hold = holdForStat;
+          await new Promise<void>((r) => {
+            const t = setTimeout(r, 2000);
+            statCame = () => {
+              hold.seen = true;
+              clearTimeout(t);
+              r();
+            };
+          });
+          statCame = undefined;
+        }
         if (!res.write(out.subarray(at, at + MiB))) await new Promise((r) => res.once("drain", r));
         if (res.destroyed) return;
       }
@@ -174,6 +190,8 @@ beforeEach(() => {
   nameStyle = "whatwg";
   afterRange = undefined;
   breakReads = 0;
+  holdForStat = undefined;
+  statCame = undefined;
 });
 
 function fs(options: { maxRetries?: number; fetch?: typeof fetch; maxResponseBytes?: number } = {}) {
@@ -288,7 +306,7 @@ describe("single file, byte for byte", () => {
 });
 
 describe("large files: ranges, bounded memory, change detection", () => {
-  test("a 50 MiB streamed download is byte-exact, fetched in 8 MiB ranges, with progress to the end", async () => {
+  test("a 50 MiB streamed download is byte-exact, fetched in 10 MiB ranges, with progress to the end", async () => {
     const f = fs();
     const big = pattern(50 * MiB);
     files.set("/big", { bytes: big, mtime: 1_700_000_000 });
@@ -298,8 +316,8 @@ describe("large files: ranges, bounded memory, change detection", () => {
     expect(got.size).toBe(50 * MiB);
     expect(got.hash).toBe(sha(big));
     const ranges = seen.filter((s) => s.path === "read-file").map((s) => [s.json?.offset ?? 0, s.json?.limit]);
-    expect(ranges).toEqual(Array.from({ length: 7 }, (_, i) => [i * 8 * MiB, i < 6 ? 8 * MiB : 2 * MiB]));
-    // One stat alongside the second range, one after the last.
+    expect(ranges).toEqual(Array.from({ length: 5 }, (_, i) => [i * 10 * MiB, 10 * MiB]));
+    // One stat alongside the first range, one after the last.
     expect(seen.filter((s) => s.path === "stat")).toHaveLength(2);
     expect(events.at(-1)).toEqual({ loaded: 50 * MiB, total: 50 * MiB });
     for (let i = 1; i < events.length; i++) {
@@ -307,13 +325,37 @@ describe("large files: ranges, bounded memory, change detection", () => {
     }
   });
 
+  test("a file that exactly fills one range: one read, and one stat sent while it downloads (it alone says the file ends there)", async () => {
+    const f = fs();
+    const file = pattern(10 * MiB);
+    files.set("/ten", { bytes: file, mtime: 2 });
+    for (const format of ["bytes", "stream"] as const) {
+      seen.length = 0;
+      holdForStat = { seen: false };
+      const events: TransferProgress[] = [];
+      const got = await f.readFile("/ten", { format, onProgress: (p) => events.push(p) });
+      const bytes =
+        got instanceof ReadableStream ? new Uint8Array(await new Response(got).arrayBuffer()) : (got as Uint8Array);
+      expect(sha(bytes)).toBe(sha(file));
+      // The server held the range's second half back until the stat came: it came mid-download.
+      expect(holdForStat.seen).toBe(true);
+      expect(seen.map((s) => s.path).sort()).toEqual(["read-file", "stat"]);
+      expect(events.at(-1)).toEqual({ loaded: 10 * MiB, total: 10 * MiB });
+    }
+    // A smaller file answers short of its range: no stat at all.
+    seen.length = 0;
+    files.set("/small", { bytes: pattern(MiB), mtime: 2 });
+    expect((await f.readBytes("/small")).byteLength).toBe(MiB);
+    expect(seen.map((s) => s.path)).toEqual(["read-file"]);
+  });
+
   test("a buffered read of a 17 MiB file (over one response) is byte-exact, and text never splits a character at a range edge", async () => {
     const f = fs();
     const big = pattern(17 * MiB);
     files.set("/big.bin", { bytes: big, mtime: 5 });
     expect(sha(await f.readBytes("/big.bin"))).toBe(sha(big));
-    // "€" (3 bytes) straddles the 8 MiB range boundary.
-    const text = `${"a".repeat(8 * MiB - 1)}€${"b".repeat(100)}`;
+    // "€" (3 bytes) straddles the 10 MiB range boundary.
+    const text = `${"a".repeat(10 * MiB - 1)}€${"b".repeat(100)}`;
     files.set("/big.txt", { bytes: new TextEncoder().encode(text), mtime: 5 });
     const back = await f.readFile("/big.txt");
     expect(back.length).toBe(text.length);
@@ -350,19 +392,19 @@ describe("large files: ranges, bounded memory, change detection", () => {
 
   test("a file that changes between ranges fails with Leap0FileChangedError (size, or mtime alone)", async () => {
     const f = fs();
-    files.set("/grow", { bytes: pattern(20 * MiB), mtime: 10 });
+    files.set("/grow", { bytes: pattern(30 * MiB), mtime: 10 });
     afterRange = (n) => {
-      if (n === 3) files.set("/grow", { bytes: pattern(21 * MiB), mtime: 11 });
+      if (n === 2) files.set("/grow", { bytes: pattern(31 * MiB), mtime: 11 });
     };
     const error = await f.readBytes("/grow").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Leap0FileChangedError);
     expect((error as Leap0FileChangedError).path).toBe("/grow");
 
     seen.length = 0;
-    files.set("/touch", { bytes: pattern(20 * MiB), mtime: 10 });
+    files.set("/touch", { bytes: pattern(30 * MiB), mtime: 10 });
     afterRange = (n) => {
       const file = files.get("/touch");
-      if (n === 3 && file) file.mtime = 12;
+      if (n === 2 && file) file.mtime = 12;
     };
     const stream = await f.readFile("/touch", { format: "stream" });
     await expect(drain(stream)).rejects.toBeInstanceOf(Leap0FileChangedError);

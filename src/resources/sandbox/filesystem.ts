@@ -60,10 +60,10 @@ import type { Pipeline } from "../../core/pipeline";
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 /**
  * Reads of more than this many bytes are fetched range by range (`offset`/`limit`), each range
- * one response: below the service's 10 MiB response cap, with room to spare (or the client's
- * `maxResponseBytes`, when smaller).
+ * one response: the service's 10 MiB response cap (or the client's `maxResponseBytes`, when
+ * smaller), so a file up to the cap still takes a single read.
  */
-export const READ_RANGE_BYTES = 8 * 1024 * 1024;
+export const READ_RANGE_BYTES = 10 * 1024 * 1024;
 
 /** How far a transfer has got; `total` is undefined while the size is not known. */
 export interface TransferProgress {
@@ -625,50 +625,48 @@ export class FilesystemClient {
     let text = "";
     let size = 0;
     let known: number | undefined;
-    const ranges = this.#ranges(
-      path,
-      range,
-      options,
-      async function* (fs, call, o) {
-        // Each range is streamed into a list and handed over only once complete (one copy in
-        // all, at the end, rather than one per range): a connection that breaks mid-range is
-        // retried like any idempotent read, within the call's maxRetries.
-        const limit = fs.#p.maxResponseBytes;
-        const retries = o?.maxRetries ?? fs.#p.maxRetries;
-        for (let attempt = 0; ; attempt++) {
-          const res = await invokeStream(fs.#p, filesystemReadFile, call, o);
-          const got: Uint8Array[] = [];
-          let n = 0;
-          const reader = res.body.getReader();
-          try {
-            for (;;) {
-              const { done, value } = await reader.read();
-              if (done) break;
-              n += value.byteLength;
-              if (n > limit) throw tooLarge(limit, res.status);
-              got.push(value);
-            }
-          } catch (e) {
-            await reader.cancel().catch(() => {});
-            if (e instanceof Leap0ConnectionError && attempt < retries) continue;
-            throw e;
+    const limit = this.#p.maxResponseBytes;
+    const retries = options?.maxRetries ?? this.#p.maxRetries;
+    const plan = this.#ranges(path, range, options);
+    for (let step = await plan.next(); !step.done; ) {
+      const { params, want, sized } = step.value;
+      // Each range is read into a list and handed over only once complete (one copy in all,
+      // at the end, rather than one per range): a connection that breaks mid-range is retried
+      // like any idempotent read, within the call's maxRetries.
+      let got: Uint8Array[] = [];
+      let n = 0;
+      for (let attempt = 0; ; attempt++) {
+        const res = await invokeStream(this.#p, filesystemReadFile, { path: this.#path, params }, options);
+        sized(res.headers);
+        got = [];
+        n = 0;
+        const reader = res.body.getReader();
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            n += value.byteLength;
+            if (n > limit) throw tooLarge(limit, res.status);
+            if (n > want) throw overshoot(want, params.offset);
+            got.push(value);
           }
-          yield* got;
-          return;
+          break;
+        } catch (e) {
+          await reader.cancel().catch(() => {});
+          if (e instanceof Leap0ConnectionError && attempt < retries) continue;
+          throw e;
         }
-      },
-      (chunk, total) => {
+      }
+      known = step.value.total;
+      for (const chunk of got) {
         size += chunk.byteLength;
         // Decoding as the ranges arrive, `stream: true` keeps a character cut by a range
         // boundary until its last bytes come.
         if (decoder) text += decoder.decode(chunk, { stream: true });
         else chunks.push(chunk);
-        known = total;
-        report(onProgress, size, total);
-      },
-    );
-    for await (const _ of ranges) {
-      // Each step has handed its chunk to the callback above.
+        report(onProgress, size, known);
+      }
+      step = await plan.next(n);
     }
     if (known === undefined) report(onProgress, size, size);
     if (decoder) return text + decoder.decode();
@@ -1056,60 +1054,75 @@ export class FilesystemClient {
     return invoke(this.#p, filesystemTree, { path: this.#path, params: { ...params, path } }, options);
   }
 
-  /** The stream of a read: ranges fetched one at a time as the consumer pulls. */
+  /**
+   * The stream of a read: ranges fetched one at a time as the consumer pulls, each chunk read
+   * straight from its response (no per-chunk layer between the two streams).
+   */
   async #readStream(
     path: string,
     range: Omit<FilesystemReadFileParams, "path">,
     onProgress: ProgressListener | undefined,
     options: RequestOptions | undefined,
   ): Promise<ReadableStream<Uint8Array>> {
+    const plan = this.#ranges(path, range, options);
     let loaded = 0;
-    const pending: { chunk: Uint8Array; total: number | undefined }[] = [];
-    const source = this.#ranges(
-      path,
-      range,
-      options,
-      async function* (fs, call, o) {
-        const res = await invokeStream(fs.#p, filesystemReadFile, call, o);
-        const reader = res.body.getReader();
-        try {
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) return;
-            yield value;
-          }
-        } finally {
-          await reader.cancel().catch(() => {});
-        }
-      },
-      (chunk, total) => pending.push({ chunk, total }),
-    );
-    const it = source[Symbol.asyncIterator]();
+    let known: number | undefined;
+    let step: IteratorResult<ReadRange, void>;
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let got = 0;
+    const open = async () => {
+      if (step.done) return;
+      const { params, sized } = step.value;
+      const res = await invokeStream(this.#p, filesystemReadFile, { path: this.#path, params }, options);
+      sized(res.headers);
+      reader = res.body.getReader();
+      got = 0;
+    };
     // The first range is requested now, so a missing file or a bad argument rejects here,
     // not on the first read.
-    await it.next();
+    step = await plan.next();
+    try {
+      await open();
+    } catch (e) {
+      await plan.return();
+      throw e;
+    }
+    const pull = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+      for (;;) {
+        if (step.done) {
+          // A read that fitted one response never learnt the size before its end.
+          if (known === undefined) report(onProgress, loaded, loaded);
+          controller.close();
+          return;
+        }
+        if (!reader) await open();
+        const { done, value } = await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
+        if (done) {
+          reader = undefined;
+          step = await plan.next(got);
+          continue;
+        }
+        got += value.byteLength;
+        if (got > step.value.want) throw overshoot(step.value.want, step.value.params.offset);
+        loaded += value.byteLength;
+        known = step.value.total;
+        report(onProgress, loaded, known);
+        controller.enqueue(value);
+        return;
+      }
+    };
     return new ReadableStream<Uint8Array>(
       {
-        pull: async (controller) => {
-          for (;;) {
-            const item = pending.shift();
-            if (item) {
-              loaded += item.chunk.byteLength;
-              report(onProgress, loaded, item.total);
-              if (item.chunk.byteLength) {
-                controller.enqueue(item.chunk);
-                return;
-              }
-              continue;
-            }
-            if ((await it.next()).done && !pending.length) {
-              controller.close();
-              return;
-            }
-          }
-        },
-        cancel: async () => {
-          await it.return?.();
+        pull: (controller) =>
+          pull(controller).catch(async (e: unknown) => {
+            // The stream is errored with `e`: nothing more will be read, so free the connection.
+            await reader?.cancel().catch(() => {});
+            await plan.return().catch(() => {});
+            throw e;
+          }),
+        cancel: async (reason) => {
+          await reader?.cancel(reason).catch(() => {});
+          await plan.return();
         },
       },
       { highWaterMark: 0 },
@@ -1117,32 +1130,21 @@ export class FilesystemClient {
   }
 
   /**
-   * The range loop behind every read. One request when `head`/`tail` is set or the file fits
-   * in one range; otherwise a `stat` sent alongside the second range gives the size and mtime,
-   * a last `stat` after the last range must agree, and so must the bytes read. `fetch` yields the
-   * bytes of one request; each chunk goes to `onChunk` with the total when it is known. Yields
-   * once per chunk, after `onChunk`, so a stream reader pulls one chunk at a time.
+   * The range plan behind every read: yields each range to fetch and is told back how many
+   * bytes it brought. One request when `head`/`tail` is set or the file fits in one range. A
+   * first range that comes back full may not be the whole file: a `stat`, sent as soon as its
+   * headers say so (so it overlaps the download rather than following it), gives the size and
+   * mtime. When more ranges follow, a last `stat` after them must agree, and so must the bytes
+   * read.
    */
   async *#ranges(
     path: string,
     range: Omit<FilesystemReadFileParams, "path">,
     options: RequestOptions | undefined,
-    fetch: (
-      fs: FilesystemClient,
-      call: { path: { sandboxID: string }; params: FilesystemReadFileParams },
-      options: RequestOptions | undefined,
-    ) => AsyncIterable<Uint8Array>,
-    onChunk: (chunk: Uint8Array, total: number | undefined) => void,
-  ): AsyncGenerator<void, void, undefined> {
+  ): AsyncGenerator<ReadRange, void, number> {
     const lines = range.head !== undefined || range.tail !== undefined;
     if (lines || range.limit === 0) {
-      let got = 0;
-      for await (const chunk of fetch(this, { path: this.#path, params: { ...range, path } }, options)) {
-        got += chunk.byteLength;
-        onChunk(chunk, undefined);
-        yield;
-      }
-      if (got === 0) onChunk(new Uint8Array(0), 0);
+      yield { params: { ...range, path }, want: Number.POSITIVE_INFINITY, total: undefined, sized: () => {} };
       return;
     }
     // A client with a smaller maxResponseBytes gets smaller ranges, so each still fits.
@@ -1150,62 +1152,81 @@ export class FilesystemClient {
     const start = range.offset ?? 0;
     const end = range.limit === undefined ? Number.POSITIVE_INFINITY : start + range.limit;
     let offset = start;
-    // The file's size and mtime, asked for alongside the second range (so it costs no extra
-    // round trip) and compared with a last stat once every range is in.
+    // The file's size and mtime: asked for while the first range downloads, once it is known
+    // to fill its range, and compared with a last stat if more ranges were needed.
     let first: Promise<FileInfo> | undefined;
+    const askSize = () => {
+      if (first) return;
+      first = this.stat(path, options);
+      first.catch(() => {}); // awaited below; a range failing first must not leave it unhandled
+    };
     let info: FileInfo | undefined;
     let total: number | undefined;
-    for (let n = 0; ; n++) {
+    let reads = 0;
+    for (;;) {
       const stop = info ? Math.min(end, Math.max(info.size, start)) : end;
       const want = Math.min(rangeBytes, stop - offset);
       if (want <= 0) break;
-      if (n === 1) {
-        first = this.stat(path, options);
-        first.catch(() => {}); // awaited below; a range failing first must not leave it unhandled
-      }
-      let got = 0;
       const params: FilesystemReadFileParams = { path, offset, limit: want };
       if (offset === 0) delete params.offset;
-      for await (const chunk of fetch(this, { path: this.#path, params }, options)) {
-        got += chunk.byteLength;
-        if (got > want) {
-          throw new Leap0MalformedResponseError(
-            `filesystemReadFile: malformed response: asked for at most ${want} bytes at offset ${offset} and got more.`,
-            { operation: filesystemReadFile.name },
-          );
-        }
-        onChunk(chunk, total);
-        yield;
-      }
+      // Only the first range can leave the size unknown; a full one (its Content-Length says so
+      // up front, or its bytes once counted) needs the stat before the read can end.
+      const full = reads === 0 && offset + want < end;
+      const got: number = yield {
+        params,
+        want,
+        total,
+        sized: (headers) => {
+          if (full && Number(headers.get("content-length")) === want) askSize();
+        },
+      };
       offset += got;
-      if (n === 0 && (got < want || offset >= end)) {
-        // The whole read fitted in one response: nothing else to ask for.
-        if (offset === start) onChunk(new Uint8Array(0), 0);
-        return;
-      }
-      if (first && !info) {
-        info = await first;
+      if (reads++ === 0 && (got < want || offset >= end)) return; // the whole read fitted in one response
+      if (!info) {
+        askSize();
+        info = await (first as Promise<FileInfo>);
         total = Math.min(end, Math.max(info.size, start)) - start;
       }
       if (got < want) {
-        if (info && offset < Math.min(end, info.size)) {
+        if (offset < Math.min(end, info.size)) {
           throw changed(path, `a range ended early (${got} of ${want} bytes at offset ${offset - got})`);
         }
         break;
       }
     }
-    if (!info) return;
-    const now = await this.stat(path, options);
-    if (now.size !== info.size || now.mtime !== info.mtime) {
-      throw changed(
-        path,
-        `its size or modification time moved (${info.size} bytes, mtime ${info.mtime} → ${now.size} bytes, mtime ${now.mtime})`,
-      );
+    // One response is one version of the file; a read made of several must check that the
+    // file held still across them.
+    if (info && reads > 1) {
+      const now = await this.stat(path, options);
+      if (now.size !== info.size || now.mtime !== info.mtime) {
+        throw changed(
+          path,
+          `its size or modification time moved (${info.size} bytes, mtime ${info.mtime} → ${now.size} bytes, mtime ${now.mtime})`,
+        );
+      }
     }
-    if (offset !== Math.min(end, Math.max(info.size, start))) {
+    if (info && offset !== Math.min(end, Math.max(info.size, start))) {
       throw changed(path, `${offset - start} bytes were read where its size says ${Math.min(end, info.size) - start}`);
     }
   }
+}
+
+/** One range of a read, as the plan hands it out. */
+interface ReadRange {
+  params: FilesystemReadFileParams;
+  /** The most bytes the answer may bring (more is a malformed answer). */
+  want: number;
+  /** The bytes the whole read will bring, once a `stat` has said. */
+  total: number | undefined;
+  /** Sees the answer's headers, as soon as they come. */
+  sized: (headers: Headers) => void;
+}
+
+function overshoot(want: number, offset: number | undefined): Leap0MalformedResponseError {
+  return new Leap0MalformedResponseError(
+    `filesystemReadFile: malformed response: asked for at most ${want} bytes at offset ${offset ?? 0} and got more.`,
+    { operation: filesystemReadFile.name },
+  );
 }
 
 function tooLarge(

@@ -888,6 +888,13 @@ const r$WindowInfo = /* @__PURE__ */ lazy(() =>
 const r$WindowsResponse = /* @__PURE__ */ lazy(() => z.looseObject({ items: z.array(r$WindowInfo()) }));
 const none = /* @__PURE__ */ lazy(() => z.strictObject({}));
 
+/** The control-plane API's URL (the spec's top-level server). */
+export const API_SERVER = "https://api.leap0.dev";
+/** Where the in-sandbox APIs are served (their paths' server): `{sandboxId}` and `{sandboxDomain}` are filled per call. */
+export const SANDBOX_SERVER = "https://{sandboxId}.{sandboxDomain}";
+/** The domain sandboxes are served under unless configured otherwise (the `{sandboxDomain}` variable's default). */
+export const SANDBOX_DOMAIN = "sandbox.leap0.dev";
+
 /**
  * Create a sandbox: `POST /v1/sandbox/`.
  *

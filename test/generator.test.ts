@@ -431,6 +431,40 @@ describe("SDK-only rules", () => {
       }),
     ).toThrow(/unknown operation key/);
   });
+
+  test("the default URLs are the spec's servers; in-sandbox paths that disagree on theirs are refused", async () => {
+    const { DEFAULT_BASE_URL, DEFAULT_SANDBOX_DOMAIN, Leap0Client } = await import("../src");
+    const top = (SPEC.servers as J[])[0] as J;
+    const server = ((Object.values(SPEC.paths as J).find((i) => (i as J).servers) as J).servers as J[])[0] as J;
+    expect(DEFAULT_BASE_URL).toBe(top.url);
+    expect(DEFAULT_SANDBOX_DOMAIN).toBe(((server.variables as J).sandboxDomain as J).default);
+    const sandbox = new Leap0Client({ apiKey: "k" }).sandboxes.connect("sbx-1");
+    expect(sandbox.invokeUrl("/x", 8080)).toBe(`https://sbx-1-8080.${DEFAULT_SANDBOX_DOMAIN}/x`);
+
+    const edited = (edit: (d: J) => void) => {
+      const d = structuredClone(SPEC);
+      edit(d);
+      return () => emit(d, { runtime: "../src/core" });
+    };
+    const firstInSandbox = (d: J) => Object.values(d.paths as J).find((i) => (i as J).servers) as J;
+    expect(
+      edited((d) => {
+        firstInSandbox(d).servers = [{ url: "https://{sandboxId}.elsewhere.example" }];
+      }),
+    ).toThrow(/differs from the other in-sandbox paths'/);
+    expect(
+      edited((d) => {
+        for (const item of Object.values(d.paths as J)) {
+          if ((item as J).servers) (item as J).servers = [{ url: "https://{sandboxId}.example" }];
+        }
+      }),
+    ).toThrow(/placing \{sandboxId\} and \{sandboxDomain\}/);
+    expect(
+      edited((d) => {
+        d.servers = [{ url: "http://api.example" }];
+      }),
+    ).toThrow(/plain https:\/\/ URL/);
+  });
 });
 
 describe("result checks are loose", () => {

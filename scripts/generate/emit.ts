@@ -5,7 +5,7 @@
  */
 import { type Base, type IR, type Node, type ObjectIR, type Prop, Spec } from "./ir";
 import { camel, propKey, SpecError, snake } from "./names";
-import { type Operation, readOperations } from "./ops";
+import { type Operation, readOperations, readServers, type Servers } from "./ops";
 
 export interface EmitOptions {
   /** Import path of src/core as seen from the output directory, e.g. "../src/core". */
@@ -31,7 +31,7 @@ export function emit(doc: Node, options: EmitOptions): Emitted {
   const spec = new Spec(doc);
   spec.allComponents();
   const ops = readOperations(spec);
-  return new Emitter(spec, ops, options).run();
+  return new Emitter(spec, ops, options, readServers(spec)).run();
 }
 
 class Emitter {
@@ -46,6 +46,7 @@ class Emitter {
     private readonly spec: Spec,
     private readonly ops: Operation[],
     private readonly options: EmitOptions,
+    private readonly servers: Servers,
   ) {}
 
   run(): Emitted {
@@ -636,6 +637,18 @@ class Emitter {
     const needNone = this.ops.some((op) => op.fields.length === 0);
     if (needNone) body.push("const none = /* @__PURE__ */ lazy(() => z.strictObject({}));");
     body.push("");
+
+    // Servers.
+    const sv = this.servers;
+    body.push(
+      "/** The control-plane API's URL (the spec's top-level server). */",
+      `export const API_SERVER = ${JSON.stringify(sv.api)};`,
+      "/** Where the in-sandbox APIs are served (their paths' server): `{sandboxId}` and `{sandboxDomain}` are filled per call. */",
+      `export const SANDBOX_SERVER = ${JSON.stringify(sv.sandbox)};`,
+      "/** The domain sandboxes are served under unless configured otherwise (the `{sandboxDomain}` variable's default). */",
+      `export const SANDBOX_DOMAIN = ${JSON.stringify(sv.sandboxDomain)};`,
+      "",
+    );
 
     // Operations.
     for (const op of this.ops) {

@@ -80,6 +80,66 @@ export function readOperations(spec: Spec): Operation[] {
   return ops;
 }
 
+/** Where the two hosts are: the spec's top-level server, and the one server every in-sandbox path names. */
+export interface Servers {
+  /** The control-plane API's URL. */
+  api: string;
+  /** The in-sandbox APIs' URL template, with `{sandboxId}` and `{sandboxDomain}`. */
+  sandbox: string;
+  /** The default of its `{sandboxDomain}` variable. */
+  sandboxDomain: string;
+}
+
+/**
+ * Reads both servers, so the SDK's default URLs are the spec's and are stated nowhere else. Every
+ * path-level server must be the same template (the SDK has one sandbox host), and it must
+ * place exactly `{sandboxId}` and `{sandboxDomain}`, the variables the SDK fills.
+ */
+export function readServers(spec: Spec): Servers {
+  const top = spec.doc.servers;
+  const api = Array.isArray(top) && isObj(top[0]) ? top[0].url : undefined;
+  if (typeof api !== "string" || !/^https:\/\/[^{}]+$/.test(api)) {
+    throw new SpecError("servers: the first top-level server must be a plain https:// URL (the control-plane API)");
+  }
+  let sandbox: Node | undefined;
+  for (const [path, rawItem] of Object.entries(isObj(spec.doc.paths) ? spec.doc.paths : {})) {
+    const item = spec.deref(rawItem);
+    const lists = [item.servers, ...METHODS.map((m) => (isObj(item[m]) ? item[m].servers : undefined))];
+    for (const list of lists) {
+      if (list === undefined) continue;
+      if (!Array.isArray(list) || list.length !== 1 || !isObj(list[0])) {
+        throw new SpecError(`${path}: servers must list exactly one server (the sandbox's own host)`);
+      }
+      const server = list[0];
+      if (
+        sandbox &&
+        (server.url !== sandbox.url || JSON.stringify(server.variables) !== JSON.stringify(sandbox.variables))
+      ) {
+        throw new SpecError(
+          `${path}: its server differs from the other in-sandbox paths' (the SDK has one sandbox host)`,
+        );
+      }
+      sandbox = server;
+    }
+  }
+  if (!sandbox) throw new SpecError("no path names a server: the in-sandbox host is not described");
+  const url = sandbox.url;
+  const placed = typeof url === "string" ? (url.match(/\{[^}]*\}/g) ?? []).sort().join(",") : "";
+  if (typeof url !== "string" || !url.startsWith("https://") || placed !== "{sandboxDomain},{sandboxId}") {
+    throw new SpecError(
+      "the in-sandbox server must be an https:// template placing {sandboxId} and {sandboxDomain} once each",
+    );
+  }
+  const domain =
+    isObj(sandbox.variables) && isObj(sandbox.variables.sandboxDomain)
+      ? sandbox.variables.sandboxDomain.default
+      : undefined;
+  if (typeof domain !== "string" || !domain) {
+    throw new SpecError("the in-sandbox server's sandboxDomain variable needs a default (the production domain)");
+  }
+  return { api, sandbox: url, sandboxDomain: domain };
+}
+
 function readOperation(spec: Spec, path: string, method: string, item: Node, raw: Node): Operation {
   const id = raw.operationId;
   const where = `${method.toUpperCase()} ${path}`;

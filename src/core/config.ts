@@ -1,3 +1,4 @@
+import { API_SERVER } from "../../generated/operations";
 import { envAccess, readEnv } from "./env";
 import { Leap0ValidationError } from "./errors";
 import { DEFAULT_SANDBOX_DOMAIN, type SandboxHosts } from "./hosts";
@@ -6,8 +7,8 @@ import { unknownKeyProblem } from "./suggest";
 import { otelEnabled } from "./telemetry";
 import type { WebSocketConstructor } from "./websocket";
 
-/** Where the API lives unless `baseUrl` or `LEAP0_BASE_URL` says otherwise. */
-export const DEFAULT_BASE_URL = "https://api.leap0.dev";
+/** Where the API lives unless `baseUrl` or `LEAP0_BASE_URL` says otherwise (the spec's server). */
+export const DEFAULT_BASE_URL: string = API_SERVER;
 /** Seconds a call may take, retries included. Long on purpose: snapshotting a large sandbox is slow. */
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 /** How many times a failed call is retried when the failure is known to be safe to retry. */

@@ -9,10 +9,11 @@
  * plain DNS label (such as `evil.example/#`) could move the request, and the key, to another
  * host. So ids are checked before any URL is built.
  */
+import { SANDBOX_DOMAIN, SANDBOX_SERVER } from "../../generated/operations";
 import { Leap0ValidationError } from "./errors";
 
-/** The sandbox domain unless `sandboxDomain` or `LEAP0_SANDBOX_DOMAIN` says otherwise. */
-export const DEFAULT_SANDBOX_DOMAIN = "sandbox.leap0.dev";
+/** The sandbox domain unless `sandboxDomain` or `LEAP0_SANDBOX_DOMAIN` says otherwise (the spec's). */
+export const DEFAULT_SANDBOX_DOMAIN: string = SANDBOX_DOMAIN;
 
 /** How sandbox URLs are built, after the options and the environment were applied. */
 export interface SandboxHosts {
@@ -57,7 +58,11 @@ export function sandboxBase(hosts: SandboxHosts, sandboxId: string, port?: numbe
     url = p === undefined ? url.replace(/[-:]?\{port\}/g, "") : url.split("{port}").join(String(p));
     return url.replace(/\/+$/, "");
   }
-  return `https://${p === undefined ? id : `${id}-${p}`}.${hosts.domain}`;
+  // The spec's server template; a port rides on the id's label (`{id}-{port}`), as Leap0 documents.
+  return SANDBOX_SERVER.replace("{sandboxId}", p === undefined ? id : `${id}-${p}`).replace(
+    "{sandboxDomain}",
+    hosts.domain,
+  );
 }
 
 /** `https://{id}.{domain}{path}` (or with `-{port}`); `path` always starts with a slash. */

@@ -5,14 +5,41 @@
  * budget itself is enforced by size-limit (`.size-limit.json`), run first by `npm run size`.
  */
 
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 const ROOT = resolve(__dirname, "..");
 
-async function measure(contents: string, resolveDir = ROOT): Promise<{ min: number; gzip: number }> {
+// The eight in-sandbox area modules, each replaced by an empty class of the same name: what a
+// restore consumer would ship if the areas were loaded lazily instead of hanging off the handle.
+const AREA_CLASSES: Record<string, string> = {
+  "code-interpreter": "CodeInterpreterClient",
+  desktop: "DesktopClient",
+  filesystem: "FilesystemClient",
+  git: "GitClient",
+  lsp: "LspClient",
+  process: "ProcessClient",
+  pty: "PtyClient",
+  ssh: "SandboxSshClient",
+};
+const withoutAreas: Plugin = {
+  name: "without-areas",
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]resources[\\/]sandbox[\\/][a-z-]+\.ts$/ }, (args) => {
+      const name = AREA_CLASSES[basename(args.path, ".ts")];
+      return { contents: `export class ${name} { constructor(p, id) { this.p = p; this.id = id; } }`, loader: "js" };
+    });
+  },
+};
+
+async function measure(
+  contents: string,
+  resolveDir = ROOT,
+  plugins: Plugin[] = [],
+): Promise<{ min: number; gzip: number }> {
   const result = await build({
+    plugins,
     stdin: { contents, resolveDir, sourcefile: "consumer.mjs" },
     bundle: true,
     write: false,
@@ -40,12 +67,21 @@ async function main(): Promise<void> {
   const consumer = await measureConsumer();
   const schema = (z: string) =>
     `import * as z from ${JSON.stringify(z)};\nconst s = ${z === "zod" ? "z.strictObject({ snapshotName: z.string().trim().min(1).max(64), timeout: z.optional(z.int().min(1).max(28800)), autoPause: z.optional(z.boolean()) })" : "z.strictObject({ snapshotName: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)), timeout: z.optional(z.int().check(z.minimum(1), z.maximum(28800))), autoPause: z.optional(z.boolean()) })"};\nexport const check = (v) => s.safeParse(v);\n`;
+  const client = join(ROOT, "src", "client.ts");
+  const restore = `import { Leap0Client } from ${JSON.stringify(client)};\nexport const run = () => new Leap0Client({ apiKey: "k" }).snapshots.restore({ snapshotName: "warm" });\n`;
+  const fromSrc = await measure(restore);
+  const noAreas = await measure(restore, ROOT, [withoutAreas]);
   const classic = await measure(schema("zod"));
   const mini = await measure(schema("zod/mini"));
 
   console.log("bundle of a consumer of Leap0Client + snapshots.restore (dependencies included)");
   console.log(`  minified        ${kb(consumer.min)}`);
   console.log(`  min+gzip        ${kb(consumer.gzip)}`);
+  console.log("the same consumer built from src/, and with the eight sandbox areas left out");
+  console.log(`  with the areas  ${kb(fromSrc.min)} min, ${kb(fromSrc.gzip)} min+gzip`);
+  console.log(
+    `  without them    ${kb(noAreas.min)} min, ${kb(noAreas.gzip)} min+gzip (the floor if areas were loaded lazily: control plane, core, zod/mini, openapi-fetch)`,
+  );
   console.log("the restore params check alone, by zod flavour");
   console.log(`  zod (classic)   ${kb(classic.min)} min, ${kb(classic.gzip)} min+gzip`);
   console.log(`  zod/mini        ${kb(mini.min)} min, ${kb(mini.gzip)} min+gzip`);

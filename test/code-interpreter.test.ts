@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import {
   CodeLanguage,
   type CodeStreamEvent,
@@ -14,21 +14,10 @@ import {
   Leap0TimeoutError,
   Leap0ValidationError,
 } from "../src";
-import { API_KEY, mockClient, type Recorder, transportFetch } from "./support/helpers";
+import { API_KEY, sandboxOnPrism, transportFetch } from "./support/helpers";
 import { type ScriptServer, sseHead, startScriptServer, tick } from "./support/script-server";
 
-let recs: Recorder[] = [];
-afterEach(() => {
-  // Prism validated every request we sent against openapi.yaml.
-  expect(recs.flatMap((r) => r.violations())).toEqual([]);
-  recs = [];
-});
-
-function onPrism(headers?: Record<string, string>) {
-  const m = mockClient({ sandboxUrl: inject("prismUrl"), headers });
-  recs.push(m.rec);
-  return { sandbox: m.client.sandboxes.connect("sbx-1"), client: m.client, rec: m.rec };
-}
+const onPrism = sandboxOnPrism();
 
 describe("sandbox.codeInterpreter against the Prism mock", () => {
   test("exports the documented template name and language constants", () => {

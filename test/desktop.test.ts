@@ -13,20 +13,13 @@ import {
   Leap0ValidationError,
   type ProcessStatusResponse,
 } from "../src";
-import { API_KEY, mockClient, type Recorder, transportFetch } from "./support/helpers";
+import { API_KEY, sandboxOnPrism, transportFetch } from "./support/helpers";
 import { type ScriptServer, sseHead, startScriptServer, tick } from "./support/script-server";
 
-let recs: Recorder[] = [];
-afterEach(() => {
-  // Prism validated every request we sent against openapi.yaml.
-  expect(recs.flatMap((r) => r.violations())).toEqual([]);
-  recs = [];
-});
-
+const sandboxes = sandboxOnPrism();
 function onPrism(headers?: Record<string, string>) {
-  const m = mockClient({ sandboxUrl: inject("prismUrl"), headers });
-  recs.push(m.rec);
-  return { desktop: m.client.sandboxes.connect("sbx-1").desktop, rec: m.rec };
+  const { sandbox, rec } = sandboxes(headers);
+  return { desktop: sandbox.desktop, rec };
 }
 
 describe("sandbox.desktop against the Prism mock", () => {

@@ -28,47 +28,16 @@ import {
 } from "leap0";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test, vi } from "vitest";
 import { type ScriptServer, sseHead, startScriptServer } from "../support/script-server";
+import { snippetHarness } from "../support/snippets";
 
-const realFetch = globalThis.fetch;
-let sent: { method: string; path: string; status: number; violations: string | null; body: string }[] = [];
-let logged: unknown[][] = [];
 let server: ScriptServer;
+const { sent, logged } = snippetHarness({ env: () => ({ LEAP0_SANDBOX_URL: inject("prismUrl") }) });
 
 beforeAll(async () => {
   server = await startScriptServer();
 });
 afterAll(async () => {
   await server.close();
-});
-
-beforeEach(() => {
-  sent = [];
-  logged = [];
-  vi.stubEnv("LEAP0_API_KEY", "sk-snippet-test-key-0123456789");
-  vi.stubEnv("LEAP0_BASE_URL", inject("prismUrl"));
-  vi.stubEnv("LEAP0_SANDBOX_URL", inject("prismUrl"));
-  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const body = request.body ? await request.clone().text() : "";
-    const response = await realFetch(request);
-    sent.push({
-      method: request.method,
-      path: new URL(request.url).pathname,
-      status: response.status,
-      violations: response.headers.get("sl-violations"),
-      body,
-    });
-    return response;
-  };
-  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-    logged.push(args);
-  });
-});
-
-afterEach(() => {
-  globalThis.fetch = realFetch;
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
 });
 
 /** The snippet's requests: the sandbox create from `templateName`, then the in-sandbox calls, all valid. */

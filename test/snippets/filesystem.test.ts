@@ -9,39 +9,10 @@
  * and a recording fetch checks that every request is valid against openapi.yaml.
  */
 import { Leap0Client } from "leap0";
-import { afterEach, beforeEach, expect, inject, test, vi } from "vitest";
+import { expect, test } from "vitest";
+import { snippetHarness } from "../support/snippets";
 
-const realFetch = globalThis.fetch;
-let sent: { path: string; status: number; violations: string | null; body: string }[] = [];
-let logged: unknown[][] = [];
-
-beforeEach(() => {
-  sent = [];
-  logged = [];
-  vi.stubEnv("LEAP0_API_KEY", "sk-snippet-test-key-0123456789");
-  vi.stubEnv("LEAP0_BASE_URL", inject("prismUrl"));
-  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const body = request.body ? await request.clone().text() : "";
-    const response = await realFetch(request);
-    sent.push({
-      path: new URL(request.url).pathname,
-      status: response.status,
-      violations: response.headers.get("sl-violations"),
-      body,
-    });
-    return response;
-  };
-  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-    logged.push(args);
-  });
-});
-
-afterEach(() => {
-  globalThis.fetch = realFetch;
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
-});
+const { sent, logged } = snippetHarness();
 
 /** The snippet's requests: the sandbox create, then the filesystem calls, all valid. */
 function expectValid(fsCalls: string[]): void {
@@ -139,7 +110,13 @@ test("Read multiple files", async () => {
     const request = new Request(input, init);
     if (!new URL(request.url).pathname.endsWith("/filesystem/read-files")) return prismFetch(request);
     const { paths } = (await request.json()) as { paths: string[] };
-    sent.push({ path: new URL(request.url).pathname, status: 200, violations: null, body: JSON.stringify({ paths }) });
+    sent.push({
+      method: request.method,
+      path: new URL(request.url).pathname,
+      status: 200,
+      violations: null,
+      body: JSON.stringify({ paths }),
+    });
     const form = new FormData();
     for (const p of paths) form.append(p, new Blob([`content of ${p}`]));
     return new Response(form);

@@ -15,20 +15,21 @@
 // biome-ignore-all format: the snippets stay exactly as the docs publish them
 // biome-ignore-all lint/suspicious/useIterableCallbackReturn: the docs' snippets log from forEach; kept verbatim
 import { Leap0Client } from "leap0";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, test, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, inject, test } from "vitest";
 import { nodeWebSocket } from "../../src/node";
+import { SNIPPET_API_KEY, snippetHarness } from "../support/snippets";
 import { type RunningWsServer, startPrismFront, type WsPeer } from "../support/ws-server";
 
-const KEY = "sk-snippet-test-key-0123456789";
-const realFetch = globalThis.fetch;
-let sent: { method: string; path: string; status: number; violations: string | null; body: string }[] = [];
-let logged: unknown[][] = [];
 let front: RunningWsServer;
 let peers: WsPeer[] = [];
+const { sent, logged } = snippetHarness({
+  env: () => ({ LEAP0_BASE_URL: front.url }),
+  globals: { WebSocket: nodeWebSocket },
+});
 
 beforeAll(async () => {
   // A fake shell behind the WebSocket: it answers each line it is sent.
-  front = await startPrismFront(inject("prismUrl"), KEY, (peer) => {
+  front = await startPrismFront(inject("prismUrl"), SNIPPET_API_KEY, (peer) => {
     peers.push(peer);
     peer.onMessage = (data) => {
       if (data.toString() === "ls -la\n") peer.sendBinary("total 8\r\n-rw-r--r-- 1 user user 12 main.py\r\n");
@@ -41,35 +42,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  sent = [];
-  logged = [];
   peers = [];
-  vi.stubEnv("LEAP0_API_KEY", KEY);
-  vi.stubEnv("LEAP0_BASE_URL", front.url);
-  vi.stubGlobal("WebSocket", nodeWebSocket);
-  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const body = request.body ? await request.clone().text() : "";
-    const response = await realFetch(request);
-    sent.push({
-      method: request.method,
-      path: new URL(request.url).pathname,
-      status: response.status,
-      violations: response.headers.get("sl-violations"),
-      body,
-    });
-    return response;
-  };
-  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-    logged.push(args);
-  });
-});
-
-afterEach(() => {
-  globalThis.fetch = realFetch;
-  vi.unstubAllEnvs();
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
 });
 
 /** The snippet's requests after the sandbox create: method, path under the sandbox, wire body; all valid. */
@@ -136,7 +109,7 @@ test("pty: Connect via WebSocket", async () => {
   expect(calls()).toEqual([]);
   expect(peers).toHaveLength(1);
   expect(peers[0]?.request.url).toMatch(/^\/v1\/sandbox\/[^/]+\/pty\/my-terminal\/connect$/);
-  expect(peers[0]?.request.headers.authorization).toBe(`Bearer ${KEY}`);
+  expect(peers[0]?.request.headers.authorization).toBe(`Bearer ${SNIPPET_API_KEY}`);
   expect(new TextDecoder().decode(logged[0]?.[0] as Uint8Array)).toBe(
     "total 8\r\n-rw-r--r-- 1 user user 12 main.py\r\n",
   );

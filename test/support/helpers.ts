@@ -3,8 +3,8 @@
  * forwards every request to Prism for real while remembering what was sent and whether Prism
  * found a contract violation in it (`sl-violations`).
  */
-import { inject } from "vitest";
-import { Leap0Client, type Leap0ClientOptions } from "../../src";
+import { afterEach, expect, inject } from "vitest";
+import { Leap0Client, type Leap0ClientOptions, type Sandbox } from "../../src";
 import { nodeFetch } from "../../src/node";
 
 /**
@@ -70,4 +70,22 @@ export function mockClient(options: Leap0ClientOptions & { headers?: Record<stri
   const rec = recorder(headers);
   const client = new Leap0Client({ apiKey: API_KEY, baseUrl: inject("prismUrl"), fetch: rec.fetch, ...rest });
   return { client, rec };
+}
+
+/**
+ * For an in-sandbox service's tests: returns a maker of sandbox "sbx-1" on the Prism mock, and
+ * fails each test whose requests Prism found in violation of openapi.yaml (an afterEach hook).
+ */
+export function sandboxOnPrism(): (headers?: Record<string, string>) => { sandbox: Sandbox; rec: Recorder } {
+  const recs: Recorder[] = [];
+  afterEach(() => {
+    const violations = recs.flatMap((r) => r.violations());
+    recs.length = 0;
+    expect(violations).toEqual([]);
+  });
+  return (headers) => {
+    const { client, rec } = mockClient({ sandboxUrl: inject("prismUrl"), headers });
+    recs.push(rec);
+    return { sandbox: client.sandboxes.connect("sbx-1"), rec };
+  };
 }

@@ -14,8 +14,21 @@ export interface SnippetRequest {
   body: string;
 }
 
+/** The key the snippets' client reads from LEAP0_API_KEY (a front that checks it needs the same). */
+export const SNIPPET_API_KEY = "sk-snippet-test-key-0123456789";
+
+export interface SnippetHarnessOptions {
+  /**
+   * Env vars to stub over the defaults (LEAP0_API_KEY, LEAP0_BASE_URL = Prism). A function, read
+   * before each test, because a server started in beforeAll has no URL when the file loads.
+   */
+  env?: () => Record<string, string>;
+  /** Globals to stub before each test (e.g. a WebSocket Node 20 lacks); unstubbed after it. */
+  globals?: Record<string, unknown>;
+}
+
 /** Installs the hooks; the returned arrays are emptied before each test, never replaced. */
-export function snippetHarness(): {
+export function snippetHarness(options: SnippetHarnessOptions = {}): {
   sent: SnippetRequest[];
   logged: unknown[][];
   /** Every request the snippet made was valid and succeeded; returns "METHOD route" lines (ids cut). */
@@ -33,8 +46,9 @@ export function snippetHarness(): {
   beforeEach(() => {
     sent.length = 0;
     logged.length = 0;
-    vi.stubEnv("LEAP0_API_KEY", "sk-snippet-test-key-0123456789");
-    vi.stubEnv("LEAP0_BASE_URL", inject("prismUrl"));
+    const env = { LEAP0_API_KEY: SNIPPET_API_KEY, LEAP0_BASE_URL: inject("prismUrl"), ...options.env?.() };
+    for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
+    for (const [k, v] of Object.entries(options.globals ?? {})) vi.stubGlobal(k, v);
     globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
       const request = new Request(input, init);
       const body = request.body ? await request.clone().text() : "";
@@ -56,6 +70,7 @@ export function snippetHarness(): {
   afterEach(() => {
     globalThis.fetch = realFetch;
     vi.unstubAllEnvs();
+    vi.unstubAllGlobals();
     vi.restoreAllMocks();
     for (const [k, v] of Object.entries(savedOtel)) {
       if (v === undefined) delete process.env[k];

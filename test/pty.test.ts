@@ -4,6 +4,7 @@
  * binary frames, a character split across frames, abnormal close, idle, backpressure).
  */
 import { afterEach, describe, expect, inject, it } from "vitest";
+import WsWebSocket from "ws";
 import {
   Leap0AbortError,
   Leap0Client,
@@ -271,6 +272,49 @@ describe("PTY WebSocket connection", () => {
     const server2 = await wsServer({ onConnection: (p) => p.close(1011, "internal error") });
     const conn2 = client(server2.url).sandboxes.connect("sb-1").pty.connect("shell");
     expect(await conn2.closed).toMatchObject({ kind: "dropped", code: 1011 });
+  });
+
+  it("the `ws` package's WebSocket class works as the webSocket option (what Node 20 users pass)", async () => {
+    const { onConnection, peer } = nextPeer();
+    const server = await wsServer({
+      onConnection: (p) => {
+        p.sendText("héllo ");
+        p.sendBinary(bytes(0x00, 0xff));
+        p.sendBinary(bytes(0xe2, 0x82)); // "€" split across frames
+        p.sendBinary(bytes(0xac));
+        onConnection(p);
+      },
+    });
+    const ws = new Leap0Client({ apiKey: API_KEY, baseUrl: server.url, webSocket: WsWebSocket, maxRetries: 0 });
+    clients.push(ws);
+    const pty = ws.sandboxes.connect("sb-1").pty;
+    const conn = pty.connect("shell", { keepAlive: 0.05 });
+    conn.send("ls\n"); // queued until the handshake is done
+    await conn.ready;
+    expect(server.upgrades[0]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    const p = await peer;
+    await until(() => p.received.length === 1);
+    expect(p.received.map((m) => [m.opcode, m.data.toString()])).toEqual([[2, "ls\n"]]);
+    expect(text(await conn.recv())).toBe("héllo ");
+    expect(await conn.recv()).toEqual(bytes(0x00, 0xff));
+    expect(await conn.recvText()).toBe("€");
+    await until(() => p.pings >= 1); // ws has ping(): keepalive uses it
+    p.close(1000, "exit 0");
+    expect(await conn.closed).toEqual({ kind: "exited", code: 1000, reason: "exit 0" });
+
+    const bad = new Leap0Client({ apiKey: "sk-wrong-key", baseUrl: server.url, webSocket: WsWebSocket });
+    clients.push(bad);
+    const refused = bad.sandboxes.connect("sb-1").pty.connect("shell");
+    await expect(refused.ready).rejects.toBeInstanceOf(Leap0WebSocketError);
+    expect(String(await refused.ready.catch((e: Error) => e))).not.toContain("sk-wrong-key");
+
+    const dropping = await wsServer({ onConnection: (q) => setTimeout(() => q.destroy(), 20) });
+    const dropped = new Leap0Client({ apiKey: API_KEY, baseUrl: dropping.url, webSocket: WsWebSocket });
+    clients.push(dropped);
+    expect(await dropped.sandboxes.connect("sb-1").pty.connect("shell").closed).toMatchObject({
+      kind: "dropped",
+      code: 1006,
+    });
   });
 
   it("idle: keepalive pings reach the server while nothing is typed; a timed-out recv() loses nothing", async () => {

@@ -47,6 +47,8 @@ let breakReads = 0;
 /** When set, read-file answers hold back their second half until a stat comes (at most 2 s). */
 let holdForStat: { seen: boolean } | undefined;
 let statCame: (() => void) | undefined;
+/** Milliseconds a stat answer is held back. */
+let statDelay = 0;
 let server: Server;
 let url = "";
 
@@ -121,6 +123,7 @@ beforeAll(async () => {
       res.writeHead(204).end();
     } else if (op === "stat") {
       statCame?.();
+      if (statDelay) await new Promise((r) => setTimeout(r, statDelay));
       const f = files.get(json.path);
       if (!f) return notFound();
       res.writeHead(200, { "content-type": "application/json" }).end(
@@ -192,6 +195,7 @@ beforeEach(() => {
   breakReads = 0;
   holdForStat = undefined;
   statCame = undefined;
+  statDelay = 0;
 });
 
 function fs(options: { maxRetries?: number; fetch?: typeof fetch; maxResponseBytes?: number } = {}) {
@@ -427,6 +431,25 @@ describe("large files: ranges, bounded memory, change detection", () => {
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Leap0AbortError);
     expect(got).toBeLessThan(8 * MiB);
+    expect(seen.filter((s) => s.path === "read-file")).toHaveLength(1);
+  });
+
+  test("cancel while the next range waits on its stat: cancel() returns at once and no further range is asked for", async () => {
+    const f = fs();
+    files.set("/big", { bytes: pattern(25 * MiB), mtime: 1 });
+    statDelay = 400;
+    const stream = await f.readFile("/big", { format: "stream" });
+    const reader = stream.getReader();
+    let got = 0;
+    while (got < 10 * MiB) got += ((await reader.read()).value as Uint8Array).byteLength;
+    // The first range is read; the next read waits on the plan, which waits on the held stat.
+    const pending = reader.read();
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    await reader.cancel();
+    expect(Date.now() - started).toBeLessThan(200);
+    expect((await pending).done).toBe(true);
+    await new Promise((r) => setTimeout(r, 600)); // the stat answers meanwhile
     expect(seen.filter((s) => s.path === "read-file")).toHaveLength(1);
   });
 

@@ -1070,6 +1070,14 @@ export class FilesystemClient {
     let step: IteratorResult<ReadRange, void>;
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     let got = 0;
+    // Set by cancel(): a pull still waiting (on a stat, or a range's headers) must not go on to
+    // ask for another range, and a range that answers after the cancel is let go at once.
+    let cancelled = false;
+    const drop = async () => {
+      const r = reader;
+      reader = undefined;
+      await r?.cancel().catch(() => {});
+    };
     const open = async () => {
       if (step.done) return;
       const { params, sized } = step.value;
@@ -1096,10 +1104,13 @@ export class FilesystemClient {
           return;
         }
         if (!reader) await open();
+        if (cancelled) return drop();
         const { done, value } = await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
+        if (cancelled) return drop();
         if (done) {
           reader = undefined;
           step = await plan.next(got);
+          if (cancelled) return;
           continue;
         }
         got += value.byteLength;
@@ -1115,14 +1126,20 @@ export class FilesystemClient {
       {
         pull: (controller) =>
           pull(controller).catch(async (e: unknown) => {
+            if (cancelled) return;
             // The stream is errored with `e`: nothing more will be read, so free the connection.
-            await reader?.cancel().catch(() => {});
+            await drop();
             await plan.return().catch(() => {});
             throw e;
           }),
         cancel: async (reason) => {
-          await reader?.cancel(reason).catch(() => {});
-          await plan.return();
+          cancelled = true;
+          const r = reader;
+          reader = undefined;
+          await r?.cancel(reason).catch(() => {});
+          // Not awaited: the plan may be waiting on a stat, which must not hold up the caller's
+          // cancel(); it ends at its next step.
+          plan.return().catch(() => {});
         },
       },
       { highWaterMark: 0 },

@@ -3,7 +3,8 @@
  * local WebSocket server on 127.0.0.1 that controls every frame (auth, early output, text and
  * binary frames, a character split across frames, abnormal close, idle, backpressure).
  */
-import { afterEach, describe, expect, inject, it } from "vitest";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import WsWebSocket from "ws";
 import {
   Leap0AbortError,
@@ -130,6 +131,57 @@ describe("PTY sessions (Prism contract)", () => {
     expect(text(await conn.recv())).toBe("$ ");
     expect(events).toEqual([`connect /v1/sandbox/sb-1/pty/${conn.sessionId}/connect`]);
     conn.close();
+  });
+
+  it("open() checks the connection's options and WebSocket class before creating; a failed connection deletes the session without holding up the caller", async () => {
+    const requests: string[] = [];
+    let answerDelete = true;
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+      {
+        requests.push(`${req.method} ${req.url}`);
+        if (req.method === "DELETE" && !answerDelete) return; // a stalled cleanup
+        if (req.method === "DELETE") return void res.writeHead(204).end();
+        const session = {
+          id: "s1",
+          cwd: "/",
+          envs: {},
+          cols: 80,
+          rows: 24,
+          created_at: "2026-11-25T10:00:00Z",
+          active: false,
+          lazy_start: true,
+        };
+        res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify(session));
+      }
+    };
+    const server = await wsServer({ refuse: () => 403, onRequest });
+    const pty = client(server.url).sandboxes.connect("sb-1").pty;
+    await expect(pty.open({}, { maxBufferedBytes: 0 })).rejects.toBeInstanceOf(Leap0ValidationError);
+    await expect(pty.open({}, { keepAlive: -5 })).rejects.toBeInstanceOf(Leap0ValidationError);
+    const noWs = new Leap0Client({ apiKey: API_KEY, baseUrl: server.url, maxRetries: 0 });
+    clients.push(noWs);
+    vi.stubGlobal("WebSocket", undefined);
+    try {
+      await expect(noWs.sandboxes.connect("sb-1").pty.open()).rejects.toBeInstanceOf(Leap0WebSocketUnsupportedError);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(requests).toEqual([]);
+
+    // The handshake is refused: open() rejects and the session it made is deleted.
+    await expect(pty.open()).rejects.toBeInstanceOf(Leap0WebSocketError);
+    await until(() => requests.length === 2);
+    expect(requests).toEqual(["POST /v1/sandbox/sb-1/pty", "DELETE /v1/sandbox/sb-1/pty/s1"]);
+
+    // A stalled cleanup does not hold up a caller whose signal ended the call.
+    answerDelete = false;
+    const stalled = await wsServer({ stall: true, onRequest });
+    const ac = new AbortController();
+    const started = Date.now();
+    const opening = client(stalled.url).sandboxes.connect("sb-1").pty.open({}, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 200);
+    await expect(opening).rejects.toBeInstanceOf(Leap0AbortError);
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it("the WebSocket URL is built on the API root (base path kept), ids percent-encoded", () => {

@@ -215,6 +215,30 @@ function toBytes(data: unknown): Uint8Array | undefined {
 }
 
 /**
+ * @internal Everything a connection checks before it connects: its options, the client, and a
+ * WebSocket class to connect with. Exposed so that a facade which must create something first
+ * (`pty.open()` creates the session) can fail before sending anything.
+ */
+export function connectionSettings(
+  init: WebSocketInit,
+  what: string,
+  options: WebSocketOptions = {},
+): { handshakeMs: number; keepAliveMs: number; max: number; Ctor: WebSocketConstructor } {
+  if (typeof options !== "object" || options === null) throw optionError("options", "must be an object");
+  const handshakeMs =
+    options.timeout === undefined
+      ? Math.min(init.timeoutMs, DEFAULT_HANDSHAKE_TIMEOUT_SECONDS * 1000)
+      : seconds("timeout", options.timeout, false);
+  const keepAliveMs = seconds("keepAlive", options.keepAlive ?? DEFAULT_KEEPALIVE_SECONDS, true);
+  const max = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  if (typeof max !== "number" || !Number.isInteger(max) || max < 1) {
+    throw optionError("maxBufferedBytes", "must be a whole number of bytes ≥ 1");
+  }
+  if (init.closed) throw new Leap0ClientClosedError(`${what}: the client was closed.`);
+  return { handshakeMs, keepAliveMs, max, Ctor: pickConstructor(init.WebSocket) };
+}
+
+/**
  * A live WebSocket connection, returned at once: {@link send} queues until the handshake is
  * done, and output is buffered from the first frame until read with {@link recv},
  * `for await`, {@link texts} / {@link recvText}, or handed to {@link onData} listeners.
@@ -250,20 +274,9 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
   /** @internal Made by the facades (e.g. `sandbox.pty.connect`). */
   constructor(init: WebSocketInit, url: URL, what: string, options: WebSocketOptions = {}) {
     this.#what = what;
-    if (typeof options !== "object" || options === null) throw optionError("options", "must be an object");
-    const handshakeMs =
-      options.timeout === undefined
-        ? Math.min(init.timeoutMs, DEFAULT_HANDSHAKE_TIMEOUT_SECONDS * 1000)
-        : seconds("timeout", options.timeout, false);
-    const keepAliveMs = seconds("keepAlive", options.keepAlive ?? DEFAULT_KEEPALIVE_SECONDS, true);
-    const max = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-    if (typeof max !== "number" || !Number.isInteger(max) || max < 1) {
-      throw optionError("maxBufferedBytes", "must be a whole number of bytes ≥ 1");
-    }
+    const { handshakeMs, keepAliveMs, max, Ctor } = connectionSettings(init, what, options);
     this.#max = max;
     const { signal } = options;
-    if (init.closed) throw new Leap0ClientClosedError(`${what}: the client was closed.`);
-    const Ctor = pickConstructor(init.WebSocket);
 
     this.ready = new Promise<void>((resolve, reject) => {
       this.#resolveReady = resolve;

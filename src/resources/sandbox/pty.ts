@@ -12,7 +12,15 @@ import { Leap0ValidationError } from "../../core/errors";
 import { invoke } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
 import { pathId } from "../../core/validate";
-import { WebSocketConnection, type WebSocketInit, type WebSocketOptions } from "../../core/websocket";
+import {
+  connectionSettings,
+  WebSocketConnection,
+  type WebSocketInit,
+  type WebSocketOptions,
+} from "../../core/websocket";
+
+/** Seconds the background delete of a session that `open()` could not connect to may take. */
+const OPEN_CLEANUP_SECONDS = 30;
 
 export {
   DEFAULT_HANDSHAKE_TIMEOUT_SECONDS,
@@ -251,7 +259,9 @@ export class PtyClient {
   /**
    * Creates a lazily started session and connects to it, so the shell starts only once the
    * connection is there and none of its first output is lost. Resolves when connected; if the
-   * connection fails, the new session is deleted again.
+   * connection fails, the new session is deleted again (in the background, so a signal or
+   * timeout that ended the call is not held up by the cleanup). Options and the WebSocket class
+   * are checked first: a bad option creates nothing.
    *
    * @param params - the session's settings, as for {@link PtyClient.create} (`lazyStart` is set for you)
    * @param options - the connection's options, plus `timeout`, `signal` and `maxRetries` for the create call
@@ -267,15 +277,20 @@ export class PtyClient {
     if (options.timeout !== undefined) call.timeout = options.timeout;
     if (options.signal !== undefined) call.signal = options.signal;
     if (maxRetries !== undefined) call.maxRetries = maxRetries;
+    // The connection's options and a WebSocket class are checked before the session is created:
+    // a bad option or a runtime without WebSocket sends nothing and leaves no session behind.
+    connectionSettings(this.#p.webSocketInit(), "PTY session", wsOptions);
     const session = await this.create({ ...params, lazyStart: true }, call);
-    const connection = this.connect(session.id, wsOptions);
     try {
+      const connection = this.connect(session.id, wsOptions);
       await connection.ready;
+      return connection;
     } catch (e) {
-      await this.delete(session.id).catch(() => {});
+      // Deleted in the background, under its own bound: the caller's signal or timeout has
+      // just ended open(), and must not be held up by the cleanup (nor cancel it).
+      this.delete(session.id, { timeout: OPEN_CLEANUP_SECONDS }).catch(() => {});
       throw e;
     }
-    return connection;
   }
 
   #url(sessionId: string): URL {

@@ -418,6 +418,48 @@ describe("secrets echoed back by a server are scrubbed from thrown errors and lo
     }
   });
 
+  test("network policy: injected header values stay out of errors, log lines, and a printed or serialised handle", async () => {
+    const policy = {
+      mode: "custom" as const,
+      allowDomains: ["api.openai.com"],
+      transforms: [{ domain: "api.openai.com", injectHeaders: { Authorization: "Bearer sk-injected-credential" } }],
+    };
+    server = await echo();
+    const lines: string[] = [];
+    const log = (l: string) => lines.push(l);
+    const client = new Leap0Client({
+      apiKey: API_KEY,
+      baseUrl: server.url,
+      logLevel: "debug",
+      logger: { debug: log, info: log, warn: log, error: log },
+    });
+    for (const call of [
+      () => client.sandboxes.create({ networkPolicy: policy }),
+      () => client.snapshots.restore({ snapshotName: "warm", networkPolicy: policy }),
+    ]) {
+      const err = await call().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Leap0BadRequestError);
+      expectNotIn(err, "sk-injected-credential");
+    }
+    expectNotIn(lines, "sk-injected-credential");
+    expect(JSON.stringify(server.requests.map((r) => r.body))).toContain("Bearer sk-injected-credential");
+
+    // The service answers with the policy it applied: the handle keeps it readable, but never
+    // prints or serialises the credential.
+    const { client: mocked } = mockClient();
+    const sandbox = await mocked.sandboxes.create({ networkPolicy: policy });
+    sandbox.networkPolicy = structuredClone({
+      mode: "custom",
+      transforms: [{ domain: "api.openai.com", injectHeaders: { Authorization: "Bearer sk-injected-credential" } }],
+    });
+    expect(sandbox.networkPolicy?.transforms?.[0]?.injectHeaders?.Authorization).toBe("Bearer sk-injected-credential");
+    expect(JSON.stringify(sandbox)).toContain('"Authorization":"[redacted]"');
+    expectNotIn(JSON.stringify(sandbox), "sk-injected-credential");
+    expect(inspect(sandbox, { depth: 5 })).toMatch(/^Sandbox \{/);
+    expectNotIn(inspect(sandbox, { depth: 5 }), "sk-injected-credential");
+    expect(JSON.parse(JSON.stringify(sandbox))).toMatchObject({ id: sandbox.id, state: sandbox.state });
+  });
+
   test("templates.create: long default call timeout, never retried", async () => {
     server = await localServer((_req, i) => (i === 0 ? { status: 201, json: TEMPLATE, delayMs: 400 } : "reset"));
     const client = new Leap0Client({ apiKey: API_KEY, baseUrl: server.url, timeout: 0.2, maxRetries: 3 });

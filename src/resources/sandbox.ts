@@ -35,7 +35,7 @@ import { LspClient } from "./sandbox/lsp";
 import { ProcessClient } from "./sandbox/process";
 import { PtyClient } from "./sandbox/pty";
 import { SandboxSshClient } from "./sandbox/ssh";
-import { hideSecrets, secretsOf, withoutSecrets } from "./secrets";
+import { hideSecrets, redactPolicy, secretsOf, withoutSecrets } from "./secrets";
 import { type LifecycleOptions, splitWait, type WaitOptions, waitUntilRunning } from "./wait";
 
 /**
@@ -504,6 +504,29 @@ export class Sandbox {
       if ((e as { status?: number }).status === 404) return;
       throw e;
     }
+  }
+
+  /**
+   * What `JSON.stringify` shows: the handle's fields, with the network policy's injected header
+   * values (credentials meant never to reach the sandbox) as `[redacted]`. Read
+   * `sandbox.networkPolicy` for the real values.
+   */
+  toJSON(): Record<string, unknown> {
+    return { ...(this as Record<string, unknown>), networkPolicy: redactPolicy(this.networkPolicy) };
+  }
+
+  static {
+    // `console.log` / `util.inspect` show the same redacted view as toJSON (defined here rather
+    // than as a method: a Symbol.for() key cannot stand in the emitted type declarations).
+    Object.defineProperty(Sandbox.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+      value(this: Sandbox, _depth: number, options: unknown, inspect: (v: unknown, o: unknown) => string): string {
+        const view = this.toJSON();
+        return typeof inspect === "function" ? `Sandbox ${inspect(view, options)}` : JSON.stringify(view);
+      },
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });
   }
 
   /** Copies what the API said into the handle; a policy the answer left out stays as it was. */

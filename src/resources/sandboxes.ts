@@ -10,7 +10,7 @@ import { parseParams } from "../core/validate";
 import { type CreateSandboxParams, DEFAULT_TEMPLATE_NAME, type Page, type Ref, type SandboxSummary } from "../models";
 import { refId } from "./refs";
 import { Sandbox } from "./sandbox";
-import { secretsOf, withoutSecrets } from "./secrets";
+import { policySecrets, secretsOf, withoutSecrets } from "./secrets";
 import { type LifecycleOptions, splitWait } from "./wait";
 
 /** Local variables that `otelExport: true` copies into the new sandbox's env vars. */
@@ -35,7 +35,8 @@ function otelEnv(params: Record<string, unknown>): Record<string, string> {
 
 /**
  * What a create sends that must never come back in an error or a log line: the mounts' keys,
- * and with `otelExport` the OTLP headers (usually a backend's key), whole and value by value.
+ * the network policy's injected headers, and with `otelExport` the OTLP headers (usually a
+ * backend's key), whole and value by value.
  */
 function createSecrets(params: CreateSandboxParams): string[] {
   if (!params || typeof params !== "object") return [];
@@ -43,6 +44,7 @@ function createSecrets(params: CreateSandboxParams): string[] {
   if (Array.isArray(params.mounts)) {
     for (const m of params.mounts) if (m && typeof m === "object") values.push(m.accessKeyId, m.secretAccessKey);
   }
+  values.push(...policySecrets(params.networkPolicy));
   if (params.otelExport) {
     const headers = readEnv(OTEL_HEADERS);
     values.push(headers, ...(headers ?? "").split(",").map((pair) => pair.slice(pair.indexOf("=") + 1).trim()));

@@ -67,3 +67,39 @@ export function hideSecrets<T extends object>(obj: T, keys: readonly (keyof T & 
   });
   return obj;
 }
+
+/**
+ * The header values a network policy injects (credentials the sandbox is never meant to see),
+ * whole and without their scheme (`Bearer sk-…` and `sk-…`): for {@link secretsOf}.
+ */
+export function policySecrets(policy: unknown): string[] {
+  const out: string[] = [];
+  const transforms = policy && typeof policy === "object" ? (policy as { transforms?: unknown }).transforms : undefined;
+  if (!Array.isArray(transforms)) return out;
+  for (const t of transforms) {
+    const headers = t && typeof t === "object" ? (t as { injectHeaders?: unknown }).injectHeaders : undefined;
+    if (!headers || typeof headers !== "object") continue;
+    for (const v of Object.values(headers)) {
+      if (typeof v !== "string") continue;
+      out.push(v);
+      const bare = v.trim().split(/\s+/).pop();
+      if (bare && bare !== v) out.push(bare);
+    }
+  }
+  return out;
+}
+
+/** A copy of a network policy with every injected header value shown as {@link REDACTED}. */
+export function redactPolicy<T>(policy: T): T {
+  if (!policy || typeof policy !== "object") return policy;
+  const transforms = (policy as { transforms?: unknown }).transforms;
+  if (!Array.isArray(transforms)) return policy;
+  return {
+    ...policy,
+    transforms: transforms.map((t) => {
+      const headers = t && typeof t === "object" ? (t as { injectHeaders?: unknown }).injectHeaders : undefined;
+      if (!headers || typeof headers !== "object") return t;
+      return { ...t, injectHeaders: Object.fromEntries(Object.keys(headers).map((k) => [k, REDACTED])) };
+    }),
+  };
+}

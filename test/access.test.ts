@@ -418,6 +418,42 @@ describe("secrets echoed back by a server are scrubbed from thrown errors and lo
     }
   });
 
+  test("a secret the server echoes is scrubbed before any cut: not half of it at a message's 500-character limit, at the 64 KiB body limit, or in a header", async () => {
+    const password = "ghp_SECRETTOKEN_0123456789abcdef";
+    let mode: "message" | "body" = "message";
+    server = await localServer(() =>
+      mode === "message"
+        ? {
+            status: 400,
+            json: { message: `${"x".repeat(485)} bad credentials ${password}` },
+            headers: { "x-echo": `token=${password}` },
+          }
+        : { status: 400, text: `${"y".repeat(64 * 1024 - 12)}${password}` },
+    );
+    const lines: string[] = [];
+    const log = (l: string) => lines.push(l);
+    const client = new Leap0Client({
+      apiKey: API_KEY,
+      baseUrl: server.url,
+      logger: { debug: log, info: log, warn: log, error: log },
+    });
+    const call = () => client.ssh.validateAccess(SBX, { id: "ssh-1", password });
+    const first = (await call().catch((e: unknown) => e)) as Leap0BadRequestError;
+    expect(first).toBeInstanceOf(Leap0BadRequestError);
+    expect(first.message).toContain("more characters");
+    expect(first.headers.get("x-echo")).toBe("token=[redacted]");
+    mode = "body";
+    const second = (await call().catch((e: unknown) => e)) as Leap0BadRequestError;
+    expect(second).toBeInstanceOf(Leap0BadRequestError);
+    for (const part of [password, password.slice(0, 8)]) {
+      expectNotIn(first, part);
+      expectNotIn(inspect(first, { depth: 5 }), part);
+      expectNotIn(second, part);
+      expectNotIn(String(second.body), part);
+      expectNotIn(lines, part);
+    }
+  });
+
   test("network policy: injected header values stay out of errors, log lines, and a printed or serialised handle", async () => {
     const policy = {
       mode: "custom" as const,

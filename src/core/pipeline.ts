@@ -241,6 +241,9 @@ export class Pipeline {
     const timeoutMs = checked.timeoutMs ?? this.#timeoutMs;
     const maxRetries = checked.maxRetries ?? this.#maxRetries;
 
+    // What server text is scrubbed of before it is cut or put into an error: the key, and the
+    // call's own credentials (scrubbing after the cut would miss one that straddles it).
+    const hidden = secrets?.length ? [this.#apiKey, ...secrets] : [this.#apiKey];
     const endSpan = this.#telemetry?.start(op.name, op.method, op.path);
     const ctl = new AbortController();
     const unlink = signal ? linkSignal(signal, ctl, CALLER_ABORTED) : undefined;
@@ -255,7 +258,7 @@ export class Pipeline {
         attempt++;
         const started = this.#log.enabled("info") ? Date.now() : 0;
         if (started) this.#log.write("debug", `${op.method} ${op.path} attempt ${attempt} started (${op.name})`);
-        const outcome = await this.#attempt(op, send, ctl.signal, readAs, subject, checked);
+        const outcome = await this.#attempt(op, send, ctl.signal, readAs, subject, checked, hidden);
         lastStatus = outcome.status;
         if (started) {
           const result = outcome.ok ? "ok" : outcome.error.name;
@@ -384,6 +387,7 @@ export class Pipeline {
     readAs: ReadAs,
     subject: string | undefined,
     call: ResolvedRequestOptions,
+    hidden: readonly string[],
   ): Promise<Outcome> {
     const idempotent = op.retry === "idempotent";
     const taken: Taken = {};
@@ -427,9 +431,9 @@ export class Pipeline {
 
     if (isRedirect(response)) {
       discardBody(response.body);
-      return redirected(op, response, idempotent, this.#apiKey);
+      return redirected(op, response, idempotent, hidden);
     }
-    if (!response.ok) return this.#httpError(op, response, idempotent, signal, subject);
+    if (!response.ok) return this.#httpError(op, response, idempotent, signal, subject, hidden);
 
     if (readAs === "stream") return { ok: true, value: response, status, bytes: 0 };
     let bytes: Uint8Array;
@@ -471,7 +475,7 @@ export class Pipeline {
       return malformed(
         op,
         status,
-        `expected a JSON body but got ${type ? `content type ${cut(scrub(type, this.#apiKey), 100)}` : "no content type"}`,
+        `expected a JSON body but got ${type ? `content type ${cut(scrubText(type, hidden), 100)}` : "no content type"}`,
       );
     }
     try {
@@ -480,7 +484,7 @@ export class Pipeline {
       return malformed(
         op,
         status,
-        `the JSON body could not be parsed (${cut(scrub((e as Error).message, this.#apiKey), 200)}; ${bytes.byteLength} bytes)`,
+        `the JSON body could not be parsed (${cut(scrubText((e as Error).message, hidden), 200)}; ${bytes.byteLength} bytes)`,
       );
     }
   }
@@ -491,11 +495,15 @@ export class Pipeline {
     idempotent: boolean,
     signal: AbortSignal,
     subject: string | undefined,
+    hidden: readonly string[],
   ): Promise<Outcome> {
     const status = response.status;
     let body: unknown;
     try {
-      const text = new TextDecoder().decode(await readBody(response.body, ERROR_BODY_LIMIT, signal, true));
+      const bytes = await readBody(response.body, ERROR_BODY_LIMIT, signal, true);
+      let text = new TextDecoder().decode(bytes);
+      // Cut off at the limit, the text may end in the first part of a secret: drop that too.
+      if (bytes.byteLength >= ERROR_BODY_LIMIT) text = withoutSecretStart(text, hidden);
       try {
         body = JSON.parse(text);
       } catch {
@@ -506,8 +514,8 @@ export class Pipeline {
       if (signal.aborted) throw e;
       body = undefined;
     }
-    body = scrubDeep(body, [this.#apiKey]);
-    let { message, fieldErrors } = describeErrorBody(body, this.#apiKey);
+    body = scrubDeep(body, hidden);
+    let { message, fieldErrors } = describeErrorBody(body, hidden);
     if (status === 404 && subject)
       message = `no such ${subject} (or not in this organisation)${message ? `: ${message}` : ""}`;
     const transient = status === 408 || status === 500 || status === 502 || status === 504;
@@ -528,19 +536,33 @@ export class Pipeline {
           fieldErrors,
           mayHaveSucceeded,
           body,
-          headers: scrubHeaders(response.headers, this.#apiKey),
+          headers: scrubHeaders(response.headers, hidden),
         },
       ),
     };
   }
 }
 
-/** A copy of the headers with the key scrubbed from every value (a proxy may echo it back). */
-function scrubHeaders(headers: Headers, apiKey: string): Headers {
+/** A copy of the headers with the secrets scrubbed from every value (a proxy may echo them back). */
+function scrubHeaders(headers: Headers, hidden: readonly string[]): Headers {
   const out = new Headers();
   headers.forEach((value, name) => {
-    out.append(name, scrub(value, apiKey));
+    out.append(name, scrubText(value, hidden));
   });
+  return out;
+}
+
+/** `text` without a trailing start (4 characters or more) of any secret: what a cut left of it. */
+function withoutSecretStart(text: string, hidden: readonly string[]): string {
+  let out = text;
+  for (const secret of hidden) {
+    for (let n = Math.min(secret.length - 1, out.length); n >= 4; n--) {
+      if (out.endsWith(secret.slice(0, n))) {
+        out = out.slice(0, -n);
+        break;
+      }
+    }
+  }
   return out;
 }
 
@@ -549,7 +571,7 @@ function isRedirect(response: Response): boolean {
 }
 
 /** A 3xx: never followed (see {@link Leap0RedirectError}); names where it pointed, without its query. */
-function redirected(op: OperationFacts, response: Response, idempotent: boolean, apiKey: string): Outcome {
+function redirected(op: OperationFacts, response: Response, idempotent: boolean, hidden: readonly string[]): Outcome {
   const raw = response.headers.get("location");
   let location: string | undefined;
   if (raw) {
@@ -560,7 +582,7 @@ function redirected(op: OperationFacts, response: Response, idempotent: boolean,
       location = undefined;
     }
   }
-  if (location) location = cut(scrub(location, apiKey), 200);
+  if (location) location = cut(scrubText(location, hidden), 200);
   const status = response.status || undefined;
   const mayHaveSucceeded = !idempotent;
   return {
@@ -597,8 +619,8 @@ function cut(text: string, max: number): string {
 }
 
 /** Pulls the API's message and field errors out of an error body, whatever shape it has. */
-function describeErrorBody(body: unknown, apiKey: string): { message: string; fieldErrors: FieldError[] } {
-  const clean = (text: string, max: number) => cut(scrub(text, apiKey), max);
+function describeErrorBody(body: unknown, hidden: readonly string[]): { message: string; fieldErrors: FieldError[] } {
+  const clean = (text: string, max: number) => cut(scrubText(text, hidden), max);
   if (body && typeof body === "object") {
     const b = body as { message?: unknown; errors?: unknown; title?: unknown; detail?: unknown };
     const fieldErrors = Array.isArray(b.errors)

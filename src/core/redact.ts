@@ -37,7 +37,7 @@ export function scrubDeep(value: unknown, secrets: readonly string[], depth = 0)
   return out;
 }
 
-/** Removes the secrets from the error's message, stack, field errors, response body and cause, in place. */
+/** Removes the secrets from the error's message, stack, field errors, response body and headers, location and cause, in place. */
 export function scrubError(e: Leap0Error, secrets: readonly string[], depth = 0): void {
   if (!secrets.length || depth > 4) return;
   e.message = scrubText(e.message, secrets);
@@ -49,6 +49,24 @@ export function scrubError(e: Leap0Error, secrets: readonly string[], depth = 0)
   const body = (e as unknown as { body?: unknown }).body;
   if (body !== undefined) {
     Object.defineProperty(e, "body", { value: scrubDeep(body, secrets), enumerable: true, configurable: true });
+  }
+  // An API error's response headers and a redirect's location are server text too.
+  const headers = (e as unknown as { headers?: unknown }).headers;
+  if (typeof Headers !== "undefined" && headers instanceof Headers) {
+    const clean = new Headers();
+    headers.forEach((value, name) => {
+      clean.append(name, scrubText(value, secrets));
+    });
+    Object.defineProperty(e, "headers", { value: clean, enumerable: true, writable: true, configurable: true });
+  }
+  const location = (e as unknown as { location?: unknown }).location;
+  if (typeof location === "string") {
+    Object.defineProperty(e, "location", {
+      value: scrubText(location, secrets),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   if (e.cause instanceof Leap0Error) scrubError(e.cause, secrets, depth + 1);
   else if (e.cause instanceof Error) {

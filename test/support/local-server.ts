@@ -13,7 +13,10 @@ export interface LocalRequest {
   headers: IncomingMessage["headers"];
 }
 
-export type LocalAnswer = { status?: number; json?: unknown; delayMs?: number } | "hang" | "reset";
+export type LocalAnswer =
+  | { status?: number; json?: unknown; text?: string; headers?: Record<string, string>; delayMs?: number }
+  | "hang"
+  | "reset";
 
 export interface LocalServer {
   url: string;
@@ -44,10 +47,14 @@ export async function localServer(
         return;
       }
       const send = () => {
-        if (answer.json === undefined) {
-          res.writeHead(answer.status ?? 204).end();
+        if (answer.text !== undefined) {
+          res.writeHead(answer.status ?? 200, { "content-type": "text/plain", ...answer.headers }).end(answer.text);
+        } else if (answer.json === undefined) {
+          res.writeHead(answer.status ?? 204, answer.headers).end();
         } else {
-          res.writeHead(answer.status ?? 200, { "content-type": "application/json" }).end(JSON.stringify(answer.json));
+          res
+            .writeHead(answer.status ?? 200, { "content-type": "application/json", ...answer.headers })
+            .end(JSON.stringify(answer.json));
         }
       };
       if (answer.delayMs) setTimeout(send, answer.delayMs);

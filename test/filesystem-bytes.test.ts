@@ -5,8 +5,11 @@
  * nor mock a multipart answer, so this server is where those promises are proven.
  */
 import { createHash } from "node:crypto";
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
   Leap0AbortError,
@@ -464,6 +467,49 @@ describe("large files: ranges, bounded memory, change detection", () => {
     const ctl = new AbortController();
     ctl.abort();
     await expect(f.readBytes("/big", {}, { signal: ctl.signal })).rejects.toBeInstanceOf(Leap0AbortError);
+  });
+});
+
+describe("uploads: a stream handed over is never left open", () => {
+  test("a write that fails before or while sending lets go of its stream: cancelled, file closed", async () => {
+    const source = () => {
+      const state = { cancelled: false };
+      const stream = new ReadableStream<Uint8Array>({
+        pull: (c) => c.enqueue(new Uint8Array(1024)),
+        cancel: () => {
+          state.cancelled = true;
+        },
+      });
+      return { stream, state };
+    };
+    const f = fs();
+    const aborted = source();
+    await expect(f.writeFile("/up", aborted.stream, {}, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(
+      Leap0AbortError,
+    );
+    expect(aborted.state.cancelled).toBe(true);
+    const badMode = source();
+    await expect(f.writeFile("/up", badMode.stream, { permissions: "9z9" })).rejects.toBeInstanceOf(
+      Leap0ValidationError,
+    );
+    expect(badMode.state.cancelled).toBe(true);
+    expect(seen).toHaveLength(0);
+
+    // A file stream to a port nobody listens on: the connection is refused, the file is closed.
+    const dir = mkdtempSync(join(tmpdir(), "leap0-up-"));
+    const file = join(dir, "in.bin");
+    writeFileSync(file, new Uint8Array(4096));
+    const rs = createReadStream(file);
+    const refused = new Leap0Client({ apiKey: "sk-bytes-test-0123456789abcdef", baseUrl: "http://127.0.0.1:1" });
+    const err = await refused.sandboxes
+      .connect("sbx-bytes")
+      .filesystem.writeFile("/up", rs)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Leap0ConnectionError);
+    expect(rs.destroyed).toBe(true);
+    if (!rs.closed) await new Promise<void>((r) => rs.once("close", () => r()));
+    expect(rs.closed).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -277,19 +277,31 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
   return out;
 }
 
-/** A stream body that counts what fetch pulls from it and stops past the upload limit. */
+/**
+ * A stream body that counts what fetch pulls from it and stops past the upload limit.
+ * `release()` lets go of the caller's source (cancels it, or returns its iterator), whether or
+ * not fetch got to read it: a failed call must not leave a file stream open.
+ */
 function countedUpload(
   source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
   onProgress: ProgressListener | undefined,
   field: string,
-): { stream: ReadableStream<Uint8Array>; overflow: () => Leap0ValidationError | undefined } {
-  const iterator: AsyncIterator<Uint8Array> =
-    source instanceof ReadableStream ? readerIterator(source) : source[Symbol.asyncIterator]();
+): {
+  stream: ReadableStream<Uint8Array>;
+  overflow: () => Leap0ValidationError | undefined;
+  release: () => Promise<void>;
+} {
+  let taken: AsyncIterator<Uint8Array> | undefined;
+  const take = (): AsyncIterator<Uint8Array> => {
+    taken ??= source instanceof ReadableStream ? readerIterator(source) : source[Symbol.asyncIterator]();
+    return taken;
+  };
   let loaded = 0;
   let overflow: Leap0ValidationError | undefined;
   const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        const iterator = take();
         const { done, value } = await iterator.next();
         if (done) {
           controller.close();
@@ -312,12 +324,19 @@ function countedUpload(
         report(onProgress, loaded, undefined);
       },
       async cancel() {
-        await iterator.return?.();
+        await taken?.return?.();
       },
     },
     { highWaterMark: 0 },
   );
-  return { stream, overflow: () => overflow };
+  const release = async () => {
+    try {
+      await take().return?.();
+    } catch {
+      // The source's own cleanup failed: nothing more can be done with it.
+    }
+  };
+  return { stream, overflow: () => overflow, release };
 }
 
 function readerIterator(stream: ReadableStream<Uint8Array>): AsyncIterator<Uint8Array> {
@@ -420,18 +439,24 @@ export class FilesystemClient {
     params?: WriteFileOptions,
     options?: RequestOptions,
   ): Promise<void> {
-    const permissions = modeString(params?.permissions, "permissions") ?? undefined;
-    const call = { path: this.#path, params: permissions === undefined ? { path } : { path, permissions } };
     const onProgress = params?.onProgress;
+    const callFor = () => {
+      const permissions = modeString(params?.permissions, "permissions") ?? undefined;
+      return { path: this.#path, params: permissions === undefined ? { path } : { path, permissions } };
+    };
     if (isStreamContent(content)) {
+      // A stream handed to writeFile is read to its end or let go, whatever fails (a refused
+      // argument included): never left locked, or holding a file open.
       const upload = countedUpload(content, onProgress, "content");
       try {
-        await invoke(this.#p, filesystemWriteFile, { ...call, stream: upload.stream }, options);
+        await invoke(this.#p, filesystemWriteFile, { ...callFor(), stream: upload.stream }, options);
       } catch (e) {
+        await upload.release();
         throw upload.overflow() ?? e;
       }
       return;
     }
+    const call = callFor();
     const { body, size } = buffered(content, "content");
     if (size > MAX_UPLOAD_BYTES) throw tooBig("content", size);
     report(onProgress, 0, size);

@@ -52,6 +52,8 @@ let holdForStat: { seen: boolean } | undefined;
 let statCame: (() => void) | undefined;
 /** Milliseconds a stat answer is held back. */
 let statDelay = 0;
+/** The read-file request (1-based) that is never answered, and whether its connection closed. */
+let hangRange: { n: number; closed: boolean } | undefined;
 let server: Server;
 let url = "";
 
@@ -150,6 +152,13 @@ beforeAll(async () => {
       out = out.subarray(Math.min(offset, out.length));
       if (json.limit !== undefined) out = out.subarray(0, json.limit);
       const n = seen.filter((s) => s.path === "read-file").length;
+      if (hangRange?.n === n) {
+        const hang = hangRange;
+        res.on("close", () => {
+          hang.closed = true;
+        });
+        return;
+      }
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": out.length });
       if (breakReads > 0) {
         breakReads--;
@@ -199,6 +208,7 @@ beforeEach(() => {
   holdForStat = undefined;
   statCame = undefined;
   statDelay = 0;
+  hangRange = undefined;
 });
 
 function fs(options: { maxRetries?: number; fetch?: typeof fetch; maxResponseBytes?: number } = {}) {
@@ -454,6 +464,26 @@ describe("large files: ranges, bounded memory, change detection", () => {
     expect((await pending).done).toBe(true);
     await new Promise((r) => setTimeout(r, 600)); // the stat answers meanwhile
     expect(seen.filter((s) => s.path === "read-file")).toHaveLength(1);
+  });
+
+  test("cancel: a range still waiting for its headers is aborted at once, not left to the call's timeout", async () => {
+    const f = fs({ maxResponseBytes: 1024 });
+    files.set("/four", { bytes: pattern(4096), mtime: 1 });
+    hangRange = { n: 2, closed: false };
+    const stream = await f.readFile("/four", { format: "stream" }, { timeout: 60 });
+    const reader = stream.getReader();
+    let got = 0;
+    while (got < 1024) got += ((await reader.read()).value as Uint8Array).byteLength;
+    const pending = reader.read(); // asks for the second range, which never answers
+    const hang = hangRange;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen.filter((s) => s.path === "read-file")).toHaveLength(2);
+    expect(hang.closed).toBe(false);
+    await reader.cancel();
+    expect((await pending).done).toBe(true);
+    const started = Date.now();
+    while (!hang.closed && Date.now() - started < 1000) await new Promise((r) => setTimeout(r, 10));
+    expect(hang.closed).toBe(true);
   });
 
   test("cancel: reader.cancel() stops the download; an aborted buffered read rejects", async () => {

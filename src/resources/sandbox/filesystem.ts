@@ -55,6 +55,7 @@ import {
   unescapedFormName,
 } from "../../core/multipart";
 import type { Pipeline } from "../../core/pipeline";
+import { linkSignal } from "../../core/signals";
 
 /** The service refuses a request body larger than this (10 MiB), so the SDK refuses it first. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -1089,7 +1090,14 @@ export class FilesystemClient {
     onProgress: ProgressListener | undefined,
     options: RequestOptions | undefined,
   ): Promise<ReadableStream<Uint8Array>> {
-    const plan = this.#ranges(path, range, options);
+    // Every request of the stream (ranges and stats) runs under `stopper`, which the caller's
+    // signal and the stream's cancel() both fire: a cancel ends a request still waiting for its
+    // headers, rather than leaving it to the call's timeout.
+    const stopper = new AbortController();
+    const unlink = options?.signal ? linkSignal(options.signal, stopper, "abort") : undefined;
+    if (options?.signal?.aborted) stopper.abort();
+    const calls: RequestOptions = { ...options, signal: stopper.signal };
+    const plan = this.#ranges(path, range, calls);
     let loaded = 0;
     let known: number | undefined;
     let step: IteratorResult<ReadRange, void>;
@@ -1106,7 +1114,7 @@ export class FilesystemClient {
     const open = async () => {
       if (step.done) return;
       const { params, sized } = step.value;
-      const res = await invokeStream(this.#p, filesystemReadFile, { path: this.#path, params }, options);
+      const res = await invokeStream(this.#p, filesystemReadFile, { path: this.#path, params }, calls);
       sized(res.headers);
       reader = res.body.getReader();
       got = 0;
@@ -1117,6 +1125,7 @@ export class FilesystemClient {
     try {
       await open();
     } catch (e) {
+      unlink?.();
       await plan.return();
       throw e;
     }
@@ -1125,6 +1134,7 @@ export class FilesystemClient {
         if (step.done) {
           // A read that fitted one response never learnt the size before its end.
           if (known === undefined) report(onProgress, loaded, loaded);
+          unlink?.();
           controller.close();
           return;
         }
@@ -1152,6 +1162,7 @@ export class FilesystemClient {
         pull: (controller) =>
           pull(controller).catch(async (e: unknown) => {
             if (cancelled) return;
+            unlink?.();
             // The stream is errored with `e`: nothing more will be read, so free the connection.
             await drop();
             await plan.return().catch(() => {});
@@ -1159,6 +1170,8 @@ export class FilesystemClient {
           }),
         cancel: async (reason) => {
           cancelled = true;
+          unlink?.();
+          stopper.abort();
           const r = reader;
           reader = undefined;
           await r?.cancel(reason).catch(() => {});

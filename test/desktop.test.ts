@@ -5,6 +5,7 @@ import {
   Leap0AuthenticationError,
   Leap0BadRequestError,
   Leap0Client,
+  Leap0ClientClosedError,
   Leap0ConflictError,
   Leap0NotFoundError,
   Leap0ResponseTooLargeError,
@@ -182,7 +183,7 @@ describe("desktop over a real server (bytes, streams, readiness)", () => {
     await server.close();
   });
   afterEach(async () => {
-    await client?.close();
+    await client.close();
   });
   const desktop = (opts: { timeout?: number; maxResponseBytes?: number; maxRetries?: number } = {}) => {
     client = new Leap0Client({
@@ -400,6 +401,18 @@ describe("desktop over a real server (bytes, streams, readiness)", () => {
     const t2 = Date.now();
     await expect(desktop({ timeout: 30 }).waitUntilReady(0.5)).rejects.toBeInstanceOf(Leap0TimeoutError);
     expect(Date.now() - t2).toBeLessThan(1500);
+  });
+
+  test("waitUntilReady() ends at once when the client is closed, mid-pause", async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(status("degraded", 1)));
+    });
+    const waiting = desktop().waitUntilReady({ timeout: 10 });
+    await tick(400); // two polls in: now in a pause of up to 1 s
+    const closed = Date.now();
+    await client.close();
+    await expect(waiting).rejects.toBeInstanceOf(Leap0ClientClosedError);
+    expect(Date.now() - closed).toBeLessThan(200);
   });
 
   test("waitUntilReady() stops at once on a wrong key or an aborted signal", async () => {

@@ -3,7 +3,14 @@
  * sandbox moves through states.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { Leap0AbortError, Leap0Client, Leap0ConflictError, Leap0SandboxStateError, Leap0TimeoutError } from "../src";
+import {
+  Leap0AbortError,
+  Leap0Client,
+  Leap0ClientClosedError,
+  Leap0ConflictError,
+  Leap0SandboxStateError,
+  Leap0TimeoutError,
+} from "../src";
 import { FaultServer, fail, ok, SANDBOX } from "./support/fault-server";
 import { API_KEY } from "./support/helpers";
 
@@ -48,6 +55,17 @@ describe("sandbox.waitUntilRunning()", () => {
     expect(e).toBeInstanceOf(Leap0TimeoutError);
     expect((e as Error).message).toContain("last state: starting");
     expect(performance.now() - started).toBeLessThan(1200 + 1000);
+  });
+
+  test("close() ends the wait at once, mid-sleep, with Leap0ClientClosedError", async () => {
+    server.next(inState("starting"));
+    const c = client();
+    const waiting = c.sandboxes.connect("sbx-fault0001").waitUntilRunning({ timeout: 30 });
+    await new Promise((r) => setTimeout(r, 700)); // one poll in: now in a 1 s sleep
+    const closed = Date.now();
+    await c.close();
+    await expect(waiting).rejects.toBeInstanceOf(Leap0ClientClosedError);
+    expect(Date.now() - closed).toBeLessThan(200);
   });
 
   test("the caller's signal stops the wait", async () => {

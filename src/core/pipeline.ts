@@ -186,11 +186,23 @@ export class Pipeline {
       WebSocket: this.#webSocket,
       timeoutMs: this.#timeoutMs,
       closed: this.#closed,
-      track: (ctl) => {
-        this.#inflight.add(ctl);
-        return () => this.#inflight.delete(ctl);
-      },
+      track: (ctl) => this.track(ctl),
     };
+  }
+
+  /**
+   * @internal Registers a controller that close() aborts (reason {@link Pipeline.closedReason}),
+   * for work between calls, such as a poll's sleep; returns the function that unregisters it.
+   */
+  track(ctl: AbortController): () => void {
+    if (this.#closed) ctl.abort(CLIENT_CLOSED);
+    this.#inflight.add(ctl);
+    return () => this.#inflight.delete(ctl);
+  }
+
+  /** @internal The reason close() aborts a tracked controller with (compared by identity). */
+  get closedReason(): unknown {
+    return CLIENT_CLOSED;
   }
 
   /** The client's `maxRetries`: for a caller that retries a streamed read itself (a range of a file). */

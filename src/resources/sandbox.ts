@@ -480,7 +480,7 @@ export class Sandbox {
    * await sandbox.waitUntilRunning({ timeout: 120 });
    */
   async waitUntilRunning(options?: WaitOptions): Promise<this> {
-    await waitUntilRunning(this, options);
+    await waitUntilRunning(this, options, this.#p);
     return this;
   }
 

@@ -5,7 +5,14 @@
  * when the sandbox lands where it cannot become `running` by itself.
  */
 import type { RequestOptions } from "../core/config";
-import { Leap0AbortError, Leap0Error, Leap0TimeoutError, Leap0ValidationError } from "../core/errors";
+import {
+  Leap0AbortError,
+  Leap0ClientClosedError,
+  Leap0Error,
+  Leap0TimeoutError,
+  Leap0ValidationError,
+} from "../core/errors";
+import type { Pipeline } from "../core/pipeline";
 import { sleep } from "../core/retry";
 import { linkSignal } from "../core/signals";
 
@@ -97,12 +104,18 @@ function checkWait(options: unknown): WaitOptions {
  * `Leap0TimeoutError` at the deadline, `Leap0AbortError` when the signal fires. Each poll is
  * bounded by what is left of the deadline.
  */
-export async function waitUntilRunning(sandbox: Pollable, options?: WaitOptions | boolean): Promise<void> {
+export async function waitUntilRunning(
+  sandbox: Pollable,
+  options?: WaitOptions | boolean,
+  pipeline?: Pick<Pipeline, "track" | "closedReason">,
+): Promise<void> {
   const o = checkWait(options);
   const timeoutMs = Math.min((o.timeout ?? DEFAULT_WAIT_SECONDS) * 1000, 2_147_483_647);
   const started = Date.now();
   const ctl = new AbortController();
   const unlink = o.signal ? linkSignal(o.signal, ctl, "abort") : undefined;
+  // close() ends the wait at once, sleep included, rather than at the next poll.
+  const untrack = pipeline?.track(ctl);
   const timer = setTimeout(() => ctl.abort("timeout"), timeoutMs);
   let delay = 500;
   let last: string | undefined = sandbox.state;
@@ -130,6 +143,11 @@ export async function waitUntilRunning(sandbox: Pollable, options?: WaitOptions 
     }
   } catch (e) {
     if (ctl.signal.aborted && (e === ctl.signal.reason || !(e instanceof Leap0SandboxStateError))) {
+      if (pipeline && ctl.signal.reason === pipeline.closedReason) {
+        throw new Leap0ClientClosedError(`Waiting for sandbox ${sandbox.id} ended: the client was closed.`, {
+          operation: "waitUntilRunning",
+        });
+      }
       if (ctl.signal.reason === "timeout") {
         throw new Leap0TimeoutError(
           `Sandbox ${sandbox.id} was not running after ${timeoutMs / 1000}s (last state: ${last ?? "unknown"}).`,
@@ -144,5 +162,6 @@ export async function waitUntilRunning(sandbox: Pollable, options?: WaitOptions 
   } finally {
     clearTimeout(timer);
     unlink?.();
+    untrack?.();
   }
 }

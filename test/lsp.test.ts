@@ -149,6 +149,22 @@ describe("LSP against a local server", () => {
     await expect(s.documentSymbols("/x.py")).rejects.toThrow(/error -32602: Invalid position/);
   });
 
+  it("a JSON-RPC error that echoes the API key: scrubbed from the message and the error's data", async () => {
+    const rpcError = { code: -32000, message: `denied for Bearer ${API_KEY}`, data: { auth: `Bearer ${API_KEY}` } };
+    const base = await serve((path) =>
+      path.endsWith("/start") || path.endsWith("/stop")
+        ? { body: { success: true } }
+        : { body: { jsonrpc: "2.0", id: 5, error: rpcError } },
+    );
+    const client = new Leap0Client({ apiKey: API_KEY, baseUrl: base });
+    await using s = await client.sandboxes.connect("sb-1").lsp.server("python", "/home/user/project");
+    const error = (await s.completions("/x.py", { line: 0, character: 0 }).catch((e: unknown) => e)) as Leap0LspError;
+    expect(error).toBeInstanceOf(Leap0LspError);
+    expect(error.message).toContain("denied for Bearer [redacted]");
+    expect(JSON.stringify({ ...error, message: error.message })).not.toContain(API_KEY);
+    expect(error.data).toEqual({ auth: "Bearer [redacted]" });
+  });
+
   it("start has a long default timeout: a slow start succeeds where other calls would time out", async () => {
     const base = await serve((path) => ({
       delayMs: 1500,

@@ -369,6 +369,17 @@ describe("PTY WebSocket connection", () => {
     });
   });
 
+  it("a close reason that echoes the API key is scrubbed from the error and the close info", async () => {
+    const server = await wsServer({ onConnection: (p) => p.close(4000, `bad Bearer ${API_KEY}`.slice(0, 120)) });
+    const conn = client(server.url).sandboxes.connect("sb-1").pty.connect("shell");
+    const info = await conn.closed;
+    expect(info.reason).toBe("bad Bearer [redacted]");
+    const error = await conn.recv().catch((e: unknown) => e);
+    expect(String(error)).toContain("[redacted]");
+    expect(String(error)).not.toContain(API_KEY);
+    expect(JSON.stringify(error)).not.toContain(API_KEY);
+  });
+
   it("idle: keepalive pings reach the server while nothing is typed; a timed-out recv() loses nothing", async () => {
     const { onConnection, peer } = nextPeer();
     const server = await wsServer({ onConnection });

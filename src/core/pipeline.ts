@@ -187,6 +187,7 @@ export class Pipeline {
       timeoutMs: this.#timeoutMs,
       closed: this.#closed,
       track: (ctl) => this.track(ctl),
+      redact: (text) => this.redact(text),
     };
   }
 
@@ -221,6 +222,11 @@ export class Pipeline {
    */
   redact(text: string): string {
     return scrub(text, this.#apiKey);
+  }
+
+  /** {@link Pipeline.redact} over every string of a JSON-like value (a payload a server sent). */
+  redactDeep<T>(value: T): T {
+    return scrubDeep(value, [this.#apiKey]) as T;
   }
 
   /** True once {@link Pipeline.close} ran. */

@@ -57,6 +57,8 @@ export interface WebSocketInit {
   readonly closed: boolean;
   /** Registers a controller that the client's close() aborts; returns the unregister function. */
   track(ctl: AbortController): () => void;
+  /** Scrubs the API key from server text (a close reason may echo the handshake's headers). */
+  redact(text: string): string;
 }
 
 /** Options of a WebSocket connection (`sandbox.pty.connect(id, options)`). */
@@ -255,6 +257,7 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
   readonly closed: Promise<WebSocketCloseInfo>;
 
   readonly #what: string;
+  readonly #redact: (text: string) => string;
   readonly #max: number;
   #socket: WebSocketLike | undefined;
   #open = false;
@@ -274,6 +277,7 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
   /** @internal Made by the facades (e.g. `sandbox.pty.connect`). */
   constructor(init: WebSocketInit, url: URL, what: string, options: WebSocketOptions = {}) {
     this.#what = what;
+    this.#redact = init.redact;
     const { handshakeMs, keepAliveMs, max, Ctor } = connectionSettings(init, what, options);
     this.#max = max;
     const { signal } = options;
@@ -610,8 +614,9 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
     }
   }
 
-  #onClose(code: number, reason: string, wasClean: boolean): void {
+  #onClose(code: number, rawReason: string, wasClean: boolean): void {
     if (this.#end) return;
+    const reason = this.#redact(rawReason);
     const details = { closeCode: code, closeReason: reason };
     const said = reason ? ` (${code}: ${reason.slice(0, 200)})` : ` (${code})`;
     if (!this.#open) {

@@ -191,9 +191,10 @@ function normaliseCompletions(envelope: LspEnvelope<unknown>): LspCompletionsRes
 }
 
 /** The result of an envelope, or a {@link Leap0LspError} for its JSON-RPC error. */
-function unwrap<T>(envelope: LspEnvelope<T>, operation: string): T | undefined {
-  const error = envelope.error;
-  if (error !== undefined && error !== null) {
+function unwrap<T>(envelope: LspEnvelope<T>, operation: string, lsp: LspClient): T | undefined {
+  if (envelope.error !== undefined && envelope.error !== null) {
+    // Server text, like any error body: the API key is scrubbed from it.
+    const error = lsp.redactDeep(envelope.error);
     throw new Leap0LspError(
       `${operation}: the language server answered with error ${error.code}: ${String(error.message).slice(0, 500)}`,
       error,
@@ -207,6 +208,11 @@ function unwrap<T>(envelope: LspEnvelope<T>, operation: string): T | undefined {
 export class LspClient {
   readonly #p: Pipeline;
   readonly #sandboxId: string;
+
+  /** @internal Scrubs the API key from a payload the service sent (a JSON-RPC error). */
+  redactDeep<T>(value: T): T {
+    return this.#p.redactDeep(value);
+  }
 
   /** @internal Created by the {@link Sandbox} handle. */
   constructor(pipeline: Pipeline, sandboxId: string) {
@@ -539,7 +545,7 @@ export class LspServer {
       { ...this.#server(), uri: toFileUri(path), position: asObject(position, "position") },
       options,
     );
-    return unwrap(answer, "lspCompletions") ?? [];
+    return unwrap(answer, "lspCompletions", this.#lsp) ?? [];
   }
 
   /**
@@ -555,7 +561,7 @@ export class LspServer {
    */
   async documentSymbols(path: string, options?: RequestOptions): Promise<LspSymbol[]> {
     const answer = await this.#lsp.documentSymbols({ ...this.#server(), uri: toFileUri(path) }, options);
-    return unwrap(answer, "lspDocumentSymbols") ?? [];
+    return unwrap(answer, "lspDocumentSymbols", this.#lsp) ?? [];
   }
 
   /**

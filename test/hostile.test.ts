@@ -218,7 +218,8 @@ describe(`4. Retry-After cannot make a retry loop spin (${TRANSPORT})`, () => {
   ])("%s: the waits between attempts never drop below the backoff floor", async (_name, values) => {
     server.next({ kind: "repeatHeader", status: 503, name: "Retry-After", values });
     const r = await settle(client({ maxRetries: 50, timeout: 3 }).snapshots.list());
-    expect(r.error).toBeInstanceOf(Leap0ServerError);
+    // The 503 itself, or (on a loaded machine, where an attempt runs into the 3 s deadline) the timeout.
+    expect(r.error instanceof Leap0ServerError || r.error instanceof Leap0TimeoutError).toBe(true);
     // Exponential floors 250, 500, 1000, 2000 ms: at most 4 attempts fit in 3 s (51 before the fix).
     expect(server.received.length).toBeLessThanOrEqual(4);
     const at = server.received.map((x) => x.at);

@@ -510,6 +510,9 @@ export class Sandbox {
    * What `JSON.stringify` shows: the handle's fields, with the network policy's injected header
    * values (credentials meant never to reach the sandbox) as `[redacted]`. Read
    * `sandbox.networkPolicy` for the real values.
+   *
+   * @returns A plain copy of the handle's fields; nothing is requested.
+   * @throws Nothing.
    */
   toJSON(): Record<string, unknown> {
     return { ...(this as Record<string, unknown>), networkPolicy: redactPolicy(this.networkPolicy) };

@@ -8,30 +8,12 @@
  * last `stat`, shown as a second, informational ratio: the price of bounded memory and of
  * noticing a file that changes mid-read.
  */
-import { fork } from "node:child_process";
-import { join } from "node:path";
 import { Leap0Client } from "../../src";
+import { median, startServer } from "./util";
 
 const MiB = 1024 * 1024;
 const ROUNDS = Number(process.env.BENCH_FILE_ROUNDS ?? 15);
 const KEY = "bench-key";
-
-function startServer(): Promise<{ url: string; stop: () => void }> {
-  return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, "files-server.mjs"), [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
-    child.once("message", (m: { port: number }) =>
-      resolve({ url: `http://127.0.0.1:${m.port}`, stop: () => child.kill() }),
-    );
-    child.once("error", reject);
-    process.once("exit", () => child.kill());
-  });
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 async function timed(call: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
@@ -52,7 +34,7 @@ async function drain(stream: ReadableStream<Uint8Array>, onChunk?: () => void): 
 
 /** Runs the file benchmark and prints its table and targets. */
 export async function benchFiles(): Promise<void> {
-  const server = await startServer();
+  const server = await startServer("files-server.mjs");
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
   const client = new Leap0Client({ apiKey: KEY, baseUrl: server.url, timeout: 120 });
   const fs = client.sandboxes.connect("sbx-bench").filesystem;

@@ -5,8 +5,8 @@
  * bundle size and the heap held by 10,000 Sandbox handles. Numbers, never assertions: the
  * machine is shared and noisy, so read the ratios, which are measured in the same run.
  */
-import { execFileSync, fork } from "node:child_process";
-import { join, resolve } from "node:path";
+import { execFileSync } from "node:child_process";
+import { resolve } from "node:path";
 import createClient from "openapi-fetch";
 import { Bench } from "tinybench";
 import { request as undiciRequest } from "undici";
@@ -16,6 +16,7 @@ import { nodeFetch } from "../../src/node";
 import { measureConsumer } from "../size";
 import { SANDBOX } from "./bodies.mjs";
 import { benchFiles } from "./files";
+import { median, startServer } from "./util";
 
 const ROOT = resolve(__dirname, "..", "..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -33,23 +34,6 @@ interface Row {
   cps: number[];
   cpu: number[];
 }
-
-function startServer(): Promise<{ url: string; stop: () => void }> {
-  return new Promise((resolveServer, reject) => {
-    const child = fork(join(__dirname, "server.mjs"), [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
-    child.once("message", (m: { port: number }) =>
-      resolveServer({ url: `http://127.0.0.1:${m.port}`, stop: () => child.kill() }),
-    );
-    child.once("error", reject);
-    process.once("exit", () => child.kill());
-  });
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 async function cpuPerCall(call: Call): Promise<number> {
   const start = process.cpuUsage();
@@ -190,7 +174,7 @@ const f = (n: number, digits = 0) => n.toFixed(digits).padStart(8);
 
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === "files") return benchFiles();
-  const server = await startServer();
+  const server = await startServer("server.mjs");
   console.log(`leap0 benchmark: Node ${process.version}, server in a separate process on ${server.url}`);
   console.log(
     `${ROUNDS} rounds; per round: tinybench latency, ${SEQ_CALLS} sequential calls for CPU, ${CONC_CALLS} calls at concurrency ${CONCURRENCY}; medians of the rounds\n`,

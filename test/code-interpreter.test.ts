@@ -320,6 +320,22 @@ describe("executeStream() over a real event stream (local server)", () => {
     await server.requests.at(-1)?.closed;
   });
 
+  test("a caller who reads slowly is not timed out: the idle clock runs only while waiting on the server", async () => {
+    server.handle(async (_req, res) => {
+      sseHead(res);
+      res.write('data: {"type":0,"data":"one"}\n\n');
+      res.write('data: {"type":0,"data":"two"}\n\n');
+      await tick(300);
+      res.end('data: {"type":0,"data":"three"}\n\n');
+    });
+    const seen: string[] = [];
+    for await (const e of ci({ timeout: 0.5 }).executeStream({ code: "x" })) {
+      seen.push((e as { data: string }).data);
+      await tick(700); // longer than the idle timeout, between reads
+    }
+    expect(seen).toEqual(["one", "two", "three"]);
+  });
+
   test("a non-JSON event is a Leap0MalformedResponseError quoting it, the key scrubbed", async () => {
     server.handle((req, res) => {
       sseHead(res);

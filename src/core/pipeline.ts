@@ -341,11 +341,22 @@ export class Pipeline {
   ): StreamedResponse {
     const source = response.body;
     const reader = source?.getReader();
+    // The idle timeout, without a timer per chunk: one timer checks when the current wait
+    // started and re-arms for what is left; none runs while the caller is not reading.
+    let waitingSince = 0;
     let idle: ReturnType<typeof setTimeout> | undefined;
+    const check = () => {
+      idle = undefined;
+      if (!waitingSince) return;
+      const left = waitingSince + idleMs - Date.now();
+      if (left <= 0) ctl.abort(IDLE);
+      else idle = setTimeout(check, left);
+    };
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
+      waitingSince = 0;
       clearTimeout(idle);
       ctl.signal.removeEventListener("abort", onAbort);
       release();
@@ -354,10 +365,6 @@ export class Pipeline {
       reader?.cancel(ctl.signal.reason).catch(() => {});
     };
     ctl.signal.addEventListener("abort", onAbort, { once: true });
-    const arm = () => {
-      clearTimeout(idle);
-      idle = setTimeout(() => ctl.abort(IDLE), idleMs);
-    };
     const body = new ReadableStream<Uint8Array>(
       {
         start: () => {
@@ -368,10 +375,11 @@ export class Pipeline {
             controller.close();
             return;
           }
-          arm();
+          waitingSince = Date.now();
+          idle ??= setTimeout(check, idleMs);
           try {
             const { done: end, value } = await reader.read();
-            clearTimeout(idle);
+            waitingSince = 0;
             if (ctl.signal.aborted) throw ctl.signal.reason;
             if (end) {
               finish();

@@ -51,6 +51,14 @@ export async function benchFiles(): Promise<void> {
       },
     ],
     [
+      // The same call again: its ratio to the first is this run's noise floor.
+      "download raw fetch again",
+      async () => {
+        const r = await fetch(`${base}/read-file`, { method: "POST", headers, body: JSON.stringify({ path: "/f10" }) });
+        if ((await r.arrayBuffer()).byteLength !== 10 * MiB) throw new Error("short read");
+      },
+    ],
+    [
       "download raw fetch stream",
       async () => {
         const r = await fetch(`${base}/read-file`, { method: "POST", headers, body: JSON.stringify({ path: "/f10" }) });
@@ -103,9 +111,10 @@ export async function benchFiles(): Promise<void> {
   const times = new Map<string, number[]>(contenders.map(([n]) => [n, []]));
   for (const [, call] of contenders) await call(); // warm up connections and code
   for (let round = 0; round < ROUNDS; round++) {
-    // Rotated order each round, garbage collected before each measurement.
-    for (let k = 0; k < contenders.length; k++) {
-      const [name, call] = contenders[(k + round) % contenders.length] as [string, () => Promise<unknown>];
+    // A fresh random order each round (a transfer runs measurably slower right after another
+    // one, so a fixed neighbour would bias a contender), garbage collected before each measurement.
+    const order = contenders.map((c) => [Math.random(), c] as const).sort((a, b) => a[0] - b[0]);
+    for (const [, [name, call]] of order) {
       gc();
       times.get(name)?.push(await timed(call));
     }
@@ -162,6 +171,9 @@ export async function benchFiles(): Promise<void> {
   const dls = ratio("download stream", "download raw fetch stream");
   const ul = ratio("upload writeBytes", "upload raw fetch");
   console.log("\nfiles targets");
+  console.log(
+    `  (noise floor: raw fetch against itself, the same way: ${ratio("download raw fetch again", "download raw fetch").toFixed(2)}×; ratios this far from 1 are noise)`,
+  );
   console.log(`  download readBytes vs raw fetch + arrayBuffer(): ${dl.toFixed(2)}×   (target ≥ 0.9×)`);
   console.log(`  download stream vs raw fetch body read to the end: ${dls.toFixed(2)}×   (target ≥ 0.9×)`);
   console.log(`  upload writeBytes vs raw fetch: ${ul.toFixed(2)}×   (target ≥ 0.9×)`);

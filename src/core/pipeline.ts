@@ -66,8 +66,15 @@ export interface StreamedResponse {
   status: number;
   /** Response headers. */
   headers: Headers;
-  /** The body, erroring with the SDK's typed errors (timeout, abort, closed, connection). */
-  body: ReadableStream<Uint8Array>;
+  /**
+   * The body, erroring with the SDK's typed errors (timeout, abort, closed, connection). Made on
+   * first access: a reader that uses {@link StreamedResponse.read} instead pays for no stream.
+   */
+  readonly body: ReadableStream<Uint8Array>;
+  /** The same body chunk by chunk, without a stream around it; use this or `body`, not both. */
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  /** Lets go of the body (what `body.cancel()` does). */
+  cancel(reason?: unknown): Promise<void>;
 }
 
 // Why a call's controller was aborted; compared by identity.
@@ -365,45 +372,64 @@ export class Pipeline {
       reader?.cancel(ctl.signal.reason).catch(() => {});
     };
     ctl.signal.addEventListener("abort", onAbort, { once: true });
-    const body = new ReadableStream<Uint8Array>(
-      {
-        start: () => {
-          if (!reader) finish();
-        },
-        pull: async (controller) => {
-          if (!reader) {
-            controller.close();
-            return;
-          }
-          waitingSince = Date.now();
-          idle ??= setTimeout(check, idleMs);
-          try {
-            const { done: end, value } = await reader.read();
-            waitingSince = 0;
-            if (ctl.signal.aborted) throw ctl.signal.reason;
-            if (end) {
-              finish();
-              controller.close();
-            } else controller.enqueue(value);
-          } catch (e) {
-            const error = ctl.signal.aborted
-              ? stopped(op, ctl.signal.reason, idleMs, e)
-              : new Leap0ConnectionError(
-                  `${op.name}: the connection broke while streaming the response${describeCause(e)}.`,
-                  { operation: op.name, cause: e },
-                );
-            finish();
-            controller.error(error);
-          }
-        },
-        cancel: (reason) => {
-          finish();
-          return reader?.cancel(reason);
-        },
+    if (!reader) finish();
+    let failed: Leap0Error | undefined;
+    const read = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
+      if (failed) throw failed;
+      if (!reader || done) return { done: true, value: undefined };
+      waitingSince = Date.now();
+      idle ??= setTimeout(check, idleMs);
+      try {
+        const result = await reader.read();
+        waitingSince = 0;
+        if (ctl.signal.aborted) throw ctl.signal.reason;
+        if (result.done) finish();
+        return result;
+      } catch (e) {
+        waitingSince = 0;
+        const error = ctl.signal.aborted
+          ? stopped(op, ctl.signal.reason, idleMs, e)
+          : new Leap0ConnectionError(
+              `${op.name}: the connection broke while streaming the response${describeCause(e)}.`,
+              {
+                operation: op.name,
+                cause: e,
+              },
+            );
+        failed = error;
+        finish();
+        throw error;
+      }
+    };
+    const cancel = async (reason?: unknown): Promise<void> => {
+      finish();
+      await reader?.cancel(reason);
+    };
+    let body: ReadableStream<Uint8Array> | undefined;
+    return {
+      status: response.status,
+      headers: response.headers,
+      read,
+      cancel,
+      get body() {
+        body ??= new ReadableStream<Uint8Array>(
+          {
+            pull: async (controller) => {
+              try {
+                const { done: end, value } = await read();
+                if (end) controller.close();
+                else controller.enqueue(value);
+              } catch (error) {
+                controller.error(error);
+              }
+            },
+            cancel,
+          },
+          { highWaterMark: 0 },
+        );
+        return body;
       },
-      { highWaterMark: 0 },
-    );
-    return { status: response.status, headers: response.headers, body };
+    };
   }
 
   async #attempt(

@@ -54,7 +54,7 @@ import {
   parseMultipart,
   unescapedFormName,
 } from "../../core/multipart";
-import type { Pipeline } from "../../core/pipeline";
+import type { Pipeline, StreamedResponse } from "../../core/pipeline";
 import { linkSignal } from "../../core/signals";
 
 /** The service refuses a request body larger than this (10 MiB), so the SDK refuses it first. */
@@ -666,7 +666,8 @@ export class FilesystemClient {
         sized(res.headers);
         got = [];
         n = 0;
-        const reader = res.body.getReader();
+        // Read straight from the response (no stream around it): one layer less per chunk.
+        const reader = res;
         try {
           for (;;) {
             const { done, value } = await reader.read();
@@ -1101,7 +1102,8 @@ export class FilesystemClient {
     let loaded = 0;
     let known: number | undefined;
     let step: IteratorResult<ReadRange, void>;
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    // The current range's response, read chunk by chunk straight into this stream.
+    let reader: StreamedResponse | undefined;
     let got = 0;
     // Set by cancel(): a pull still waiting (on a stat, or a range's headers) must not go on to
     // ask for another range, and a range that answers after the cancel is let go at once.
@@ -1116,7 +1118,7 @@ export class FilesystemClient {
       const { params, sized } = step.value;
       const res = await invokeStream(this.#p, filesystemReadFile, { path: this.#path, params }, calls);
       sized(res.headers);
-      reader = res.body.getReader();
+      reader = res;
       got = 0;
     };
     // The first range is requested now, so a missing file or a bad argument rejects here,
@@ -1140,7 +1142,7 @@ export class FilesystemClient {
         }
         if (!reader) await open();
         if (cancelled) return drop();
-        const { done, value } = await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
+        const { done, value } = await (reader as StreamedResponse).read();
         if (cancelled) return drop();
         if (done) {
           reader = undefined;

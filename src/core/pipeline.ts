@@ -17,7 +17,7 @@ import {
 } from "./errors";
 import type { SandboxHosts } from "./hosts";
 import { LogSink } from "./logging";
-import { scrubDeep, scrubError, scrubText } from "./redact";
+import { scrubDeep, scrubError, scrubHeaders, scrubText } from "./redact";
 import { backoffMs, parseRetryAfter, sleep } from "./retry";
 import { linkSignal } from "./signals";
 import { Telemetry } from "./telemetry";
@@ -593,15 +593,6 @@ export class Pipeline {
       ),
     };
   }
-}
-
-/** A copy of the headers with the secrets scrubbed from every value (a proxy may echo them back). */
-function scrubHeaders(headers: Headers, hidden: readonly string[]): Headers {
-  const out = new Headers();
-  headers.forEach((value, name) => {
-    out.append(name, scrubText(value, hidden));
-  });
-  return out;
 }
 
 /** `text` without a trailing start (4 characters or more) of any secret: what a cut left of it. */

@@ -37,6 +37,15 @@ export function scrubDeep(value: unknown, secrets: readonly string[], depth = 0)
   return out;
 }
 
+/** A copy of the headers with the secrets scrubbed from every value (a proxy may echo them back). */
+export function scrubHeaders(headers: Headers, secrets: readonly string[]): Headers {
+  const out = new Headers();
+  headers.forEach((value, name) => {
+    out.append(name, scrubText(value, secrets));
+  });
+  return out;
+}
+
 /** Removes the secrets from the error's message, stack, field errors, response body and headers, location and cause, in place. */
 export function scrubError(e: Leap0Error, secrets: readonly string[], depth = 0): void {
   if (!secrets.length || depth > 4) return;
@@ -53,11 +62,12 @@ export function scrubError(e: Leap0Error, secrets: readonly string[], depth = 0)
   // An API error's response headers and a redirect's location are server text too.
   const headers = (e as unknown as { headers?: unknown }).headers;
   if (typeof Headers !== "undefined" && headers instanceof Headers) {
-    const clean = new Headers();
-    headers.forEach((value, name) => {
-      clean.append(name, scrubText(value, secrets));
+    Object.defineProperty(e, "headers", {
+      value: scrubHeaders(headers, secrets),
+      enumerable: true,
+      writable: true,
+      configurable: true,
     });
-    Object.defineProperty(e, "headers", { value: clean, enumerable: true, writable: true, configurable: true });
   }
   const location = (e as unknown as { location?: unknown }).location;
   if (typeof location === "string") {

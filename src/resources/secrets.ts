@@ -68,18 +68,27 @@ export function hideSecrets<T extends object>(obj: T, keys: readonly (keyof T & 
   return obj;
 }
 
+/** A network policy's transforms (none for anything else). */
+function transformsOf(policy: unknown): unknown[] {
+  const transforms = policy && typeof policy === "object" ? (policy as { transforms?: unknown }).transforms : undefined;
+  return Array.isArray(transforms) ? transforms : [];
+}
+
+/** The headers one transform injects, if any. */
+function injectedBy(transform: unknown): Record<string, unknown> | undefined {
+  const headers =
+    transform && typeof transform === "object" ? (transform as { injectHeaders?: unknown }).injectHeaders : undefined;
+  return headers && typeof headers === "object" ? (headers as Record<string, unknown>) : undefined;
+}
+
 /**
  * The header values a network policy injects (credentials the sandbox is never meant to see),
  * whole and without their scheme (`Bearer sk-…` and `sk-…`): for {@link secretsOf}.
  */
 export function policySecrets(policy: unknown): string[] {
   const out: string[] = [];
-  const transforms = policy && typeof policy === "object" ? (policy as { transforms?: unknown }).transforms : undefined;
-  if (!Array.isArray(transforms)) return out;
-  for (const t of transforms) {
-    const headers = t && typeof t === "object" ? (t as { injectHeaders?: unknown }).injectHeaders : undefined;
-    if (!headers || typeof headers !== "object") continue;
-    for (const v of Object.values(headers)) {
+  for (const t of transformsOf(policy)) {
+    for (const v of Object.values(injectedBy(t) ?? {})) {
       if (typeof v !== "string") continue;
       out.push(v);
       const bare = v.trim().split(/\s+/).pop();
@@ -91,15 +100,15 @@ export function policySecrets(policy: unknown): string[] {
 
 /** A copy of a network policy with every injected header value shown as {@link REDACTED}. */
 export function redactPolicy<T>(policy: T): T {
-  if (!policy || typeof policy !== "object") return policy;
-  const transforms = (policy as { transforms?: unknown }).transforms;
-  if (!Array.isArray(transforms)) return policy;
+  const transforms = transformsOf(policy);
+  if (!transforms.some(injectedBy)) return policy;
   return {
     ...policy,
     transforms: transforms.map((t) => {
-      const headers = t && typeof t === "object" ? (t as { injectHeaders?: unknown }).injectHeaders : undefined;
-      if (!headers || typeof headers !== "object") return t;
-      return { ...t, injectHeaders: Object.fromEntries(Object.keys(headers).map((k) => [k, REDACTED])) };
+      const headers = injectedBy(t);
+      return headers
+        ? { ...(t as object), injectHeaders: Object.fromEntries(Object.keys(headers).map((k) => [k, REDACTED])) }
+        : t;
     }),
   };
 }

@@ -666,11 +666,10 @@ export class FilesystemClient {
         sized(res.headers);
         got = [];
         n = 0;
-        // Read straight from the response (no stream around it): one layer less per chunk.
-        const reader = res;
         try {
           for (;;) {
-            const { done, value } = await reader.read();
+            // Straight from the response (no stream around it): one layer less per chunk.
+            const { done, value } = await res.read();
             if (done) break;
             n += value.byteLength;
             if (n > limit) throw tooLarge(limit, res.status);
@@ -679,7 +678,7 @@ export class FilesystemClient {
           }
           break;
         } catch (e) {
-          await reader.cancel().catch(() => {});
+          await res.cancel().catch(() => {});
           if (e instanceof Leap0ConnectionError && attempt < retries) continue;
           throw e;
         }
@@ -1103,14 +1102,14 @@ export class FilesystemClient {
     let known: number | undefined;
     let step: IteratorResult<ReadRange, void>;
     // The current range's response, read chunk by chunk straight into this stream.
-    let reader: StreamedResponse | undefined;
+    let current: StreamedResponse | undefined;
     let got = 0;
     // Set by cancel(): a pull still waiting (on a stat, or a range's headers) must not go on to
     // ask for another range, and a range that answers after the cancel is let go at once.
     let cancelled = false;
     const drop = async () => {
-      const r = reader;
-      reader = undefined;
+      const r = current;
+      current = undefined;
       await r?.cancel().catch(() => {});
     };
     const open = async () => {
@@ -1118,7 +1117,7 @@ export class FilesystemClient {
       const { params, sized } = step.value;
       const res = await invokeStream(this.#p, filesystemReadFile, { path: this.#path, params }, calls);
       sized(res.headers);
-      reader = res;
+      current = res;
       got = 0;
     };
     // The first range is requested now, so a missing file or a bad argument rejects here,
@@ -1140,12 +1139,12 @@ export class FilesystemClient {
           controller.close();
           return;
         }
-        if (!reader) await open();
+        if (!current) await open();
         if (cancelled) return drop();
-        const { done, value } = await (reader as StreamedResponse).read();
+        const { done, value } = await (current as StreamedResponse).read();
         if (cancelled) return drop();
         if (done) {
-          reader = undefined;
+          current = undefined;
           step = await plan.next(got);
           if (cancelled) return;
           continue;
@@ -1174,8 +1173,8 @@ export class FilesystemClient {
           cancelled = true;
           unlink?.();
           stopper.abort();
-          const r = reader;
-          reader = undefined;
+          const r = current;
+          current = undefined;
           await r?.cancel(reason).catch(() => {});
           // Not awaited: the plan may be waiting on a stat, which must not hold up the caller's
           // cancel(); it ends at its next step.

@@ -8,7 +8,7 @@ import {
   Sandbox,
   TEMPLATE_CREATE_TIMEOUT_SECONDS,
 } from "../src";
-import { API_KEY, mockClient, type Recorder } from "./support/helpers";
+import { API_KEY, loggingClient, mockClient, type Recorder } from "./support/helpers";
 import { type LocalServer, localServer } from "./support/local-server";
 
 const SBX = "sbx-7f3k2m9q4d";
@@ -331,14 +331,7 @@ describe("secrets echoed back by a server are scrubbed from thrown errors and lo
 
   test("SSH validate password, template credentials, mount keys", async () => {
     server = await echo();
-    const lines: string[] = [];
-    const log = (l: string) => lines.push(l);
-    const client = new Leap0Client({
-      apiKey: API_KEY,
-      baseUrl: server.url,
-      logLevel: "debug",
-      logger: { debug: log, info: log, warn: log, error: log },
-    });
+    const { client, lines } = loggingClient(server.url);
     const sandbox = client.sandboxes.connect(SBX);
     const cases: [() => Promise<unknown>, string[]][] = [
       [() => client.ssh.validateAccess(SBX, { id: "ssh-1", password: "ssh-Pa55word!" }), ["ssh-Pa55word!"]],
@@ -430,13 +423,7 @@ describe("secrets echoed back by a server are scrubbed from thrown errors and lo
           }
         : { status: 400, text: `${"y".repeat(64 * 1024 - 12)}${password}` },
     );
-    const lines: string[] = [];
-    const log = (l: string) => lines.push(l);
-    const client = new Leap0Client({
-      apiKey: API_KEY,
-      baseUrl: server.url,
-      logger: { debug: log, info: log, warn: log, error: log },
-    });
+    const { client, lines } = loggingClient(server.url);
     const call = () => client.ssh.validateAccess(SBX, { id: "ssh-1", password });
     const first = (await call().catch((e: unknown) => e)) as Leap0BadRequestError;
     expect(first).toBeInstanceOf(Leap0BadRequestError);
@@ -461,14 +448,7 @@ describe("secrets echoed back by a server are scrubbed from thrown errors and lo
       transforms: [{ domain: "api.openai.com", injectHeaders: { Authorization: "Bearer sk-injected-credential" } }],
     };
     server = await echo();
-    const lines: string[] = [];
-    const log = (l: string) => lines.push(l);
-    const client = new Leap0Client({
-      apiKey: API_KEY,
-      baseUrl: server.url,
-      logLevel: "debug",
-      logger: { debug: log, info: log, warn: log, error: log },
-    });
+    const { client, lines } = loggingClient(server.url);
     for (const call of [
       () => client.sandboxes.create({ networkPolicy: policy }),
       () => client.snapshots.restore({ snapshotName: "warm", networkPolicy: policy }),

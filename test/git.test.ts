@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { afterEach, describe, expect, test } from "vitest";
 import { GIT_REMOTE_TIMEOUT_SECONDS, Leap0BadRequestError, Leap0Client, Leap0TimeoutError } from "../src";
-import { API_KEY, mockClient, type Recorder } from "./support/helpers";
+import { API_KEY, loggingClient, mockClient, type Recorder } from "./support/helpers";
 import { type LocalServer, localServer } from "./support/local-server";
 
 const SBX = "sbx-7f3k2m9q4d";
@@ -202,14 +202,7 @@ describe("git against a local server: credentials and timeouts", () => {
         },
       };
     });
-    const lines: string[] = [];
-    const log = (l: string) => lines.push(l);
-    const client = new Leap0Client({
-      apiKey: API_KEY,
-      baseUrl: server.url,
-      logLevel: "debug",
-      logger: { debug: log, info: log, warn: log, error: log },
-    });
+    const { client, lines } = loggingClient(server.url);
     const git = client.sandboxes.connect(SBX).git;
     for (const call of [
       () =>
@@ -239,14 +232,7 @@ describe("git against a local server: credentials and timeouts", () => {
       const b = req.body as { password: string };
       return { json: { output: `remote: token ${b.password} accepted\n`, exit_code: 0 } };
     });
-    const lines: string[] = [];
-    const log = (l: string) => lines.push(l);
-    const client = new Leap0Client({
-      apiKey: API_KEY,
-      baseUrl: server.url,
-      logLevel: "debug",
-      logger: { debug: log, info: log, warn: log, error: log },
-    });
+    const { client, lines } = loggingClient(server.url);
     const result = await client.sandboxes
       .connect(SBX)
       .git.clone({ url: "https://github.com/org/private.git", path: REPO, username: USERNAME, password: PASSWORD });

@@ -89,3 +89,16 @@ export function sandboxOnPrism(): (headers?: Record<string, string>) => { sandbo
     return { sandbox: client.sandboxes.connect("sbx-1"), rec };
   };
 }
+
+/** A client on `baseUrl` logging at debug level into `lines`, to check what the log lines carry. */
+export function loggingClient(baseUrl: string): { client: Leap0Client; lines: string[] } {
+  const lines: string[] = [];
+  const log = (l: string) => lines.push(l);
+  const client = new Leap0Client({
+    apiKey: API_KEY,
+    baseUrl,
+    logLevel: "debug",
+    logger: { debug: log, info: log, warn: log, error: log },
+  });
+  return { client, lines };
+}

@@ -208,6 +208,27 @@ export class Pipeline {
     return () => this.#inflight.delete(ctl);
   }
 
+  /**
+   * @internal Waits `ms` between calls (a poll's pause), ended early by the caller's signal
+   * (`Leap0AbortError`) and by close() (`Leap0ClientClosedError`), as a call would be.
+   */
+  async pause(ms: number, signal: AbortSignal | undefined, operation: string): Promise<void> {
+    const ctl = new AbortController();
+    const unlink = signal ? linkSignal(signal, ctl, CALLER_ABORTED) : undefined;
+    if (signal?.aborted) ctl.abort(CALLER_ABORTED);
+    const untrack = this.track(ctl);
+    try {
+      await sleep(ms, ctl.signal);
+    } catch (reason) {
+      throw reason === CLIENT_CLOSED
+        ? new Leap0ClientClosedError(`${operation}: the client was closed.`, { operation })
+        : new Leap0AbortError(`${operation}: aborted by the caller's signal.`, { operation });
+    } finally {
+      unlink?.();
+      untrack();
+    }
+  }
+
   /** @internal The reason close() aborts a tracked controller with (compared by identity). */
   get closedReason(): unknown {
     return CLIENT_CLOSED;

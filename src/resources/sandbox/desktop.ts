@@ -52,7 +52,6 @@ import type {
 import type { RequestOptions } from "../../core/config";
 import {
   Leap0AbortError,
-  Leap0ClientClosedError,
   Leap0ConnectionError,
   Leap0Error,
   Leap0MalformedResponseError,
@@ -65,8 +64,6 @@ import { invokeUrl } from "../../core/hosts";
 import { invoke, invokeStream } from "../../core/invoke";
 import { fromWire } from "../../core/keys";
 import type { Pipeline } from "../../core/pipeline";
-import { sleep } from "../../core/retry";
-import { linkSignal } from "../../core/signals";
 import { decodeResponse } from "../../core/validate";
 import { refId } from "../refs";
 
@@ -196,25 +193,8 @@ export class DesktopClient {
       }
       const pause = Math.min(delay, deadline - Date.now());
       if (pause <= 0) break;
-      // The pause ends early for the caller's signal and for close(), not only at its end.
-      const ctl = new AbortController();
-      const unlink = options?.signal ? linkSignal(options.signal, ctl, "abort") : undefined;
-      if (options?.signal?.aborted) ctl.abort("abort");
-      const untrack = this.#p.track(ctl);
-      try {
-        await sleep(pause, ctl.signal);
-      } catch (reason) {
-        if (reason === this.#p.closedReason) {
-          throw new Leap0ClientClosedError("waitUntilReady: the client was closed.", { operation: "waitUntilReady" });
-        }
-        throw new Leap0AbortError("waitUntilReady: aborted by the caller's signal.", {
-          operation: "waitUntilReady",
-          cause: reason,
-        });
-      } finally {
-        unlink?.();
-        untrack();
-      }
+      // Ended early by the caller's signal and by close(), not only at its end.
+      await this.#p.pause(pause, options?.signal, "waitUntilReady");
       delay = Math.min(delay * 2, MAX_DELAY_MS);
     }
     throw new Leap0TimeoutError(`The desktop was not ready within ${seconds} s (last: ${last}).`, {

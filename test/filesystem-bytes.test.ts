@@ -17,9 +17,11 @@ import {
   Leap0ConnectionError,
   Leap0FileChangedError,
   Leap0FilesMissingError,
+  Leap0FileTooLargeError,
   Leap0NotFoundError,
   Leap0ResponseTooLargeError,
   Leap0ValidationError,
+  MAX_BUFFERED_READ_BYTES,
   type TransferProgress,
 } from "../src";
 import { transportFetch } from "./support/helpers";
@@ -52,6 +54,8 @@ let holdForStat: { seen: boolean } | undefined;
 let statCame: (() => void) | undefined;
 /** Milliseconds a stat answer is held back. */
 let statDelay = 0;
+/** A size for stat to claim instead of the file's own (a server that lies about it). */
+let claimSize: number | undefined;
 /** The read-file request (1-based) that is never answered, and whether its connection closed. */
 let hangRange: { n: number; closed: boolean } | undefined;
 let server: Server;
@@ -136,7 +140,7 @@ beforeAll(async () => {
           name: json.path.split("/").pop(),
           path: json.path,
           is_dir: false,
-          size: f.bytes.length,
+          size: claimSize ?? f.bytes.length,
           mode: f.permissions ?? "644",
           mtime: f.mtime,
           owner: "user",
@@ -208,6 +212,7 @@ beforeEach(() => {
   holdForStat = undefined;
   statCame = undefined;
   statDelay = 0;
+  claimSize = undefined;
   hangRange = undefined;
 });
 
@@ -398,6 +403,48 @@ describe("large files: ranges, bounded memory, change detection", () => {
     breakReads = 1;
     const stream = await fs().readFile("/flaky", { format: "stream" });
     await expect(drain(stream)).rejects.toBeInstanceOf(Leap0ConnectionError);
+  });
+
+  test("a buffered read holds at most maxBytes (256 MiB by default): a larger file is refused once its size is known, nothing more fetched", async () => {
+    const f = fs();
+    const file = pattern(25 * MiB);
+    files.set("/big", { bytes: file, mtime: 4 });
+    const reads = () => seen.filter((s) => s.path === "read-file").length;
+    // The first range (10 MiB) fits; the stat says 25 MiB: refused before the second range.
+    for (const format of ["bytes", "text", "blob"] as const) {
+      seen.length = 0;
+      const error = await f.readFile("/big", { format, maxBytes: 12 * MiB }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Leap0FileTooLargeError);
+      expect(error).toBeInstanceOf(Leap0ResponseTooLargeError);
+      expect(error).toMatchObject({ path: "/big", size: 25 * MiB, limit: 12 * MiB });
+      expect((error as Error).message).toContain('format: "stream"');
+      expect(reads()).toBe(1);
+    }
+    // A limit inside the first range stops that range as soon as it is passed.
+    seen.length = 0;
+    const early = await f.readBytes("/big", { maxBytes: 5 * MiB }).catch((e: unknown) => e);
+    expect(early).toMatchObject({ name: "Leap0FileTooLargeError", limit: 5 * MiB });
+    expect(reads()).toBe(1);
+    // The default bounds memory against a server that claims a huge file: 300 MiB > 256 MiB.
+    seen.length = 0;
+    claimSize = 300 * MiB;
+    await expect(f.readBytes("/big")).rejects.toMatchObject({
+      name: "Leap0FileTooLargeError",
+      size: 300 * MiB,
+      limit: MAX_BUFFERED_READ_BYTES,
+    });
+    expect(reads()).toBe(1);
+    claimSize = undefined;
+    // Infinity lifts the bound; a stream holds nothing and ignores it; an exact fit passes.
+    expect(sha(await f.readBytes("/big", { maxBytes: Number.POSITIVE_INFINITY }))).toBe(sha(file));
+    expect(sha(await f.readBytes("/big", { maxBytes: 25 * MiB }))).toBe(sha(file));
+    expect((await drain(await f.readFile("/big", { format: "stream", maxBytes: 1 }))).hash).toBe(sha(file));
+    // A bad bound is refused before anything is sent.
+    seen.length = 0;
+    for (const bad of [-1, 1.5, Number.NaN, "10" as unknown as number]) {
+      await expect(f.readBytes("/big", { maxBytes: bad })).rejects.toBeInstanceOf(Leap0ValidationError);
+    }
+    expect(seen).toHaveLength(0);
   });
 
   test("head/tail answers are held to maxResponseBytes too", async () => {

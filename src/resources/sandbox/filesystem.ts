@@ -65,6 +65,13 @@ export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
  * smaller), so a file up to the cap still takes a single read.
  */
 export const READ_RANGE_BYTES = 10 * 1024 * 1024;
+/**
+ * The most a buffered read (text, bytes, blob) holds unless its `maxBytes` says otherwise: a
+ * file of any size can be read range by range, so without a bound a large file, or a server
+ * that claims one, would take all the memory there is. 256 MiB also keeps decoded text under
+ * the longest string V8 can make (about 512 Mi characters).
+ */
+export const MAX_BUFFERED_READ_BYTES = 256 * 1024 * 1024;
 
 /** How far a transfer has got; `total` is undefined while the size is not known. */
 export interface TransferProgress {
@@ -110,6 +117,13 @@ export interface ReadFileOptions extends Omit<FilesystemReadFileParams, "path"> 
   encoding?: string;
   /** Progress of the download. */
   onProgress?: ProgressListener;
+  /**
+   * The most bytes a buffered read (text, bytes, blob) will hold: a larger file is refused with
+   * {@link Leap0FileTooLargeError} as soon as its size is known, before the rest is fetched.
+   * {@link MAX_BUFFERED_READ_BYTES} (256 MiB) by default; `Infinity` for no bound. A stream
+   * holds nothing, so it ignores this.
+   */
+  maxBytes?: number;
 }
 
 /** Options of a multi-file read. */
@@ -188,6 +202,23 @@ export class Leap0FileChangedError extends Leap0Error {
   constructor(message: string, path: string, details: Leap0ErrorDetails = {}) {
     super(message, details);
     this.path = path;
+  }
+}
+
+/**
+ * A buffered read (text, bytes, blob) of a file larger than its `maxBytes`: nothing past the
+ * limit was fetched. Read it as a stream (`format: "stream"`), or raise `maxBytes`.
+ */
+export class Leap0FileTooLargeError extends Leap0ResponseTooLargeError {
+  /** The file. */
+  readonly path: string;
+  /** The file's size from `stat`, when it was known before the limit was passed. */
+  readonly size: number | undefined;
+  /** @internal */
+  constructor(message: string, path: string, limit: number, size: number | undefined, details: Leap0ErrorDetails = {}) {
+    super(message, limit, details);
+    this.path = path;
+    this.size = size;
   }
 }
 
@@ -547,7 +578,7 @@ export class FilesystemClient {
    * fails with {@link Leap0FileChangedError}.
    *
    * @param path - the file
-   * @param params - optionally `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both), `encoding` (any label `TextDecoder` knows; UTF-8 by default), `onProgress` (progress of the download), and `format: "text"`
+   * @param params - optionally `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both), `encoding` (any label `TextDecoder` knows; UTF-8 by default), `onProgress` (progress of the download), `maxBytes` (the most it will hold; 256 MiB by default) and `format: "text"`
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The file's text (or the part asked for).
    * @throws {@link Leap0ValidationError} when `encoding` is not one `TextDecoder` knows, or the range or lines break the contract (`head` with `tail`, a negative `offset`, …) (nothing is sent).
@@ -555,6 +586,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
    * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
+   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); nothing past it is fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
@@ -563,7 +595,7 @@ export class FilesystemClient {
    * The file's bytes.
    *
    * @param path - the file
-   * @param params - `format: "bytes"`, and optionally `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both) and `onProgress` (progress of the download)
+   * @param params - `format: "bytes"`, and optionally `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both), `onProgress` (progress of the download) and `maxBytes` (the most it will hold; 256 MiB by default)
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The file's bytes (or the part asked for).
    * @throws {@link Leap0ValidationError} when the range or lines break the contract (`head` with `tail`, a negative `offset`, …) (nothing is sent).
@@ -571,6 +603,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
    * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
+   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); nothing past it is fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
@@ -579,7 +612,7 @@ export class FilesystemClient {
    * The file as a Blob.
    *
    * @param path - the file
-   * @param params - `format: "blob"`, and optionally `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both) and `onProgress` (progress of the download)
+   * @param params - `format: "blob"`, and optionally `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both), `onProgress` (progress of the download) and `maxBytes` (the most it will hold; 256 MiB by default)
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The file's bytes (or the part asked for) as a `Blob`.
    * @throws {@link Leap0ValidationError} when the range or lines break the contract (`head` with `tail`, a negative `offset`, …) (nothing is sent).
@@ -587,6 +620,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
    * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
+   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); nothing past it is fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
@@ -614,7 +648,7 @@ export class FilesystemClient {
    * Any format, chosen at run time.
    *
    * @param path - the file
-   * @param params - optionally `format` (`"text"`, the default, `"bytes"`, `"blob"` or `"stream"`), `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both), `encoding` (for text; UTF-8 by default) and `onProgress` (progress of the download)
+   * @param params - optionally `format` (`"text"`, the default, `"bytes"`, `"blob"` or `"stream"`), `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both), `encoding` (for text; UTF-8 by default) `onProgress` (progress of the download) and `maxBytes` (the most a buffered format will hold; 256 MiB by default)
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The file (or the part asked for) as a string, a `Uint8Array`, a `Blob` or a `ReadableStream`, as `format` says.
    * @throws {@link Leap0ValidationError} when `format` is not one of the four, `encoding` is not one `TextDecoder` knows, or the range or lines break the contract (`head` with `tail`, a negative `offset`, …) (nothing is sent).
@@ -622,6 +656,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again). With `"stream"`, from the stream as it is read.
    * @throws {@link Leap0ResponseTooLargeError} when, for any format but `"stream"`, one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
+   * @throws {@link Leap0FileTooLargeError} when, for any format but `"stream"`, the file is larger than `maxBytes` (256 MiB by default); nothing past it is fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
@@ -635,8 +670,12 @@ export class FilesystemClient {
     params: ReadFileOptions = {},
     options?: RequestOptions,
   ): Promise<string | Uint8Array | Blob | ReadableStream<Uint8Array>> {
-    const { format = "text", encoding, onProgress, ...range } = params;
+    const { format = "text", encoding, onProgress, maxBytes, ...range } = params;
     if (format === "stream") return this.#readStream(path, range, onProgress, options);
+    const cap = maxBytes ?? MAX_BUFFERED_READ_BYTES;
+    if (typeof cap !== "number" || !(cap === Number.POSITIVE_INFINITY || (Number.isSafeInteger(cap) && cap >= 0))) {
+      throw invalid("maxBytes", "must be a whole number of bytes (0 or more), or Infinity");
+    }
     let decoder: TextDecoder | undefined;
     if (format === "text") {
       try {
@@ -655,7 +694,13 @@ export class FilesystemClient {
     const retries = options?.maxRetries ?? this.#p.maxRetries;
     const plan = this.#ranges(path, range, options);
     for (let step = await plan.next(); !step.done; ) {
-      const { params, want, sized } = step.value;
+      const { params, want, sized, total } = step.value;
+      // The size is known from the second range on (or was never needed): refuse before
+      // fetching more than the caller is willing to hold.
+      if (total !== undefined && total > cap) {
+        await plan.return();
+        throw fileTooLarge(path, cap, total);
+      }
       // Each range is read into a list and handed over only once complete (one copy in all,
       // at the end, rather than one per range): a connection that breaks mid-range is retried
       // like any idempotent read, within the call's maxRetries.
@@ -674,6 +719,7 @@ export class FilesystemClient {
             n += value.byteLength;
             if (n > limit) throw tooLarge(limit, res.status);
             if (n > want) throw overshoot(want, params.offset);
+            if (size + n > cap) throw fileTooLarge(path, cap, total);
             got.push(value);
           }
           break;
@@ -704,7 +750,7 @@ export class FilesystemClient {
    * The file's bytes; the same options as {@link FilesystemClient.readFile} but `format`.
    *
    * @param path - the file
-   * @param params - optionally `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both) and `onProgress` (progress of the download)
+   * @param params - optionally `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both), `onProgress` (progress of the download) and `maxBytes` (the most it will hold; 256 MiB by default)
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The file's bytes (or the part asked for).
    * @throws {@link Leap0ValidationError} when the range or lines break the contract (`head` with `tail`, a negative `offset`, …) (nothing is sent).
@@ -712,6 +758,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
    * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
+   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); nothing past it is fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
@@ -1294,6 +1341,17 @@ function tooLarge(
     `${operation}: the response body is larger than maxResponseBytes (${limit} bytes); the rest was not read.`,
     limit,
     { operation, status },
+  );
+}
+
+function fileTooLarge(path: string, limit: number, size: number | undefined): Leap0FileTooLargeError {
+  const what = size === undefined ? `more than ${limit} bytes came back` : `it is ${size} bytes`;
+  return new Leap0FileTooLargeError(
+    `filesystemReadFile: ${JSON.stringify(path)} is too large for a buffered read: ${what}, and maxBytes is ${limit}. Read it as a stream (format: "stream"), or pass a larger maxBytes.`,
+    path,
+    limit,
+    size,
+    { operation: filesystemReadFile.name },
   );
 }
 

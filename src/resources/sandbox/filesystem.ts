@@ -586,7 +586,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
    * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); nothing past it is fetched.
+   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); the rest is not fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
@@ -603,7 +603,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
    * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); nothing past it is fetched.
+   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); the rest is not fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
@@ -620,7 +620,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
    * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); nothing past it is fetched.
+   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); the rest is not fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
@@ -648,7 +648,7 @@ export class FilesystemClient {
    * Any format, chosen at run time.
    *
    * @param path - the file
-   * @param params - optionally `format` (`"text"`, the default, `"bytes"`, `"blob"` or `"stream"`), `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both), `encoding` (for text; UTF-8 by default) `onProgress` (progress of the download) and `maxBytes` (the most a buffered format will hold; 256 MiB by default)
+   * @param params - optionally `format` (`"text"`, the default, `"bytes"`, `"blob"` or `"stream"`), `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both), `encoding` (for text; UTF-8 by default), `onProgress` (progress of the download) and `maxBytes` (the most a buffered format will hold; 256 MiB by default)
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The file (or the part asked for) as a string, a `Uint8Array`, a `Blob` or a `ReadableStream`, as `format` says.
    * @throws {@link Leap0ValidationError} when `format` is not one of the four, `encoding` is not one `TextDecoder` knows, or the range or lines break the contract (`head` with `tail`, a negative `offset`, …) (nothing is sent).
@@ -656,7 +656,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again). With `"stream"`, from the stream as it is read.
    * @throws {@link Leap0ResponseTooLargeError} when, for any format but `"stream"`, one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0FileTooLargeError} when, for any format but `"stream"`, the file is larger than `maxBytes` (256 MiB by default); nothing past it is fetched.
+   * @throws {@link Leap0FileTooLargeError} when, for any format but `"stream"`, the file is larger than `maxBytes` (256 MiB by default); the rest is not fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
@@ -758,7 +758,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
    * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); nothing past it is fetched.
+   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); the rest is not fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */

@@ -56,6 +56,25 @@ function toResponse(status: number, headers: Headers, body: BodyInit | null): Re
 }
 
 /**
+ * A request body as one Buffer, read chunk by chunk: `Request.arrayBuffer()` in Node 20's
+ * undici measured several times slower for a 10 MiB upload. A body of one chunk (a buffered
+ * upload: the Request already holds its own copy) is used as it is, without another copy.
+ */
+async function readAll(body: ReadableStream<Uint8Array>): Promise<Buffer> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  const only = chunks.length === 1 ? chunks[0] : undefined;
+  return only ? Buffer.from(only.buffer, only.byteOffset, only.byteLength) : Buffer.concat(chunks, size);
+}
+
+/**
  * A `fetch` for the client's `fetch` option, built on `undici.request` with a keep-alive
  * pool. The response body is streamed, byte for byte, to whoever reads it: the client reads it
  * under the call's deadline and size limit, and cancelling the body destroys the connection.
@@ -74,7 +93,7 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
     req.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
+    const body = req.body ? await readAll(req.body) : undefined;
     // A per-request dispatcher (the client's `fetchOptions: { dispatcher }`, e.g. a proxy agent) wins.
     const chosen = (init as { dispatcher?: Dispatcher } | undefined)?.dispatcher ?? dispatcher;
     const res = await request(req.url, {
@@ -93,22 +112,44 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
     if (declared >= 0 && declared <= EAGER_BODY_BYTES) {
       return toResponse(res.statusCode, headersOut, new Uint8Array(await stream.arrayBuffer()));
     }
-    const chunks = stream[Symbol.asyncIterator]();
-    // A web stream over undici's body: reading pulls from the socket, cancelling destroys it.
-    const web = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const { done, value } = await chunks.next();
-          if (done) controller.close();
-          else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-        } catch (e) {
-          controller.error(e);
-        }
+    // A web stream over undici's body, fed by its 'data' events: the socket is paused whenever
+    // the web stream holds a chunk nobody has asked for and resumed on the next pull, so memory
+    // stays at about one chunk; an async iterator costs several promise hops more per chunk.
+    let settled = false;
+    const web = new ReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          stream.pause();
+          stream.on("data", (chunk: Buffer) => {
+            controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+            if ((controller.desiredSize ?? 0) <= 0) stream.pause();
+          });
+          stream.once("end", () => {
+            if (settled) return;
+            settled = true;
+            controller.close();
+          });
+          stream.once("error", (e) => {
+            if (settled) return;
+            settled = true;
+            controller.error(e);
+          });
+          stream.once("close", () => {
+            if (settled) return;
+            settled = true;
+            controller.error(new Error("The response body closed before its end."));
+          });
+        },
+        pull() {
+          stream.resume();
+        },
+        cancel(reason) {
+          settled = true;
+          stream.destroy(reason instanceof Error ? reason : undefined);
+        },
       },
-      cancel(reason) {
-        stream.destroy(reason instanceof Error ? reason : undefined);
-      },
-    });
+      { highWaterMark: 0 },
+    );
     return toResponse(res.statusCode, headersOut, web);
   }
   return leap0NodeFetch as typeof fetch;

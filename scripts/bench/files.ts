@@ -12,6 +12,7 @@
  * changes mid-read.
  */
 import { Leap0Client } from "../../src";
+import { nodeFetch } from "../../src/node";
 import { median, startServer } from "./util";
 
 const MiB = 1024 * 1024;
@@ -57,6 +58,9 @@ export async function benchFiles(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
   const client = new Leap0Client({ apiKey: KEY, baseUrl: server.url, timeout: 120 });
   const fs = client.sandboxes.connect("sbx-bench").filesystem;
+  // The same client over the opt-in Node transport (leap0/node: undici's request API).
+  const nodeClient = new Leap0Client({ apiKey: KEY, baseUrl: server.url, timeout: 120, fetch: nodeFetch() });
+  const nfs = nodeClient.sandboxes.connect("sbx-bench").filesystem;
   const base = `${server.url}/v1/sandbox/sbx-bench/filesystem`;
   const headers = { Authorization: `Bearer ${KEY}`, "Content-Type": "application/json" };
   const upload = new Uint8Array(10 * MiB).fill(7);
@@ -156,6 +160,19 @@ export async function benchFiles(): Promise<void> {
     ],
     ["upload writeBytes", () => fs.writeBytes("/up", upload)],
     [
+      "download readBytes, leap0/node",
+      async () => {
+        if ((await nfs.readBytes("/f10")).byteLength !== 10 * MiB) throw new Error("short read");
+      },
+    ],
+    [
+      "download stream, leap0/node",
+      async () => {
+        if ((await drain(await nfs.readFile("/f10", { format: "stream" }))) !== 10 * MiB) throw new Error("short read");
+      },
+    ],
+    ["upload writeBytes, leap0/node", () => nfs.writeBytes("/up", upload)],
+    [
       "100 MiB raw fetch stream",
       async () => {
         const r = await fetch(`${base}/read-file`, {
@@ -190,33 +207,39 @@ export async function benchFiles(): Promise<void> {
   // Memory while a 100 MiB file streams through, against a baseline taken after GC: the
   // highest heap + ArrayBuffer use seen at any chunk (garbage not yet collected included), and
   // what is still held after a forced GC, sampled every 4 MiB (what the stream retains).
-  gc();
-  await new Promise((r) => setTimeout(r, 50));
-  gc();
-  const before = process.memoryUsage();
-  const used = (m: NodeJS.MemoryUsage) => m.heapUsed + m.arrayBuffers - before.heapUsed - before.arrayBuffers;
-  let peakSeen = 0;
-  let peakHeld = 0;
-  let peakRss = 0;
-  let sinceGc = 0;
-  let last = 0;
-  let count = 0;
-  const stream = await fs.readFile("/f100", { format: "stream", onProgress: (p) => (count = p.loaded) });
-  const streamed = await drain(stream, () => {
-    const m = process.memoryUsage();
-    peakSeen = Math.max(peakSeen, used(m));
-    peakRss = Math.max(peakRss, m.rss - before.rss);
-    sinceGc += count - last;
-    last = count;
-    if (sinceGc >= 4 * MiB) {
-      sinceGc = 0;
-      gc();
-      peakHeld = Math.max(peakHeld, used(process.memoryUsage()));
-    }
-  });
-  if (streamed !== 100 * MiB) throw new Error(`streamed ${streamed} bytes`);
+  const memory = async (files: typeof fs) => {
+    gc();
+    await new Promise((r) => setTimeout(r, 50));
+    gc();
+    const before = process.memoryUsage();
+    const used = (m: NodeJS.MemoryUsage) => m.heapUsed + m.arrayBuffers - before.heapUsed - before.arrayBuffers;
+    let peakSeen = 0;
+    let peakHeld = 0;
+    let peakRss = 0;
+    let sinceGc = 0;
+    let last = 0;
+    let count = 0;
+    const stream = await files.readFile("/f100", { format: "stream", onProgress: (p) => (count = p.loaded) });
+    const streamed = await drain(stream, () => {
+      const m = process.memoryUsage();
+      peakSeen = Math.max(peakSeen, used(m));
+      peakRss = Math.max(peakRss, m.rss - before.rss);
+      sinceGc += count - last;
+      last = count;
+      if (sinceGc >= 4 * MiB) {
+        sinceGc = 0;
+        gc();
+        peakHeld = Math.max(peakHeld, used(process.memoryUsage()));
+      }
+    });
+    if (streamed !== 100 * MiB) throw new Error(`streamed ${streamed} bytes`);
+    return `peak seen ${(peakSeen / MiB).toFixed(1)} MiB (heap + ArrayBuffers, uncollected garbage included; RSS +${(peakRss / MiB).toFixed(1)} MiB), held after GC ${(peakHeld / MiB).toFixed(1)} MiB`;
+  };
+  const memoryFetch = await memory(fs);
+  const memoryNode = await memory(nfs);
   server.stop();
   await client.close();
+  await nodeClient.close();
 
   console.log(
     `\nfiles: 10 MiB transfers (100 MiB where named), median of ${ROUNDS} rounds (ratios: median of the per-round ratios), loopback server in a separate process`,
@@ -240,9 +263,16 @@ export async function benchFiles(): Promise<void> {
   console.log(
     `  (noise floor: raw fetch against itself, the same way: ${ratio("download raw fetch again", "download raw fetch").toFixed(2)}×; ratios this far from 1 are noise)`,
   );
-  console.log(`  download readBytes vs raw fetch + arrayBuffer(): ${dl.toFixed(2)}×   (target ≥ 0.9×)`);
-  console.log(`  download stream vs raw fetch body read to the end: ${dls.toFixed(2)}×   (target ≥ 0.9×)`);
-  console.log(`  upload writeBytes vs raw fetch: ${ul.toFixed(2)}×   (target ≥ 0.9×)`);
+  const node = (sdk: string, raw: string) => `; over leap0/node ${ratio(`${sdk}, leap0/node`, raw).toFixed(2)}×`;
+  console.log(
+    `  download readBytes vs raw fetch + arrayBuffer(): ${dl.toFixed(2)}×${node("download readBytes", "download raw fetch")}   (target ≥ 0.9×)`,
+  );
+  console.log(
+    `  download stream vs raw fetch body read to the end: ${dls.toFixed(2)}×${node("download stream", "download raw fetch stream")}   (target ≥ 0.9×)`,
+  );
+  console.log(
+    `  upload writeBytes vs raw fetch: ${ul.toFixed(2)}×${node("upload writeBytes", "upload raw fetch")}   (target ≥ 0.9×)`,
+  );
   console.log(
     "  (a 10 MiB file fills its 10 MiB range, and the contract has no size header: the SDK sends a stat while it downloads; raw fetch making the same two requests:)",
   );
@@ -264,7 +294,6 @@ export async function benchFiles(): Promise<void> {
   console.log(
     `  100 MiB stream (ten ranges + 2 stats) vs one raw fetch: ${ratio("100 MiB stream", "100 MiB raw fetch stream").toFixed(2)}×   (no target; shown for what ranges cost)`,
   );
-  console.log(
-    `  100 MiB streamed download, memory growth: peak seen ${(peakSeen / MiB).toFixed(1)} MiB (heap + ArrayBuffers, uncollected garbage included; RSS +${(peakRss / MiB).toFixed(1)} MiB), held after GC ${(peakHeld / MiB).toFixed(1)} MiB   (target ≤ 32 MiB)`,
-  );
+  console.log(`  100 MiB streamed download, memory growth: ${memoryFetch}   (target ≤ 32 MiB)`);
+  console.log(`  the same over leap0/node: ${memoryNode}`);
 }

@@ -60,13 +60,16 @@ function toResponse(status: number, headers: Headers, body: BodyInit | null): Re
  * undici measured several times slower for a 10 MiB upload. A body of one chunk (a buffered
  * upload: the Request already holds its own copy) is used as it is, without another copy.
  */
-async function readAll(body: ReadableStream<Uint8Array>): Promise<Buffer> {
-  const reader = body.getReader();
+async function readAll(req: Request): Promise<Buffer> {
+  // As Request.arrayBuffer() would: a body already read from is not sent in part.
+  if (req.bodyUsed) throw new TypeError("The request body was already read; it cannot be sent.");
+  const reader = (req.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    if (!(value instanceof Uint8Array)) throw new TypeError("A request body stream must yield Uint8Array chunks.");
     chunks.push(value);
     size += value.byteLength;
   }
@@ -93,7 +96,7 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
     req.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    const body = req.body ? await readAll(req.body) : undefined;
+    const body = req.body ? await readAll(req) : undefined;
     // A per-request dispatcher (the client's `fetchOptions: { dispatcher }`, e.g. a proxy agent) wins.
     const chosen = (init as { dispatcher?: Dispatcher } | undefined)?.dispatcher ?? dispatcher;
     const res = await request(req.url, {
@@ -120,10 +123,22 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
       {
         start(controller) {
           stream.pause();
-          stream.on("data", (chunk: Buffer) => {
-            controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          const onData = (chunk: Buffer) => {
+            // A resume() scheduled by a pull can still emit a buffered chunk after a cancel in
+            // the same tick: by then the web stream is closed, and an enqueue would throw from
+            // a nextTick callback, taking the process down.
+            if (settled) return;
+            try {
+              controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+            } catch (e) {
+              settled = true;
+              stream.off("data", onData);
+              stream.destroy(e instanceof Error ? e : undefined);
+              return;
+            }
             if ((controller.desiredSize ?? 0) <= 0) stream.pause();
-          });
+          };
+          stream.on("data", onData);
           stream.once("end", () => {
             if (settled) return;
             settled = true;

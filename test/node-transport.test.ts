@@ -107,6 +107,23 @@ describe("leap0/node response bodies", () => {
     expect(written).toBe(after);
     expect(written).toBeLessThan(BIG);
   });
+
+  test("a cancel right after a read, while undici holds buffered chunks, neither throws nor delivers more", async () => {
+    for (const when of ["same tick", "next microtask"] as const) {
+      const res = await nodeFetch()(`${url}/big`);
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read();
+      // The socket is paused; undici's readable fills its buffer meanwhile.
+      await new Promise((r) => setTimeout(r, 200));
+      const read = reader.read(); // a pull: resume() runs on the next tick, with chunks buffered
+      if (when === "next microtask") await Promise.resolve();
+      await reader.cancel();
+      await read;
+      // Buffered chunks emitted after the cancel must be dropped, not enqueued into a closed stream
+      // (an enqueue there throws from a nextTick callback and ends the process).
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
 });
 
 describe("leap0/node request bodies", () => {
@@ -130,5 +147,11 @@ describe("leap0/node request bodies", () => {
     });
     const many = await f(`${url}/echo`, { method: "POST", body: stream, duplex: "half" } as RequestInit);
     expect(await many.json()).toEqual({ size: bytes.length, sha: sha(bytes) });
+  });
+
+  test("a request whose body was already read is refused, never sent in part", async () => {
+    const used = new Request(`${url}/echo`, { method: "POST", body: "already read" });
+    await used.text();
+    await expect(nodeFetch()(used)).rejects.toBeInstanceOf(TypeError);
   });
 });

@@ -18,6 +18,7 @@ import {
   Leap0FileChangedError,
   Leap0FilesMissingError,
   Leap0FileTooLargeError,
+  Leap0MalformedResponseError,
   Leap0NotFoundError,
   Leap0ResponseTooLargeError,
   Leap0ValidationError,
@@ -56,6 +57,8 @@ let statCame: (() => void) | undefined;
 let statDelay = 0;
 /** A size for stat to claim instead of the file's own (a server that lies about it). */
 let claimSize: number | undefined;
+/** Told, when a stat's connection closes, whether it closed before the answer was sent. */
+let onStatClose: ((cut: boolean) => void) | undefined;
 /** The read-file request (1-based) that is never answered, and whether its connection closed. */
 let hangRange: { n: number; closed: boolean } | undefined;
 let server: Server;
@@ -131,6 +134,7 @@ beforeAll(async () => {
       }
       res.writeHead(204).end();
     } else if (op === "stat") {
+      res.on("close", () => onStatClose?.(!res.writableEnded));
       statCame?.();
       if (statDelay) await new Promise((r) => setTimeout(r, statDelay));
       const f = files.get(json.path);
@@ -213,6 +217,7 @@ beforeEach(() => {
   statCame = undefined;
   statDelay = 0;
   claimSize = undefined;
+  onStatClose = undefined;
   hangRange = undefined;
 });
 
@@ -415,16 +420,30 @@ describe("large files: ranges, bounded memory, change detection", () => {
       seen.length = 0;
       const error = await f.readFile("/big", { format, maxBytes: 12 * MiB }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Leap0FileTooLargeError);
-      expect(error).toBeInstanceOf(Leap0ResponseTooLargeError);
+      // A bound the caller chose, not a malformed answer.
+      expect(error).not.toBeInstanceOf(Leap0MalformedResponseError);
       expect(error).toMatchObject({ path: "/big", size: 25 * MiB, limit: 12 * MiB });
       expect((error as Error).message).toContain('format: "stream"');
       expect(reads()).toBe(1);
     }
-    // A limit inside the first range stops that range as soon as it is passed.
+    // With offset/limit, size is what the read would bring, not the whole file.
     seen.length = 0;
+    const part = await f
+      .readBytes("/big", { offset: MiB, limit: 20 * MiB, maxBytes: 12 * MiB })
+      .catch((e: unknown) => e);
+    expect(part).toMatchObject({ name: "Leap0FileTooLargeError", size: 20 * MiB, limit: 12 * MiB });
+    // A limit inside the first range stops that range as soon as it is passed, and the stat the
+    // full range set off is ended with the read, not left running.
+    seen.length = 0;
+    statDelay = 1000;
+    const statCut = new Promise<boolean>((r) => {
+      onStatClose = r;
+    });
     const early = await f.readBytes("/big", { maxBytes: 5 * MiB }).catch((e: unknown) => e);
     expect(early).toMatchObject({ name: "Leap0FileTooLargeError", limit: 5 * MiB });
     expect(reads()).toBe(1);
+    expect(await statCut).toBe(true);
+    statDelay = 0;
     // The default bounds memory against a server that claims a huge file: 300 MiB > 256 MiB.
     seen.length = 0;
     claimSize = 300 * MiB;

@@ -103,8 +103,7 @@ export class Leap0ClientClosedError extends Leap0AbortError {}
 export class Leap0MalformedResponseError extends Leap0Error {}
 /**
  * The response body was larger than the client's `maxResponseBytes`; the rest was not read.
- * The API caps its own responses at 10 MiB, so this means a misbehaving server or proxy. Its
- * subclass `Leap0FileTooLargeError` is a buffered file read over its `maxBytes`.
+ * The API caps its own responses at 10 MiB, so this means a misbehaving server or proxy.
  */
 export class Leap0ResponseTooLargeError extends Leap0MalformedResponseError {
   /** The limit in bytes that was passed. */

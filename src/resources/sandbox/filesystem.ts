@@ -72,6 +72,8 @@ export const READ_RANGE_BYTES = 10 * 1024 * 1024;
  * the longest string V8 can make (about 512 Mi characters).
  */
 export const MAX_BUFFERED_READ_BYTES = 256 * 1024 * 1024;
+// V8's longest string, in UTF-16 code units: a text read is held to it whatever maxBytes says.
+const MAX_STRING_LENGTH = 2 ** 29 - 24;
 
 /** How far a transfer has got; `total` is undefined while the size is not known. */
 export interface TransferProgress {
@@ -118,10 +120,11 @@ export interface ReadFileOptions extends Omit<FilesystemReadFileParams, "path"> 
   /** Progress of the download. */
   onProgress?: ProgressListener;
   /**
-   * The most bytes a buffered read (text, bytes, blob) will hold: a larger file is refused with
-   * {@link Leap0FileTooLargeError} as soon as its size is known, before the rest is fetched.
-   * {@link MAX_BUFFERED_READ_BYTES} (256 MiB) by default; `Infinity` for no bound. A stream
-   * holds nothing, so it ignores this.
+   * The most bytes a buffered read (text, bytes, blob) will hold: a larger read is refused with
+   * {@link Leap0FileTooLargeError} once the first range's `stat` gives its size (or its bytes
+   * pass the bound), and no further range is fetched. {@link MAX_BUFFERED_READ_BYTES} (256 MiB)
+   * by default; `Infinity` for no bound; text is also held to JavaScript's longest string. A
+   * stream holds nothing, so it ignores this.
    */
   maxBytes?: number;
 }
@@ -206,18 +209,26 @@ export class Leap0FileChangedError extends Leap0Error {
 }
 
 /**
- * A buffered read (text, bytes, blob) of a file larger than its `maxBytes`: nothing past the
- * limit was fetched. Read it as a stream (`format: "stream"`), or raise `maxBytes`.
+ * A buffered read (text, bytes, blob) that would hold more than its `maxBytes`: nothing past
+ * the range that showed it was fetched. Read it as a stream (`format: "stream"`), or raise
+ * `maxBytes`. A limit the caller chose, not a fault of the server, so not a
+ * `Leap0MalformedResponseError`.
  */
-export class Leap0FileTooLargeError extends Leap0ResponseTooLargeError {
+export class Leap0FileTooLargeError extends Leap0Error {
   /** The file. */
   readonly path: string;
-  /** The file's size from `stat`, when it was known before the limit was passed. */
+  /** The bound that was passed, in bytes. */
+  readonly limit: number;
+  /**
+   * The bytes the read would bring (the file's size from `stat`, or the part of it that
+   * `offset`/`limit` ask for), when known before the bound was passed.
+   */
   readonly size: number | undefined;
   /** @internal */
   constructor(message: string, path: string, limit: number, size: number | undefined, details: Leap0ErrorDetails = {}) {
-    super(message, limit, details);
+    super(message, details);
     this.path = path;
+    this.limit = limit;
     this.size = size;
   }
 }
@@ -586,7 +597,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
    * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); the rest is not fetched.
+   * @throws {@link Leap0FileTooLargeError} when the read would hold more than `maxBytes` (256 MiB by default); no further range is fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
@@ -603,7 +614,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
    * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); the rest is not fetched.
+   * @throws {@link Leap0FileTooLargeError} when the read would hold more than `maxBytes` (256 MiB by default); no further range is fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
@@ -620,7 +631,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
    * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); the rest is not fetched.
+   * @throws {@link Leap0FileTooLargeError} when the read would hold more than `maxBytes` (256 MiB by default); no further range is fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
@@ -656,7 +667,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again). With `"stream"`, from the stream as it is read.
    * @throws {@link Leap0ResponseTooLargeError} when, for any format but `"stream"`, one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0FileTooLargeError} when, for any format but `"stream"`, the file is larger than `maxBytes` (256 MiB by default); the rest is not fetched.
+   * @throws {@link Leap0FileTooLargeError} when, for any format but `"stream"`, the read would hold more than `maxBytes` (256 MiB by default); no further range is fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
@@ -686,59 +697,72 @@ export class FilesystemClient {
     } else if (format !== "bytes" && format !== "blob") {
       throw invalid("format", 'must be "text", "bytes", "blob" or "stream"');
     }
+    // Decoded text can be no longer than V8's longest string, whatever maxBytes allows.
+    const held = decoder ? Math.min(cap, MAX_STRING_LENGTH) : cap;
     const chunks: Uint8Array[] = [];
     let text = "";
     let size = 0;
     let known: number | undefined;
     const limit = this.#p.maxResponseBytes;
     const retries = options?.maxRetries ?? this.#p.maxRetries;
-    const plan = this.#ranges(path, range, options);
-    for (let step = await plan.next(); !step.done; ) {
-      const { params, want, sized, total } = step.value;
-      // The size is known from the second range on (or was never needed): refuse before
-      // fetching more than the caller is willing to hold.
-      if (total !== undefined && total > cap) {
-        await plan.return();
-        throw fileTooLarge(path, cap, total);
-      }
-      // Each range is read into a list and handed over only once complete (one copy in all,
-      // at the end, rather than one per range): a connection that breaks mid-range is retried
-      // like any idempotent read, within the call's maxRetries.
-      let got: Uint8Array[] = [];
-      let n = 0;
-      for (let attempt = 0; ; attempt++) {
-        const res = await invokeStream(this.#p, filesystemReadFile, { path: this.#path, params }, options);
-        sized(res.headers);
-        got = [];
-        n = 0;
-        try {
-          for (;;) {
-            // Straight from the response (no stream around it): one layer less per chunk.
-            const { done, value } = await res.read();
-            if (done) break;
-            n += value.byteLength;
-            if (n > limit) throw tooLarge(limit, res.status);
-            if (n > want) throw overshoot(want, params.offset);
-            if (size + n > cap) throw fileTooLarge(path, cap, total);
-            got.push(value);
+    // The read's requests run under `stopper` (linked to the caller's signal), so a read that
+    // fails also ends a stat it left in flight instead of leaving it to its own timeout.
+    const stopper = new AbortController();
+    const unlink = options?.signal ? linkSignal(options.signal, stopper, "abort") : undefined;
+    if (options?.signal?.aborted) stopper.abort();
+    const calls: RequestOptions = { ...options, signal: stopper.signal };
+    const plan = this.#ranges(path, range, calls);
+    try {
+      for (let step = await plan.next(); !step.done; ) {
+        const { params, want, sized, total } = step.value;
+        // The size is known from the second range on (or was never needed): refuse before
+        // fetching more than the caller is willing to hold.
+        if (total !== undefined && total > held) throw fileTooLarge(path, held, total, cap);
+        // Each range is read into a list and handed over only once complete (one copy in all,
+        // at the end, rather than one per range): a connection that breaks mid-range is retried
+        // like any idempotent read, within the call's maxRetries.
+        let got: Uint8Array[] = [];
+        let n = 0;
+        for (let attempt = 0; ; attempt++) {
+          const res = await invokeStream(this.#p, filesystemReadFile, { path: this.#path, params }, calls);
+          sized(res.headers);
+          got = [];
+          n = 0;
+          try {
+            for (;;) {
+              // Straight from the response (no stream around it): one layer less per chunk.
+              const { done, value } = await res.read();
+              if (done) break;
+              n += value.byteLength;
+              if (n > limit) throw tooLarge(limit, res.status);
+              if (n > want) throw overshoot(want, params.offset);
+              if (size + n > held) throw fileTooLarge(path, held, total, cap);
+              got.push(value);
+            }
+            break;
+          } catch (e) {
+            await res.cancel().catch(() => {});
+            if (e instanceof Leap0ConnectionError && attempt < retries) continue;
+            throw e;
           }
-          break;
-        } catch (e) {
-          await res.cancel().catch(() => {});
-          if (e instanceof Leap0ConnectionError && attempt < retries) continue;
-          throw e;
         }
+        known = step.value.total;
+        for (const chunk of got) {
+          size += chunk.byteLength;
+          // Decoding as the ranges arrive, `stream: true` keeps a character cut by a range
+          // boundary until its last bytes come.
+          if (decoder) text += decoder.decode(chunk, { stream: true });
+          else chunks.push(chunk);
+          report(onProgress, size, known);
+        }
+        step = await plan.next(n);
       }
-      known = step.value.total;
-      for (const chunk of got) {
-        size += chunk.byteLength;
-        // Decoding as the ranges arrive, `stream: true` keeps a character cut by a range
-        // boundary until its last bytes come.
-        if (decoder) text += decoder.decode(chunk, { stream: true });
-        else chunks.push(chunk);
-        report(onProgress, size, known);
-      }
-      step = await plan.next(n);
+    } catch (e) {
+      stopper.abort();
+      await plan.return().catch(() => {});
+      throw e;
+    } finally {
+      unlink?.();
     }
     if (known === undefined) report(onProgress, size, size);
     if (decoder) return text + decoder.decode();
@@ -758,7 +782,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
    * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0FileTooLargeError} when the file is larger than `maxBytes` (256 MiB by default); the rest is not fetched.
+   * @throws {@link Leap0FileTooLargeError} when the read would hold more than `maxBytes` (256 MiB by default); no further range is fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
@@ -1344,10 +1368,14 @@ function tooLarge(
   );
 }
 
-function fileTooLarge(path: string, limit: number, size: number | undefined): Leap0FileTooLargeError {
-  const what = size === undefined ? `more than ${limit} bytes came back` : `it is ${size} bytes`;
+function fileTooLarge(path: string, limit: number, size: number | undefined, maxBytes: number): Leap0FileTooLargeError {
+  const what = size === undefined ? `more than ${limit} bytes came back` : `the read would bring ${size} bytes`;
+  const bound =
+    limit < maxBytes
+      ? `text is held to ${limit} bytes (the longest string JavaScript can make). Read it as bytes or a stream (format: "bytes" or "stream").`
+      : `maxBytes is ${limit}. Read it as a stream (format: "stream"), or pass a larger maxBytes.`;
   return new Leap0FileTooLargeError(
-    `filesystemReadFile: ${JSON.stringify(path)} is too large for a buffered read: ${what}, and maxBytes is ${limit}. Read it as a stream (format: "stream"), or pass a larger maxBytes.`,
+    `filesystemReadFile: ${JSON.stringify(path)} is too large for a buffered read: ${what}, and ${bound}`,
     path,
     limit,
     size,

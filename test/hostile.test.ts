@@ -4,6 +4,8 @@
  * collections are part of it: a promise that holds only until the collector runs is not kept.
  */
 import { getEventListeners } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -22,6 +24,8 @@ import {
   Leap0TimeoutError,
   Leap0ValidationError,
 } from "../src";
+import { resolveConfig } from "../src/core/config";
+import { type OperationFacts, Pipeline, type StreamedResponse } from "../src/core/pipeline";
 import { parseRetryAfter } from "../src/core/retry";
 import { FaultServer, ok, SANDBOX, SNAPSHOT_PAGE } from "./support/fault-server";
 import { API_KEY, TRANSPORT, transportFetch } from "./support/helpers";
@@ -431,5 +435,110 @@ describe(`10. logLevel debug means something, and still shows no secrets (${TRAN
       expect(line).not.toContain("tpl-debian-bookworm"); // a body field
       expect(line).not.toContain("sbx-fault0001"); // an id: only path templates are logged
     }
+  });
+});
+
+describe(`11. a streamed body ends cleanly however it is let go (${TRANSPORT})`, () => {
+  const OP = {
+    name: "streamOp",
+    method: "GET",
+    path: "/x",
+    retry: "idempotent",
+    accept: "*/*",
+  } as unknown as OperationFacts;
+  let http: Server;
+  let base = "";
+  beforeAll(async () => {
+    http = createServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(10 * 1024 * 1024) });
+      // /cut: a little, then the connection breaks; anything else: a little, then nothing.
+      res.write(Buffer.alloc(1000), () => {
+        if (req.url === "/cut") setTimeout(() => res.destroy(), 50);
+      });
+    });
+    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    http.closeAllConnections();
+    http.close();
+  });
+
+  function pipeline(fetchImpl: typeof fetch = transportFetch, timeout = 5): Pipeline {
+    return new Pipeline(resolveConfig({ apiKey: API_KEY, baseUrl: base, timeout, maxRetries: 0, fetch: fetchImpl }));
+  }
+  function stream(p: Pipeline, path: string, signal?: AbortSignal, seen?: (s: AbortSignal) => void) {
+    return p.call(
+      OP,
+      async (init) => {
+        seen?.(init.signal);
+        await init.fetch(new Request(base + path, { signal: init.signal }));
+        return {};
+      },
+      signal ? { signal } : undefined,
+      "stream",
+    ) as Promise<StreamedResponse>;
+  }
+
+  test("aborting a download and dropping it lets the call go at once, not at close()", async () => {
+    const p = pipeline();
+    const refs: WeakRef<AbortSignal>[] = [];
+    for (let i = 0; i < 20; i++) {
+      const caller = new AbortController();
+      const res = await stream(p, "/hold", caller.signal, (s) => refs.push(new WeakRef(s)));
+      await res.read();
+      caller.abort();
+      // Dropped here: never read or cancelled again.
+    }
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 30));
+      gc();
+    }
+    // Held only by the pipeline's in-flight set if the abort did not release the call.
+    expect(refs.filter((r) => r.deref()).length).toBeLessThanOrEqual(1);
+    await p.close();
+  });
+
+  test("an abort that lands before the stream's listener is attached still ends its reads", async () => {
+    for (let hops = 0; hops < 8; hops++) {
+      const caller = new AbortController();
+      // A transport whose body ignores the signal once the headers are in, and an abort that
+      // lands a few microtasks after them.
+      const stubborn = (async () => {
+        let n = 0;
+        const hop = () => (n++ === hops ? caller.abort() : queueMicrotask(hop));
+        queueMicrotask(hop);
+        return new Response(new ReadableStream({ pull: () => new Promise<void>(() => {}) }));
+      }) as unknown as typeof fetch;
+      const p = pipeline(stubborn, 1);
+      const outcome = await stream(p, "/x", caller.signal).then(
+        (res) =>
+          Promise.race([
+            res.read().then(
+              () => "read resolved",
+              (e: Error) => e.name,
+            ),
+            new Promise((r) => setTimeout(() => r("hung"), 3000)),
+          ]),
+        (e: Error) => e.name,
+      );
+      expect(outcome).toBe("Leap0AbortError");
+      await p.close();
+    }
+  });
+
+  test("cancel() after the connection broke while nobody was reading resolves; the typed error stays the read's", async () => {
+    const p = pipeline();
+    const res = await stream(p, "/cut");
+    const reader = res.body.getReader();
+    await reader.read();
+    await new Promise((r) => setTimeout(r, 300));
+    await expect(reader.cancel()).resolves.toBeUndefined();
+    const again = await stream(p, "/cut");
+    await again.read();
+    await new Promise((r) => setTimeout(r, 300));
+    await expect(again.read()).rejects.toBeInstanceOf(Leap0ConnectionError);
+    await expect(again.cancel()).resolves.toBeUndefined();
+    await p.close();
   });
 });

@@ -389,12 +389,19 @@ export class Pipeline {
       ctl.signal.removeEventListener("abort", onAbort);
       release();
     };
+    let failed: Leap0Error | undefined;
+    // An abort (the caller's signal, close(), the idle timer) ends the body at once, and the
+    // call is done with: its controller leaves the in-flight set now, not at a read that may
+    // never come (a caller who aborts and drops the stream would otherwise leak it).
     const onAbort = () => {
+      failed ??= stopped(op, ctl.signal.reason, idleMs);
       reader?.cancel(ctl.signal.reason).catch(() => {});
+      finish();
     };
     ctl.signal.addEventListener("abort", onAbort, { once: true });
+    // An abort that landed between the response and this listener would never fire it.
+    if (ctl.signal.aborted) onAbort();
     if (!reader) finish();
-    let failed: Leap0Error | undefined;
     const read = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
       if (failed) throw failed;
       if (!reader || done) return { done: true, value: undefined };
@@ -424,7 +431,9 @@ export class Pipeline {
     };
     const cancel = async (reason?: unknown): Promise<void> => {
       finish();
-      await reader?.cancel(reason);
+      // Letting go never fails: a body that already broke rejects cancel() with the
+      // transport's raw error, which would replace the typed one the caller already has.
+      await reader?.cancel(reason).catch(() => {});
     };
     let body: ReadableStream<Uint8Array> | undefined;
     return {

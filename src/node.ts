@@ -84,9 +84,17 @@ async function readAll(req: Request): Promise<Buffer> {
  * Redirects are never followed (the client refuses them, on every transport).
  */
 export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
+  // undici's own headers and body timeouts (300 s each) are off: the client times every call
+  // itself (up to its `timeout`, which may be longer), with typed errors; undici's would cut a
+  // longer call short as a connection error.
   const dispatcher =
     options.dispatcher ??
-    new Agent({ connections: options.connections ?? 64, keepAliveTimeout: options.keepAliveTimeout ?? 4000 });
+    new Agent({
+      connections: options.connections ?? 64,
+      keepAliveTimeout: options.keepAliveTimeout ?? 4000,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
 
   async function leap0NodeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     // The client calls with a ready Request and, at most, a dispatcher; anything else is merged.

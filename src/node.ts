@@ -25,6 +25,9 @@ export interface NodeFetchOptions {
   dispatcher?: Dispatcher;
 }
 
+// The client's mark on a Request whose body it streams (src/core/pipeline.ts).
+const STREAMED = Symbol.for("leap0.streamedResponse");
+
 // Bodies up to this size, when declared by Content-Length, are read eagerly (see nodeFetch).
 const EAGER_BODY_BYTES = 256 * 1024;
 
@@ -120,7 +123,10 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
     // A small body whose size the server declared is read here at once: bounded by its
     // Content-Length, still under the request's signal, and much cheaper than a pull stream.
     const declared = Number(res.headers["content-length"]);
-    if (declared >= 0 && declared <= EAGER_BODY_BYTES) {
+    // Not for a body the client streams (it marks the Request): that one is read chunk by chunk
+    // under the idle timeout, and its first chunk must not wait for its last.
+    const streamed = (input as unknown as Record<symbol, unknown>)[STREAMED] === true;
+    if (!streamed && declared >= 0 && declared <= EAGER_BODY_BYTES) {
       return toResponse(res.statusCode, headersOut, new Uint8Array(await stream.arrayBuffer()));
     }
     // A web stream over undici's body, fed by its 'data' events: the socket is paused whenever

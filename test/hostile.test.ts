@@ -450,6 +450,20 @@ describe(`11. a streamed body ends cleanly however it is let go (${TRANSPORT})`,
   let base = "";
   beforeAll(async () => {
     http = createServer((req, res) => {
+      if (req.url === "/slow") {
+        // 100 KiB, declared, in 10 KiB pieces 150 ms apart: 1.5 s in all, never idle for long.
+        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(100 * 1024) });
+        let sent = 0;
+        const tick = setInterval(() => {
+          res.write(Buffer.alloc(10 * 1024));
+          if (++sent === 10) {
+            clearInterval(tick);
+            res.end();
+          }
+        }, 150);
+        res.on("close", () => clearInterval(tick));
+        return;
+      }
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(10 * 1024 * 1024) });
       // /cut: a little, then the connection breaks; anything else: a little, then nothing.
       res.write(Buffer.alloc(1000), () => {
@@ -525,6 +539,24 @@ describe(`11. a streamed body ends cleanly however it is let go (${TRANSPORT})`,
       expect(outcome).toBe("Leap0AbortError");
       await p.close();
     }
+  });
+
+  test("a small streamed body that trickles in is under the idle timeout, not the call's: its first chunk comes at once", async () => {
+    const p = pipeline(transportFetch, 1);
+    const started = performance.now();
+    const res = await stream(p, "/slow");
+    const first = await res.read();
+    const firstMs = performance.now() - started;
+    let size = first.value?.byteLength ?? 0;
+    for (;;) {
+      const { done, value } = await res.read();
+      if (done) break;
+      size += value.byteLength;
+    }
+    // 1.5 s of body under a 1 s timeout: fine, as no gap between chunks reaches it.
+    expect(size).toBe(100 * 1024);
+    expect(firstMs).toBeLessThan(1000);
+    await p.close();
   });
 
   test("cancel() after the connection broke while nobody was reading resolves; the typed error stays the read's", async () => {

@@ -77,6 +77,12 @@ export interface StreamedResponse {
   cancel(reason?: unknown): Promise<void>;
 }
 
+/**
+ * Marks a Request whose body the caller will stream; a registered symbol, so leap0/node can
+ * read it without importing the core, and invisible to any other fetch.
+ */
+const STREAMED = Symbol.for("leap0.streamedResponse");
+
 // Why a call's controller was aborted; compared by identity.
 const TIMED_OUT = { reason: "timeout" };
 const CALLER_ABORTED = { reason: "abort" };
@@ -486,6 +492,9 @@ export class Pipeline {
         ...call.headers,
       },
       fetch: async (request) => {
+        // Tells leap0/node (which sees this very Request) not to read a small body whole before
+        // answering: a streamed body is under the idle timeout, not the call's.
+        if (readAs === "stream") Object.defineProperty(request, STREAMED, { value: true });
         taken.response = await raceAbort(this.#fetch(request, fetchOptions), signal);
         placeholder ??= new Response(null, { status: 204 });
         return placeholder;

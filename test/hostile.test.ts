@@ -27,6 +27,7 @@ import {
 import { resolveConfig } from "../src/core/config";
 import { type OperationFacts, Pipeline, type StreamedResponse } from "../src/core/pipeline";
 import { parseRetryAfter } from "../src/core/retry";
+import { linkSignal } from "../src/core/signals";
 import { FaultServer, ok, SANDBOX, SNAPSHOT_PAGE } from "./support/fault-server";
 import { API_KEY, TRANSPORT, transportFetch } from "./support/helpers";
 
@@ -331,6 +332,18 @@ describe(`7. one signal shared by many calls (${TRANSPORT})`, () => {
       process.off("warning", onWarning);
     }
     expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+  });
+
+  test("work linked to one signal is aborted with its own reason, not the first linker's", () => {
+    const caller = new AbortController();
+    const call = new AbortController();
+    const wait = new AbortController();
+    const unlinkCall = linkSignal(caller.signal, call, "call's reason");
+    const unlinkWait = linkSignal(caller.signal, wait, "wait's reason");
+    caller.abort();
+    expect([call.signal.reason, wait.signal.reason]).toEqual(["call's reason", "wait's reason"]);
+    unlinkCall();
+    unlinkWait();
   });
 
   test("finished calls leave no listener on the shared signal", async () => {

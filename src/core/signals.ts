@@ -4,7 +4,8 @@
  * and keep every finished call's closure alive until the signal is collected.
  */
 interface Fan {
-  members: Set<AbortController>;
+  /** Each linked controller, with the reason it is aborted with. */
+  members: Map<AbortController, unknown>;
   listener: () => void;
 }
 
@@ -13,21 +14,22 @@ const fans = new WeakMap<AbortSignal, Fan>();
 /**
  * Aborts `ctl` with `reason` when `signal` fires; returns the function that undoes the link.
  * The shared listener is removed with the last link, so a long-lived signal holds nothing.
+ * Each link keeps its own reason, whoever linked to the signal first.
  */
 export function linkSignal(signal: AbortSignal, ctl: AbortController, reason: unknown): () => void {
   let fan = fans.get(signal);
   if (!fan) {
-    const members = new Set<AbortController>();
+    const members = new Map<AbortController, unknown>();
     const listener = () => {
       fans.delete(signal);
-      for (const member of members) member.abort(reason);
+      for (const [member, why] of members) member.abort(why);
     };
     fan = { members, listener };
     fans.set(signal, fan);
     signal.addEventListener("abort", listener, { once: true });
   }
   const { members, listener } = fan;
-  members.add(ctl);
+  members.set(ctl, reason);
   return () => {
     members.delete(ctl);
     if (members.size === 0 && fans.get(signal)?.members === members) {
@@ -36,3 +38,4 @@ export function linkSignal(signal: AbortSignal, ctl: AbortController, reason: un
     }
   };
 }
+

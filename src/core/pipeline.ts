@@ -19,7 +19,7 @@ import type { SandboxHosts } from "./hosts";
 import { LogSink } from "./logging";
 import { scrubDeep, scrubError, scrubHeaders, scrubText } from "./redact";
 import { backoffMs, parseRetryAfter, sleep } from "./retry";
-import { linkSignal } from "./signals";
+import { followSignal } from "./signals";
 import { Telemetry } from "./telemetry";
 import { VERSION } from "./version";
 import type { WebSocketConstructor, WebSocketInit } from "./websocket";
@@ -219,9 +219,7 @@ export class Pipeline {
    * (`Leap0AbortError`) and by close() (`Leap0ClientClosedError`), as a call would be.
    */
   async pause(ms: number, signal: AbortSignal | undefined, operation: string): Promise<void> {
-    const ctl = new AbortController();
-    const unlink = signal ? linkSignal(signal, ctl, CALLER_ABORTED) : undefined;
-    if (signal?.aborted) ctl.abort(CALLER_ABORTED);
+    const { ctl, unlink } = followSignal(signal, CALLER_ABORTED);
     const untrack = this.track(ctl);
     try {
       await sleep(ms, ctl.signal);
@@ -230,7 +228,7 @@ export class Pipeline {
         ? new Leap0ClientClosedError(`${operation}: the client was closed.`, { operation })
         : new Leap0AbortError(`${operation}: aborted by the caller's signal.`, { operation });
     } finally {
-      unlink?.();
+      unlink();
       untrack();
     }
   }
@@ -297,8 +295,7 @@ export class Pipeline {
     // call's own credentials (scrubbing after the cut would miss one that straddles it).
     const hidden = secrets?.length ? [this.#apiKey, ...secrets] : [this.#apiKey];
     const endSpan = this.#telemetry?.start(op.name, op.method, op.path);
-    const ctl = new AbortController();
-    const unlink = signal ? linkSignal(signal, ctl, CALLER_ABORTED) : undefined;
+    const { ctl, unlink } = followSignal(signal, CALLER_ABORTED);
     this.#inflight.add(ctl);
     const deadline = Date.now() + timeoutMs;
     const timer = setTimeout(abortTimedOut, timeoutMs, ctl);
@@ -326,7 +323,7 @@ export class Pipeline {
             clearTimeout(timer);
             handedOver = true;
             return this.#handOver(op, outcome.value as Response, ctl, timeoutMs, () => {
-              unlink?.();
+              unlink();
               this.#inflight.delete(ctl);
             });
           }
@@ -359,7 +356,7 @@ export class Pipeline {
     } finally {
       if (!handedOver) {
         clearTimeout(timer);
-        unlink?.();
+        unlink();
         this.#inflight.delete(ctl);
       }
     }

@@ -39,3 +39,16 @@ export function linkSignal(signal: AbortSignal, ctl: AbortController, reason: un
   };
 }
 
+/**
+ * A fresh controller that the caller's `signal` (if any) aborts with `reason`, aborted at once
+ * if the signal already has; `unlink` undoes the link once the work is done.
+ */
+export function followSignal(
+  signal: AbortSignal | undefined,
+  reason: unknown,
+): { ctl: AbortController; unlink: () => void } {
+  const ctl = new AbortController();
+  if (signal?.aborted) ctl.abort(reason);
+  const unlink = signal && !signal.aborted ? linkSignal(signal, ctl, reason) : () => {};
+  return { ctl, unlink };
+}

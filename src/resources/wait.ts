@@ -14,7 +14,7 @@ import {
 } from "../core/errors";
 import type { Pipeline } from "../core/pipeline";
 import { sleep } from "../core/retry";
-import { linkSignal } from "../core/signals";
+import { followSignal } from "../core/signals";
 
 /** Seconds `waitUntilRunning()` waits by default. */
 export const DEFAULT_WAIT_SECONDS = 300;
@@ -112,15 +112,13 @@ export async function waitUntilRunning(
   const o = checkWait(options);
   const timeoutMs = Math.min((o.timeout ?? DEFAULT_WAIT_SECONDS) * 1000, 2_147_483_647);
   const started = Date.now();
-  const ctl = new AbortController();
-  const unlink = o.signal ? linkSignal(o.signal, ctl, "abort") : undefined;
+  const { ctl, unlink } = followSignal(o.signal, "abort");
   // close() ends the wait at once, sleep included, rather than at the next poll.
   const untrack = pipeline?.track(ctl);
   const timer = setTimeout(() => ctl.abort("timeout"), timeoutMs);
   let delay = 500;
   let last: string | undefined = sandbox.state;
   try {
-    if (o.signal?.aborted) ctl.abort("abort");
     for (;;) {
       if (ctl.signal.aborted) throw ctl.signal.reason;
       const state = sandbox.state;
@@ -161,7 +159,7 @@ export async function waitUntilRunning(
     throw e;
   } finally {
     clearTimeout(timer);
-    unlink?.();
+    unlink();
     untrack?.();
   }
 }

@@ -55,7 +55,7 @@ import {
   unescapedFormName,
 } from "../../core/multipart";
 import type { Pipeline, StreamedResponse } from "../../core/pipeline";
-import { linkSignal } from "../../core/signals";
+import { followSignal } from "../../core/signals";
 
 /** The service refuses a request body larger than this (10 MiB), so the SDK refuses it first. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -707,9 +707,7 @@ export class FilesystemClient {
     const retries = options?.maxRetries ?? this.#p.maxRetries;
     // The read's requests run under `stopper` (linked to the caller's signal), so a read that
     // fails also ends a stat it left in flight instead of leaving it to its own timeout.
-    const stopper = new AbortController();
-    const unlink = options?.signal ? linkSignal(options.signal, stopper, "abort") : undefined;
-    if (options?.signal?.aborted) stopper.abort();
+    const { ctl: stopper, unlink } = followSignal(options?.signal, "abort");
     const calls: RequestOptions = { ...options, signal: stopper.signal };
     const plan = this.#ranges(path, range, calls);
     try {
@@ -762,7 +760,7 @@ export class FilesystemClient {
       await plan.return().catch(() => {});
       throw e;
     } finally {
-      unlink?.();
+      unlink();
     }
     if (known === undefined) report(onProgress, size, size);
     if (decoder) return text + decoder.decode();
@@ -1164,9 +1162,7 @@ export class FilesystemClient {
     // Every request of the stream (ranges and stats) runs under `stopper`, which the caller's
     // signal and the stream's cancel() both fire: a cancel ends a request still waiting for its
     // headers, rather than leaving it to the call's timeout.
-    const stopper = new AbortController();
-    const unlink = options?.signal ? linkSignal(options.signal, stopper, "abort") : undefined;
-    if (options?.signal?.aborted) stopper.abort();
+    const { ctl: stopper, unlink } = followSignal(options?.signal, "abort");
     const calls: RequestOptions = { ...options, signal: stopper.signal };
     const plan = this.#ranges(path, range, calls);
     let loaded = 0;
@@ -1197,7 +1193,7 @@ export class FilesystemClient {
     try {
       await open();
     } catch (e) {
-      unlink?.();
+      unlink();
       await plan.return();
       throw e;
     }
@@ -1206,7 +1202,7 @@ export class FilesystemClient {
         if (step.done) {
           // A read that fitted one response never learnt the size before its end.
           if (known === undefined) report(onProgress, loaded, loaded);
-          unlink?.();
+          unlink();
           controller.close();
           return;
         }
@@ -1234,7 +1230,7 @@ export class FilesystemClient {
         pull: (controller) =>
           pull(controller).catch(async (e: unknown) => {
             if (cancelled) return;
-            unlink?.();
+            unlink();
             // The stream is errored with `e`: nothing more will be read, so free the connection.
             await drop();
             await plan.return().catch(() => {});
@@ -1242,7 +1238,7 @@ export class FilesystemClient {
           }),
         cancel: async (reason) => {
           cancelled = true;
-          unlink?.();
+          unlink();
           stopper.abort();
           const r = current;
           current = undefined;

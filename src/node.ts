@@ -81,6 +81,58 @@ async function readAll(req: Request): Promise<Buffer> {
 }
 
 /**
+ * A web stream over undici's body, fed by its 'data' events: the socket is paused whenever the
+ * web stream holds a chunk nobody has asked for and resumed on the next pull, so memory stays at
+ * about one chunk (an async iterator costs several promise hops more per chunk). Cancelling
+ * destroys the socket; a body that closes before its end errors the stream.
+ */
+function webBody(stream: Dispatcher.ResponseData["body"]): ReadableStream<Uint8Array> {
+  // Once the web stream is closed, errored or cancelled, nothing more reaches it.
+  let settled = false;
+  const settle = (end: () => void) => {
+    if (settled) return;
+    settled = true;
+    end();
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        stream.pause();
+        const onData = (chunk: Buffer) => {
+          // A resume() scheduled by a pull can still emit a buffered chunk after a cancel in
+          // the same tick: an enqueue into the closed stream would throw from a nextTick
+          // callback, taking the process down.
+          if (settled) return;
+          try {
+            controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          } catch (e) {
+            settled = true;
+            stream.off("data", onData);
+            stream.destroy(e instanceof Error ? e : undefined);
+            return;
+          }
+          if ((controller.desiredSize ?? 0) <= 0) stream.pause();
+        };
+        stream.on("data", onData);
+        stream.once("end", () => settle(() => controller.close()));
+        stream.once("error", (e) => settle(() => controller.error(e)));
+        stream.once("close", () =>
+          settle(() => controller.error(new Error("The response body closed before its end."))),
+        );
+      },
+      pull() {
+        stream.resume();
+      },
+      cancel(reason) {
+        settled = true;
+        stream.destroy(reason instanceof Error ? reason : undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/**
  * A `fetch` for the client's `fetch` option, built on `undici.request` with a keep-alive
  * pool. The response body is streamed, byte for byte, to whoever reads it: the client reads it
  * under the call's deadline and size limit, and cancelling the body destroys the connection.
@@ -129,57 +181,7 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
     if (!streamed && declared >= 0 && declared <= EAGER_BODY_BYTES) {
       return toResponse(res.statusCode, headersOut, new Uint8Array(await stream.arrayBuffer()));
     }
-    // A web stream over undici's body, fed by its 'data' events: the socket is paused whenever
-    // the web stream holds a chunk nobody has asked for and resumed on the next pull, so memory
-    // stays at about one chunk; an async iterator costs several promise hops more per chunk.
-    let settled = false;
-    const web = new ReadableStream<Uint8Array>(
-      {
-        start(controller) {
-          stream.pause();
-          const onData = (chunk: Buffer) => {
-            // A resume() scheduled by a pull can still emit a buffered chunk after a cancel in
-            // the same tick: by then the web stream is closed, and an enqueue would throw from
-            // a nextTick callback, taking the process down.
-            if (settled) return;
-            try {
-              controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-            } catch (e) {
-              settled = true;
-              stream.off("data", onData);
-              stream.destroy(e instanceof Error ? e : undefined);
-              return;
-            }
-            if ((controller.desiredSize ?? 0) <= 0) stream.pause();
-          };
-          stream.on("data", onData);
-          stream.once("end", () => {
-            if (settled) return;
-            settled = true;
-            controller.close();
-          });
-          stream.once("error", (e) => {
-            if (settled) return;
-            settled = true;
-            controller.error(e);
-          });
-          stream.once("close", () => {
-            if (settled) return;
-            settled = true;
-            controller.error(new Error("The response body closed before its end."));
-          });
-        },
-        pull() {
-          stream.resume();
-        },
-        cancel(reason) {
-          settled = true;
-          stream.destroy(reason instanceof Error ? reason : undefined);
-        },
-      },
-      { highWaterMark: 0 },
-    );
-    return toResponse(res.statusCode, headersOut, web);
+    return toResponse(res.statusCode, headersOut, webBody(stream));
   }
   return leap0NodeFetch as typeof fetch;
 }

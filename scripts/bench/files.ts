@@ -66,47 +66,38 @@ export async function benchFiles(): Promise<void> {
   const upload = new Uint8Array(10 * MiB).fill(7);
   const rawStat = (path: string) =>
     fetch(`${base}/stat`, { method: "POST", headers, body: JSON.stringify({ path }) }).then((r) => r.json());
+  // A raw read-file of `/f<mib>` (the server sizes the file by its name), its body as a stream.
+  const rawRead = (mib: number) =>
+    fetch(`${base}/read-file`, { method: "POST", headers, body: JSON.stringify({ path: `/f${mib}` }) });
+  const rawBody = async (mib: number) => (await rawRead(mib)).body as ReadableStream<Uint8Array>;
+  // Every transfer is checked to have brought the whole file.
+  const whole = (mib: number, got: number) => {
+    if (got !== mib * MiB) throw new Error(`short read: ${got} of ${mib * MiB} bytes`);
+  };
+  const rawBuffered = async () => whole(10, (await (await rawRead(10)).arrayBuffer()).byteLength);
 
   const contenders: [string, () => Promise<unknown>][] = [
-    [
-      "download raw fetch",
-      async () => {
-        const r = await fetch(`${base}/read-file`, { method: "POST", headers, body: JSON.stringify({ path: "/f10" }) });
-        if ((await r.arrayBuffer()).byteLength !== 10 * MiB) throw new Error("short read");
-      },
-    ],
-    [
-      // The same call again: its ratio to the first is this run's noise floor.
-      "download raw fetch again",
-      async () => {
-        const r = await fetch(`${base}/read-file`, { method: "POST", headers, body: JSON.stringify({ path: "/f10" }) });
-        if ((await r.arrayBuffer()).byteLength !== 10 * MiB) throw new Error("short read");
-      },
-    ],
-    [
-      "download raw fetch stream",
-      async () => {
-        const r = await fetch(`${base}/read-file`, { method: "POST", headers, body: JSON.stringify({ path: "/f10" }) });
-        if ((await drain(r.body as ReadableStream<Uint8Array>)) !== 10 * MiB) throw new Error("short read");
-      },
-    ],
+    ["download raw fetch", rawBuffered],
+    // The same call again: its ratio to the first is this run's noise floor.
+    ["download raw fetch again", rawBuffered],
+    ["download raw fetch stream", async () => whole(10, await drain(await rawBody(10)))],
     [
       // What the contract asks of any client that cannot tell a full range from a whole file:
       // the read plus a stat sent once its headers say the range is full. The SDK's floor.
       "download raw fetch + stat",
       async () => {
-        const r = await fetch(`${base}/read-file`, { method: "POST", headers, body: JSON.stringify({ path: "/f10" }) });
+        const r = await rawRead(10);
         const info = rawStat("/f10");
-        if ((await r.arrayBuffer()).byteLength !== 10 * MiB) throw new Error("short read");
+        whole(10, (await r.arrayBuffer()).byteLength);
         await info;
       },
     ],
     [
       "download raw stream + stat",
       async () => {
-        const r = await fetch(`${base}/read-file`, { method: "POST", headers, body: JSON.stringify({ path: "/f10" }) });
+        const body = await rawBody(10);
         const info = rawStat("/f10");
-        if ((await drain(r.body as ReadableStream<Uint8Array>)) !== 10 * MiB) throw new Error("short read");
+        whole(10, await drain(body));
         await info;
       },
     ],
@@ -116,37 +107,16 @@ export async function benchFiles(): Promise<void> {
       // adds. The SDK's stream against this is what is left to blame on the SDK.
       "download raw stream + stat, passed on",
       async () => {
-        const r = await fetch(`${base}/read-file`, { method: "POST", headers, body: JSON.stringify({ path: "/f10" }) });
+        const body = await rawBody(10);
         const info = rawStat("/f10");
-        if ((await drain(passOn(r.body as ReadableStream<Uint8Array>))) !== 10 * MiB) throw new Error("short read");
+        whole(10, await drain(passOn(body)));
         await info;
       },
     ],
-    [
-      "9 MiB raw fetch stream",
-      async () => {
-        const r = await fetch(`${base}/read-file`, { method: "POST", headers, body: JSON.stringify({ path: "/f9" }) });
-        if ((await drain(r.body as ReadableStream<Uint8Array>)) !== 9 * MiB) throw new Error("short read");
-      },
-    ],
-    [
-      "9 MiB stream",
-      async () => {
-        if ((await drain(await fs.readFile("/f9", { format: "stream" }))) !== 9 * MiB) throw new Error("short read");
-      },
-    ],
-    [
-      "download readBytes",
-      async () => {
-        if ((await fs.readBytes("/f10")).byteLength !== 10 * MiB) throw new Error("short read");
-      },
-    ],
-    [
-      "download stream",
-      async () => {
-        if ((await drain(await fs.readFile("/f10", { format: "stream" }))) !== 10 * MiB) throw new Error("short read");
-      },
-    ],
+    ["9 MiB raw fetch stream", async () => whole(9, await drain(await rawBody(9)))],
+    ["9 MiB stream", async () => whole(9, await drain(await fs.readFile("/f9", { format: "stream" })))],
+    ["download readBytes", async () => whole(10, (await fs.readBytes("/f10")).byteLength)],
+    ["download stream", async () => whole(10, await drain(await fs.readFile("/f10", { format: "stream" })))],
     [
       "upload raw fetch",
       async () => {
@@ -159,37 +129,14 @@ export async function benchFiles(): Promise<void> {
       },
     ],
     ["upload writeBytes", () => fs.writeBytes("/up", upload)],
-    [
-      "download readBytes, leap0/node",
-      async () => {
-        if ((await nfs.readBytes("/f10")).byteLength !== 10 * MiB) throw new Error("short read");
-      },
-    ],
+    ["download readBytes, leap0/node", async () => whole(10, (await nfs.readBytes("/f10")).byteLength)],
     [
       "download stream, leap0/node",
-      async () => {
-        if ((await drain(await nfs.readFile("/f10", { format: "stream" }))) !== 10 * MiB) throw new Error("short read");
-      },
+      async () => whole(10, await drain(await nfs.readFile("/f10", { format: "stream" }))),
     ],
     ["upload writeBytes, leap0/node", () => nfs.writeBytes("/up", upload)],
-    [
-      "100 MiB raw fetch stream",
-      async () => {
-        const r = await fetch(`${base}/read-file`, {
-          method: "POST",
-          headers,
-          body: JSON.stringify({ path: "/f100" }),
-        });
-        if ((await drain(r.body as ReadableStream<Uint8Array>)) !== 100 * MiB) throw new Error("short read");
-      },
-    ],
-    [
-      "100 MiB stream",
-      async () => {
-        if ((await drain(await fs.readFile("/f100", { format: "stream" }))) !== 100 * MiB)
-          throw new Error("short read");
-      },
-    ],
+    ["100 MiB raw fetch stream", async () => whole(100, await drain(await rawBody(100)))],
+    ["100 MiB stream", async () => whole(100, await drain(await fs.readFile("/f100", { format: "stream" })))],
   ];
   const times = new Map<string, number[]>(contenders.map(([n]) => [n, []]));
   for (const [, call] of contenders) await call(); // warm up connections and code

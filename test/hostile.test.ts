@@ -4,8 +4,6 @@
  * collections are part of it: a promise that holds only until the collector runs is not kept.
  */
 import { getEventListeners } from "node:events";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -30,6 +28,7 @@ import { parseRetryAfter } from "../src/core/retry";
 import { linkSignal } from "../src/core/signals";
 import { FaultServer, ok, SANDBOX, SNAPSHOT_PAGE } from "./support/fault-server";
 import { API_KEY, TRANSPORT, transportFetch } from "./support/helpers";
+import { serveRaw } from "./support/local-server";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -459,10 +458,10 @@ describe(`11. a streamed body ends cleanly however it is let go (${TRANSPORT})`,
     retry: "idempotent",
     accept: "*/*",
   } as unknown as OperationFacts;
-  let http: Server;
+  let http: Awaited<ReturnType<typeof serveRaw>>;
   let base = "";
   beforeAll(async () => {
-    http = createServer((req, res) => {
+    http = await serveRaw((req, res) => {
       if (req.url === "/slow") {
         // 100 KiB, declared, in 10 KiB pieces 150 ms apart: 1.5 s in all, never idle for long.
         res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(100 * 1024) });
@@ -483,13 +482,9 @@ describe(`11. a streamed body ends cleanly however it is let go (${TRANSPORT})`,
         if (req.url === "/cut") setTimeout(() => res.destroy(), 50);
       });
     });
-    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-    base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    base = http.url;
   });
-  afterAll(() => {
-    http.closeAllConnections();
-    http.close();
-  });
+  afterAll(() => http.close());
 
   function pipeline(fetchImpl: typeof fetch = transportFetch, timeout = 5): Pipeline {
     return new Pipeline(resolveConfig({ apiKey: API_KEY, baseUrl: base, timeout, maxRetries: 0, fetch: fetchImpl }));

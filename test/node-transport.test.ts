@@ -5,22 +5,21 @@
  * several chunks is sent byte for byte.
  */
 import { createHash } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { nodeFetch } from "../src/node";
+import { serveRaw } from "./support/local-server";
 
 const MiB = 1024 * 1024;
 const BIG = 64 * MiB;
 const piece = new Uint8Array(MiB).fill(0x5a);
 
-let server: Server;
+let server: Awaited<ReturnType<typeof serveRaw>>;
 let url = "";
 /** Bytes of the /big answer the server has handed to its socket so far. */
 let written = 0;
 
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
+  server = await serveRaw(async (req, res) => {
     if (req.url === "/big") {
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": BIG });
       // Backpressure honoured, as a real server streams: it gets ahead only as far as the
@@ -50,11 +49,10 @@ beforeAll(async () => {
       res.writeHead(404).end();
     }
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = server.url;
 });
 
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => server.close());
 
 beforeEach(() => {
   written = 0;

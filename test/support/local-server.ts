@@ -3,7 +3,7 @@
  * each request is passed to `handle`, which answers with JSON, hangs, or resets the connection.
  * Every request (method, path, parsed JSON body, headers) is recorded.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener } from "node:http";
 import type { Socket } from "node:net";
 
 export interface LocalRequest {
@@ -24,12 +24,35 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
+/**
+ * Any request handler, served on 127.0.0.1 (for answers `localServer` cannot script: streamed,
+ * trickled or cut-off bodies). `close()` also ends the connections still open.
+ */
+export async function serveRaw(handler: RequestListener): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer(handler);
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 export async function localServer(
   handle: (req: LocalRequest, index: number) => LocalAnswer | Promise<LocalAnswer>,
 ): Promise<LocalServer> {
   const requests: LocalRequest[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => {
+  const { url, close } = await serveRaw((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
@@ -61,20 +84,5 @@ export async function localServer(
       else send();
     });
   });
-  server.on("connection", (s: Socket) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { url, requests, close };
 }

@@ -403,6 +403,22 @@ describe("desktop over a real server (bytes, streams, readiness)", () => {
     expect(Date.now() - t2).toBeLessThan(1500);
   });
 
+  test("a last poll cut off by the wait's own deadline does not hide what the desktop last said", async () => {
+    // The first poll answers; every later one hangs until the wait runs out, so the last poll
+    // always ends by the wait's deadline. Its timeout says nothing about the desktop.
+    let n = 0;
+    server.handle((_req, res) => {
+      if (++n === 1)
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(status("degraded", 1)));
+    });
+    const err = await desktop()
+      .waitUntilReady({ timeout: 0.8 })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(Leap0TimeoutError);
+    expect(err.message).toContain("1 of 4");
+    expect(n).toBe(2);
+  });
+
   test("waitUntilReady() ends at once when the client is closed, mid-pause", async () => {
     server.handle((_req, res) => {
       res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(status("degraded", 1)));

@@ -189,7 +189,10 @@ export class DesktopClient {
         last = `status ${JSON.stringify(status.status)}, ${status.running} of ${status.total} processes running`;
       } catch (e) {
         if (!worthWaiting(e)) throw e;
-        last = (e as Error).message;
+        // A poll cut short by the wait's own deadline says nothing about the desktop: keep what
+        // the last answer said, so the error names the state the caller needs to see.
+        const cutByDeadline = e instanceof Leap0TimeoutError && Date.now() >= deadline - 10;
+        if (!cutByDeadline || last === "no answer yet") last = (e as Error).message;
       }
       const pause = Math.min(delay, deadline - Date.now());
       if (pause <= 0) break;

@@ -188,3 +188,61 @@ test("the browser bundle runs a restore in a web-only sandbox (no process, requi
   const out = await (context as { run: (url: string) => Promise<string> }).run(inject("prismUrl"));
   expect(out).toBe("undefined undefined undefined sbx-2r6t8y1u5h running");
 });
+
+describe("error names in the packed tarball", () => {
+  // Prints one "exportName=instanceName" line per exported error class.
+  const PRINT_NAMES = `
+const lines = [];
+for (const [k, v] of Object.entries(leap0)) {
+  if (typeof v === "function" && v.prototype instanceof Error) lines.push(k + "=" + Reflect.construct(v, ["m", {}, {}]).name);
+}
+console.log(JSON.stringify(lines));
+`;
+  const names = (out: string) => JSON.parse(out) as string[];
+  const expectEveryNameIsItsExport = (lines: string[]) => {
+    expect(lines.length).toBeGreaterThanOrEqual(28);
+    for (const line of lines) {
+      const [exported, name] = line.split("=");
+      expect(name, line).toBe(exported);
+    }
+  };
+  let esm: string[] = [];
+
+  test("ESM: every exported error's name is its export name", () => {
+    writeFileSync(join(dir, "names.mjs"), `import * as leap0 from "leap0";\n${PRINT_NAMES}`);
+    esm = names(run(process.execPath, ["names.mjs"]));
+    expectEveryNameIsItsExport(esm);
+  });
+
+  test("CJS: the same classes, the same names", () => {
+    writeFileSync(join(dir, "names.cjs"), `const leap0 = require("leap0");\n${PRINT_NAMES}`);
+    const cjs = names(run(process.execPath, ["names.cjs"]));
+    expectEveryNameIsItsExport(cjs);
+    expect(cjs).toEqual(esm);
+  });
+
+  test("a consumer that bundles and minifies (esbuild --minify) still sees every name", async () => {
+    // Imported by name, as an application would, so the minifier may rename every class.
+    const imports = esm.map((l) => l.split("=")[0]).join(", ");
+    writeFileSync(
+      join(dir, "names-min.mjs"),
+      `import { ${imports} } from "leap0";\nconst leap0 = { ${imports} };\n${PRINT_NAMES}`,
+    );
+    const result = await build({
+      entryPoints: [join(dir, "names-min.mjs")],
+      bundle: true,
+      minify: true,
+      write: false,
+      platform: "node",
+      format: "esm",
+      logLevel: "silent",
+    });
+    const code = result.outputFiles[0]?.text ?? "";
+    // The minifier did rename the classes: no class keeps its long name as its identifier.
+    expect(code).not.toMatch(/class Leap0NotFoundError\b/);
+    writeFileSync(join(dir, "names-min.bundle.mjs"), code);
+    const minified = names(run(process.execPath, ["names-min.bundle.mjs"]));
+    expectEveryNameIsItsExport(minified);
+    expect(minified).toEqual(esm);
+  });
+});

@@ -35,6 +35,12 @@ export interface Leap0ErrorDetails {
 
 /** Base class of every error thrown by the SDK. */
 export class Leap0Error extends Error {
+  /**
+   * The class's name. Every error class states its own as a string literal, so a minifier (ours
+   * or the application's) cannot turn `Leap0NotFoundError` into `Ss` in logs, error trackers or
+   * `err.name === "…"` checks.
+   */
+  override name = "Leap0Error";
   /** The API operation that failed, e.g. `restoreSnapshot`, when the error came from a call. */
   readonly operation: string | undefined;
   /** HTTP status, when a response arrived. */
@@ -47,7 +53,6 @@ export class Leap0Error extends Error {
   /** Errors are made by the SDK; `details` carries what is known about the failed call. */
   constructor(message: string, details: Leap0ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = new.target.name;
     this.operation = details.operation;
     this.status = details.status;
     this.fieldErrors = details.fieldErrors ?? [];
@@ -56,7 +61,9 @@ export class Leap0Error extends Error {
 }
 
 /** Parameters failed the SDK's checks; nothing was sent. `fieldErrors` names each field. */
-export class Leap0ValidationError extends Leap0Error {}
+export class Leap0ValidationError extends Leap0Error {
+  override name = "Leap0ValidationError";
+}
 
 /**
  * The API answered with an error status. Subclasses name the family. `headers` and `body` are
@@ -64,6 +71,7 @@ export class Leap0ValidationError extends Leap0Error {}
  * debugging and for fields the SDK does not know.
  */
 export class Leap0APIError extends Leap0Error {
+  override name = "Leap0APIError";
   /** The response headers. */
   readonly headers: Headers;
   /** The parsed response body: JSON, or text; `undefined` when empty. */
@@ -77,35 +85,60 @@ export class Leap0APIError extends Leap0Error {
   }
 }
 /** 400 or 422: the request was malformed or refused field by field (see `fieldErrors`). */
-export class Leap0BadRequestError extends Leap0APIError {}
+export class Leap0BadRequestError extends Leap0APIError {
+  override name = "Leap0BadRequestError";
+}
 /** 401: the API key is missing or not valid. */
-export class Leap0AuthenticationError extends Leap0APIError {}
+export class Leap0AuthenticationError extends Leap0APIError {
+  override name = "Leap0AuthenticationError";
+}
 /** 403: the key is valid but may not do this. */
-export class Leap0PermissionError extends Leap0APIError {}
+export class Leap0PermissionError extends Leap0APIError {
+  override name = "Leap0PermissionError";
+}
 /** 404: no such sandbox or snapshot in this organisation. */
-export class Leap0NotFoundError extends Leap0APIError {}
+export class Leap0NotFoundError extends Leap0APIError {
+  override name = "Leap0NotFoundError";
+}
 /** 409: cannot succeed as sent (name taken, limit reached, wrong state, snapshot in use). */
-export class Leap0ConflictError extends Leap0APIError {}
+export class Leap0ConflictError extends Leap0APIError {
+  override name = "Leap0ConflictError";
+}
 /** 429: the organisation's limit or quota was reached. */
-export class Leap0RateLimitError extends Leap0APIError {}
+export class Leap0RateLimitError extends Leap0APIError {
+  override name = "Leap0RateLimitError";
+}
 /** 5xx: the service failed or had no capacity. */
-export class Leap0ServerError extends Leap0APIError {}
+export class Leap0ServerError extends Leap0APIError {
+  override name = "Leap0ServerError";
+}
 
 /** The call did not finish within its `timeout`; the request was aborted. */
-export class Leap0TimeoutError extends Leap0Error {}
+export class Leap0TimeoutError extends Leap0Error {
+  override name = "Leap0TimeoutError";
+}
 /** The connection failed (refused, DNS, reset) before a complete response arrived. */
-export class Leap0ConnectionError extends Leap0Error {}
+export class Leap0ConnectionError extends Leap0Error {
+  override name = "Leap0ConnectionError";
+}
 /** The caller's `AbortSignal` fired; never retried. */
-export class Leap0AbortError extends Leap0Error {}
+export class Leap0AbortError extends Leap0Error {
+  override name = "Leap0AbortError";
+}
 /** The client was closed (`client.close()`) before or during the call. */
-export class Leap0ClientClosedError extends Leap0AbortError {}
+export class Leap0ClientClosedError extends Leap0AbortError {
+  override name = "Leap0ClientClosedError";
+}
 /** A success status arrived with a body that is not what the contract promises. */
-export class Leap0MalformedResponseError extends Leap0Error {}
+export class Leap0MalformedResponseError extends Leap0Error {
+  override name = "Leap0MalformedResponseError";
+}
 /**
  * The response body was larger than the client's `maxResponseBytes`; the rest was not read.
  * The API caps its own responses at 10 MiB, so this means a misbehaving server or proxy.
  */
 export class Leap0ResponseTooLargeError extends Leap0MalformedResponseError {
+  override name = "Leap0ResponseTooLargeError";
   /** The limit in bytes that was passed. */
   readonly limit: number;
   /** @internal */
@@ -119,6 +152,7 @@ export class Leap0ResponseTooLargeError extends Leap0MalformedResponseError {
  * one: following would re-send the request body (and its secrets) wherever `Location` points.
  */
 export class Leap0RedirectError extends Leap0APIError {
+  override name = "Leap0RedirectError";
   /** Where the redirect pointed (origin and path only; any query string is dropped), if it said. */
   readonly location: string | undefined;
   /** @internal */

@@ -120,6 +120,7 @@ export interface Leap0WebSocketErrorDetails extends Leap0ErrorDetails {
  * tell a session that ended from a connection that was lost.
  */
 export class Leap0WebSocketError extends Leap0Error {
+  override name = "Leap0WebSocketError";
   /** The WebSocket close code, when the connection closed. */
   readonly closeCode: number | undefined;
   /** The close reason, when one was given. */
@@ -136,16 +137,24 @@ export class Leap0WebSocketError extends Leap0Error {
  * No WebSocket that can send the `Authorization` header is available: Node 20 has none (pass
  * `webSocket: nodeWebSocket` from `leap0/node`), and a browser's cannot send headers.
  */
-export class Leap0WebSocketUnsupportedError extends Leap0WebSocketError {}
+export class Leap0WebSocketUnsupportedError extends Leap0WebSocketError {
+  override name = "Leap0WebSocketUnsupportedError";
+}
 /** The far side closed the connection normally: the session (e.g. the shell) ended. */
-export class Leap0SessionExitedError extends Leap0WebSocketError {}
+export class Leap0SessionExitedError extends Leap0WebSocketError {
+  override name = "Leap0SessionExitedError";
+}
 /**
  * The connection was lost without a normal close (network, the service's idle limit, a server
  * error). The session may still be running: connect to it again.
  */
-export class Leap0ConnectionDroppedError extends Leap0WebSocketError {}
+export class Leap0ConnectionDroppedError extends Leap0WebSocketError {
+  override name = "Leap0ConnectionDroppedError";
+}
 /** Unread output passed `maxBufferedBytes`, so the SDK closed the connection rather than drop bytes. */
-export class Leap0OutputOverflowError extends Leap0WebSocketError {}
+export class Leap0OutputOverflowError extends Leap0WebSocketError {
+  override name = "Leap0OutputOverflowError";
+}
 
 interface Waiter {
   resolve(chunk: Uint8Array): void;

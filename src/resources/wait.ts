@@ -58,6 +58,7 @@ export function splitWait(
  * paused, deleting, deleted). `state` says which.
  */
 export class Leap0SandboxStateError extends Leap0Error {
+  override name = "Leap0SandboxStateError";
   /** The state the sandbox was found in. */
   readonly state: string;
   /** The sandbox's id. */

@@ -199,6 +199,7 @@ export type EditFilesOptions = EditFilesByPaths | EditFilesByFiles;
  * `stat`, moved), so the bytes read so far do not belong to one version of the file.
  */
 export class Leap0FileChangedError extends Leap0Error {
+  override name = "Leap0FileChangedError";
   /** The file. */
   readonly path: string;
   /** @internal */
@@ -215,6 +216,7 @@ export class Leap0FileChangedError extends Leap0Error {
  * `Leap0MalformedResponseError`.
  */
 export class Leap0FileTooLargeError extends Leap0Error {
+  override name = "Leap0FileTooLargeError";
   /** The file. */
   readonly path: string;
   /** The bound that was passed, in bytes. */
@@ -238,6 +240,7 @@ export class Leap0FileTooLargeError extends Leap0Error {
  * that did, `missing` the ones that did not.
  */
 export class Leap0FilesMissingError extends Leap0Error {
+  override name = "Leap0FilesMissingError";
   /** Requested paths absent from the answer. */
   readonly missing: string[];
   /** What did come back, keyed by path (bytes). */

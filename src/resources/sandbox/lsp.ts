@@ -116,6 +116,7 @@ export type LspDidOpenPathParams = Omit<LspDidOpenRequestParams, "uri"> & {
 
 /** The language server answered a request with a JSON-RPC error (inside an HTTP 200). */
 export class Leap0LspError extends Leap0Error {
+  override name = "Leap0LspError";
   /** The JSON-RPC error code, e.g. -32602 for bad parameters. */
   readonly code: number;
   /** Any further detail the server gave. */

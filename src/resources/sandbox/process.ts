@@ -34,6 +34,7 @@ export type ProcessResult = ProcessExecuteResult;
  * command line or its output may hold secrets); `result` has the full output.
  */
 export class Leap0CommandError extends Leap0Error {
+  override name = "Leap0CommandError";
   /** The command's exit code and output. */
   readonly result: ProcessResult;
 

@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import * as leap0 from "../src";
 
 /** Every exported constructor whose instances are Errors, by export name. */
-export function errorClasses(mod: Record<string, unknown>): [string, new (...args: never[]) => Error][] {
+function errorClasses(mod: Record<string, unknown>): [string, new (...args: never[]) => Error][] {
   return Object.entries(mod).filter(
     (e): e is [string, new (...args: never[]) => Error] =>
       typeof e[1] === "function" && (e[1] as { prototype?: unknown }).prototype instanceof Error,

@@ -15,7 +15,13 @@ export async function main(client: Leap0Client, log: (line: string) => void): Pr
   log(`snapshot ${snapshot.name} (${snapshot.id}) of sandbox ${sandbox.id}`);
 }
 
+// Run directly (`npx tsx examples/quickstart.ts`): no top-level await, so it runs as CommonJS or ESM.
 if (process.argv[1]?.endsWith("quickstart.ts")) {
-  await using client = new Leap0Client();
-  await main(client, console.log);
+  (async () => {
+    await using client = new Leap0Client();
+    await main(client, console.log);
+  })().catch((error: unknown) => {
+    console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+    process.exitCode = 1;
+  });
 }

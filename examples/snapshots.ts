@@ -10,7 +10,8 @@ import { Leap0Client, NetworkPolicyMode } from "leap0";
 /** Creates a sandbox, snapshots it, restores the snapshot, lists snapshots, and cleans up. */
 export async function main(client = new Leap0Client(), log: (line: string) => void = console.log): Promise<void> {
   const name = `workspace-warm-${Date.now().toString(36)}`;
-  const sandbox = await client.sandboxes.create({ vcpu: 2, memory: 2048, timeout: 600 });
+  // A snapshot captures a running sandbox: create() answers while it is still starting.
+  const sandbox = await client.sandboxes.create({ vcpu: 2, memory: 2048, timeout: 600 }, { waitUntilRunning: true });
   log(`1. created sandbox      ${sandbox.id} (${sandbox.state}, ${sandbox.vcpu} vCPU, ${sandbox.memory} MiB)`);
   try {
     const snapshot = await sandbox.createSnapshot({ name });
@@ -37,7 +38,8 @@ export async function main(client = new Leap0Client(), log: (line: string) => vo
   }
 }
 
-if (require.main === module) {
+// Run directly (`npx tsx examples/snapshots.ts`); `npm run demo` imports main() instead.
+if (process.argv[1]?.endsWith("snapshots.ts")) {
   const client = new Leap0Client();
   main(client)
     .catch((error: unknown) => {

@@ -17,11 +17,11 @@ export async function main(client = new Leap0Client(), log: (line: string) => vo
     const snapshot = await sandbox.createSnapshot({ name });
     log(`2. snapshotted it as    ${snapshot.name} (${snapshot.id})`);
 
-    const restored = await client.snapshots.restore({
-      snapshotName: snapshot.name,
-      timeout: 1800,
-      networkPolicy: { mode: NetworkPolicyMode.DENY_ALL },
-    });
+    // Waited for too: the service refuses to delete a sandbox that is still starting.
+    const restored = await client.snapshots.restore(
+      { snapshotName: snapshot.name, timeout: 1800, networkPolicy: { mode: NetworkPolicyMode.DENY_ALL } },
+      { waitUntilRunning: true },
+    );
     log(`3. restored into        ${restored.id} (${restored.state}, timeout ${restored.timeout}s)`);
 
     const page = await client.snapshots.list({ query: "workspace", pageSize: 10 });

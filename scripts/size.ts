@@ -5,6 +5,7 @@
  * budget itself is enforced by size-limit (`.size-limit.json`), run first by `npm run size`.
  */
 
+import { execFileSync } from "node:child_process";
 import { basename, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build, type Plugin } from "esbuild";
@@ -55,6 +56,19 @@ async function measure(
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
 
+/**
+ * The unpacked size of the published tarball is budgeted: it was 4.45 MiB when every source map
+ * inlined all of `src/` again. `npm pack --dry-run` lists what `npm publish` would ship.
+ */
+const UNPACKED_BUDGET_BYTES = 3.5 * 1024 * 1024;
+
+function unpackedSize(): { unpacked: number; packed: number; files: number } {
+  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" });
+  const [info] = JSON.parse(out) as { unpackedSize: number; size: number; entryCount: number }[];
+  if (!info) throw new Error("npm pack --dry-run printed nothing");
+  return { unpacked: info.unpackedSize, packed: info.size, files: info.entryCount };
+}
+
 /** min and min+gzip bytes of a consumer of `Leap0Client` + `snapshots.restore`, from dist/. */
 export function measureConsumer(): Promise<{ min: number; gzip: number }> {
   const dist = join(ROOT, "dist", "index.mjs");
@@ -64,6 +78,15 @@ export function measureConsumer(): Promise<{ min: number; gzip: number }> {
 }
 
 async function main(): Promise<void> {
+  const tarball = unpackedSize();
+  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MiB`;
+  console.log(
+    `the tarball: ${mib(tarball.unpacked)} unpacked (budget ${mib(UNPACKED_BUDGET_BYTES)}), ${mib(tarball.packed)} packed, ${tarball.files} files`,
+  );
+  if (tarball.unpacked > UNPACKED_BUDGET_BYTES) {
+    console.error(`FAIL: the unpacked tarball is over its budget of ${mib(UNPACKED_BUDGET_BYTES)}.`);
+    process.exitCode = 1;
+  }
   const consumer = await measureConsumer();
   const schema = (z: string) =>
     `import * as z from ${JSON.stringify(z)};\nconst s = ${z === "zod" ? "z.strictObject({ snapshotName: z.string().trim().min(1).max(64), timeout: z.optional(z.int().min(1).max(28800)), autoPause: z.optional(z.boolean()) })" : "z.strictObject({ snapshotName: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)), timeout: z.optional(z.int().check(z.minimum(1), z.maximum(28800))), autoPause: z.optional(z.boolean()) })"};\nexport const check = (v) => s.safeParse(v);\n`;

@@ -51,6 +51,14 @@ export {
   type Snapshot,
 } from "./models";
 export { type PresignedUrl, Sandbox } from "./resources/sandbox";
+// Names an area states over a generated one (the facade's shape, or a name that says its API).
+export type {
+  CodeInterpreterExecuteParams,
+  CodeInterpreterExecuteStreamParams,
+  ExecuteParams,
+  ExecuteStreamParams,
+} from "./resources/sandbox/code-interpreter";
+export type { ProcessExecuteParams } from "./resources/sandbox/process";
 // Each area's module exports its client class and its own helpers and types.
 export * from "./resources/sandbox/code-interpreter";
 export * from "./resources/sandbox/desktop";

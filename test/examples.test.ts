@@ -40,7 +40,7 @@ describe("examples/", () => {
       "POST /v1/sandbox/",
       "GET /v1/sandbox/sbx-7f3k2m9q4d/",
       "POST /v1/sandbox/sbx-7f3k2m9q4d/snapshot/create",
-      "POST /v1/snapshot/restore",
+      "POST /v1/snapshot/restore", // its example answers "running": no wait needed
       "GET /v1/snapshots",
       "DELETE /v1/sandbox/sbx-2r6t8y1u5h/",
       "DELETE /v1/snapshot/snap-4n8w2c6x1p",

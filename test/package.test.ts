@@ -2,15 +2,20 @@
  * The package as users get it: `npm pack`, install the tarball into an empty project, then
  * import (ESM) and require (CJS) it and restore a snapshot against Prism with each, type-check
  * a strict consumer against the installed types, and bundle it for the browser/worker platform
- * to prove the core uses no Node built-ins.
+ * to prove the core uses no Node built-ins. Every TypeScript block of README.md type-checks against
+ * the installed types and runs, as its own process, against a Prism mock.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { createContext, runInContext } from "node:vm";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { PRELUDES, type ReadmeBlock, type ReadmeFront, readmeBlocks, startReadmeFront } from "./support/readme";
+
+const README_KEY = "sk-readme-test-key";
 
 const ROOT = resolve(__dirname, "..");
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -245,4 +250,90 @@ console.log(JSON.stringify(lines));
     expectEveryNameIsItsExport(minified);
     expect(minified).toEqual(esm);
   });
+});
+
+describe("README.md: every TypeScript block, against the packed package", () => {
+  const blocks = readmeBlocks();
+  let front: ReadmeFront;
+  // Each block as a module: its prelude (recorded in test/support/readme.ts), then the block verbatim.
+  const file = (i: number) => `readme-${String(i + 1).padStart(2, "0")}`;
+  const preludeOf = (b: ReadmeBlock) =>
+    PRELUDES.find((p) => p.heading === b.heading && b.code.startsWith(p.startsWith))?.prelude;
+
+  beforeAll(async () => {
+    front = await startReadmeFront(inject("prismUrl"), README_KEY);
+  });
+  afterAll(async () => {
+    await front?.stop();
+  });
+
+  test("every block has its prelude recorded, and every recorded prelude has its block", () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(12);
+    expect(blocks.filter((b) => preludeOf(b) === undefined).map((b) => `${b.heading} (line ${b.line})`)).toEqual([]);
+    const unused = PRELUDES.filter(
+      (p) => !blocks.some((b) => b.heading === p.heading && b.code.startsWith(p.startsWith)),
+    );
+    expect(unused).toEqual([]);
+  });
+
+  test("every block type-checks under strict against the installed types", () => {
+    blocks.forEach((b, i) => {
+      writeFileSync(join(dir, `${file(i)}.mts`), `${preludeOf(b)}\n${b.code}\nexport {};\n`);
+    });
+    writeFileSync(
+      join(dir, "tsconfig.readme.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          lib: ["es2022", "esnext.disposable", "dom"],
+          noEmit: true,
+          skipLibCheck: false,
+          typeRoots: [join(ROOT, "node_modules", "@types")],
+          types: ["node"],
+        },
+        files: blocks.map((_, i) => `${file(i)}.mts`),
+      }),
+    );
+    const out = (() => {
+      try {
+        return run(process.execPath, [TSC, "-p", "tsconfig.readme.json"]);
+      } catch (e) {
+        return String((e as { stdout?: string }).stdout ?? e);
+      }
+    })();
+    expect(out).toBe("");
+  });
+
+  // One process per block, as a user runs a file: `await using` is lowered for Node 20 and 22.
+  test.each(blocks.map((b, i) => [i, `${b.heading} (line ${b.line})`] as const))(
+    "block %i (%s) runs against the mock, every request valid",
+    async (i) => {
+      const b = blocks[i] as ReadmeBlock;
+      const { code } = await transform(`${preludeOf(b)}\n${b.code}\n`, {
+        loader: "ts",
+        format: "esm",
+        target: "node20",
+      });
+      writeFileSync(join(dir, `${file(i)}.mjs`), code);
+      writeFileSync(join(dir, "in.bin"), "input bytes");
+      // The runner ends the process once the block's module has run (a block may leave a client open).
+      writeFileSync(
+        join(dir, `${file(i)}.run.mjs`),
+        `try { await import("./${file(i)}.mjs"); process.exit(0); } catch (e) { console.error(e?.stack ?? String(e)); process.exit(1); }\n`,
+      );
+      front.requests.length = 0;
+      const { stderr } = await promisify(execFile)(process.execPath, [`${file(i)}.run.mjs`], {
+        cwd: dir,
+        timeout: 20_000,
+        env: { ...process.env, LEAP0_API_KEY: README_KEY, LEAP0_BASE_URL: front.url, LEAP0_SANDBOX_URL: front.url },
+      }).catch((e: { stderr?: string; message: string }) => {
+        throw new Error(`block ${i} failed: ${e.stderr || e.message}`);
+      });
+      expect(stderr).toBe("");
+      expect(front.requests.filter((r) => r.violations || r.status >= 300)).toEqual([]);
+    },
+  );
 });

@@ -145,7 +145,7 @@ export class Sandboxes {
    *
    * @param params - filters and paging (all optional)
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns One page of sandbox summaries, with the cursor for the next.
+   * @returns One page of sandbox summaries and the total that matched; ask for the next with `page: n + 1`, or use `iterate()`.
    * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
    * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.

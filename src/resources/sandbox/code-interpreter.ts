@@ -10,8 +10,8 @@ import {
 import type {
   Context,
   CreateContextParams,
-  ExecuteParams,
-  ExecuteStreamParams,
+  ExecuteStreamParams as CodeInterpreterExecuteStreamParams,
+  ExecuteParams as CodeInterpreterExecuteParams,
   Execution,
   StreamEvent,
 } from "../../../generated/types";
@@ -23,6 +23,12 @@ import type { Pipeline } from "../../core/pipeline";
 import type { Ref } from "../../models";
 import { refId } from "../refs";
 
+export type { CodeInterpreterExecuteParams, CodeInterpreterExecuteStreamParams };
+/** @deprecated Renamed {@link CodeInterpreterExecuteParams}: `ExecuteParams` did not say which API it belongs to. */
+export type ExecuteParams = CodeInterpreterExecuteParams;
+/** @deprecated Renamed {@link CodeInterpreterExecuteStreamParams}. */
+export type ExecuteStreamParams = CodeInterpreterExecuteStreamParams;
+
 /** The template whose sandboxes run the code interpreter; pass it as `templateName` when creating a sandbox. */
 export const DEFAULT_CODE_INTERPRETER_TEMPLATE_NAME = "system/code-interpreter:v0.1.0";
 
@@ -30,7 +36,7 @@ export const DEFAULT_CODE_INTERPRETER_TEMPLATE_NAME = "system/code-interpreter:v
  * A language the interpreter runs. `python`, `py` and `python3` select Python; `typescript`,
  * `ts`, `javascript`, `js`, `bun` and `node` select TypeScript (Bun).
  */
-export type CodeLanguage = NonNullable<ExecuteParams["language"]>;
+export type CodeLanguage = NonNullable<CodeInterpreterExecuteParams["language"]>;
 
 /** The two runtimes by their canonical names, for code that prefers a constant to a string. */
 export const CodeLanguage = {
@@ -211,7 +217,7 @@ export class CodeInterpreterClient {
    * const first = await sandbox.codeInterpreter.execute({ code: "x = 2", language: "python" });
    * const second = await sandbox.codeInterpreter.execute({ code: "x * 21", contextId: first.contextId });
    */
-  execute(params: ExecuteParams, options?: RequestOptions): Promise<Execution> {
+  execute(params: CodeInterpreterExecuteParams, options?: RequestOptions): Promise<Execution> {
     return invoke(this.#p, execute, { sandboxId: this.#sandboxId, params }, options);
   }
 
@@ -236,7 +242,7 @@ export class CodeInterpreterClient {
    * }
    */
   async *executeStream(
-    params: ExecuteStreamParams,
+    params: CodeInterpreterExecuteStreamParams,
     options?: RequestOptions,
   ): AsyncGenerator<CodeStreamEvent, void, undefined> {
     const response = await invokeStream(this.#p, executeStream, { sandboxId: this.#sandboxId, params }, options);

@@ -1,5 +1,5 @@
 import { processExecute } from "../../../generated/operations";
-import type { ProcessExecuteParams, ProcessExecuteResult } from "../../../generated/types";
+import type { ProcessExecuteParams as WireProcessExecuteParams, ProcessExecuteResult } from "../../../generated/types";
 import type { RequestOptions } from "../../core/config";
 import { Leap0Error, Leap0TimeoutError, Leap0ValidationError } from "../../core/errors";
 import { invoke } from "../../core/invoke";
@@ -17,7 +17,7 @@ export const EXECUTE_GRACE_SECONDS = 30;
  * What {@link ProcessClient.execute} takes: the contract's fields, with the variables under either
  * name (`env`, as Leap0's SDKs call them, or `envs`, as the contract does), and `check`.
  */
-export interface ExecuteProcessParams extends Omit<ProcessExecuteParams, "envs"> {
+export interface ProcessExecuteParams extends Omit<WireProcessExecuteParams, "envs"> {
   /** Extra environment variables for this command only. */
   env?: Record<string, string>;
   /** The same as `env` (the contract's name); pass one of the two. */
@@ -25,6 +25,9 @@ export interface ExecuteProcessParams extends Omit<ProcessExecuteParams, "envs">
   /** Throw a {@link Leap0CommandError} when the command exits non-zero, instead of returning it. */
   check?: boolean;
 }
+
+/** @deprecated Renamed {@link ProcessExecuteParams}, after the area it belongs to. */
+export type ExecuteProcessParams = ProcessExecuteParams;
 
 /** How a command ended: its exit code and everything it wrote. */
 export type ProcessResult = ProcessExecuteResult;
@@ -86,8 +89,8 @@ export class ProcessClient {
    * @example
    * const { exitCode, stdout } = await sandbox.process.execute({ command: "python main.py", cwd: "/workspace" });
    */
-  async execute(params: ExecuteProcessParams, options?: RequestOptions): Promise<ProcessResult> {
-    const { check, env, ...rest } = (params ?? {}) as ExecuteProcessParams;
+  async execute(params: ProcessExecuteParams, options?: RequestOptions): Promise<ProcessResult> {
+    const { check, env, ...rest } = (params ?? {}) as ProcessExecuteParams;
     const wire: Record<string, unknown> = { ...rest };
     if (env !== undefined) {
       if (rest.envs !== undefined) {

@@ -58,13 +58,13 @@ export type {
   ExecuteParams,
   ExecuteStreamParams,
 } from "./resources/sandbox/code-interpreter";
-export type { ProcessExecuteParams } from "./resources/sandbox/process";
 // Each area's module exports its client class and its own helpers and types.
 export * from "./resources/sandbox/code-interpreter";
 export * from "./resources/sandbox/desktop";
 export * from "./resources/sandbox/filesystem";
 export * from "./resources/sandbox/git";
 export * from "./resources/sandbox/lsp";
+export type { ProcessExecuteParams } from "./resources/sandbox/process";
 export * from "./resources/sandbox/process";
 export * from "./resources/sandbox/pty";
 export * from "./resources/sandbox/ssh";

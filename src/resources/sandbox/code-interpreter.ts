@@ -8,10 +8,10 @@ import {
   listContexts,
 } from "../../../generated/operations";
 import type {
+  ExecuteParams as CodeInterpreterExecuteParams,
+  ExecuteStreamParams as CodeInterpreterExecuteStreamParams,
   Context,
   CreateContextParams,
-  ExecuteStreamParams as CodeInterpreterExecuteStreamParams,
-  ExecuteParams as CodeInterpreterExecuteParams,
   Execution,
   StreamEvent,
 } from "../../../generated/types";

@@ -1,5 +1,5 @@
 import { processExecute } from "../../../generated/operations";
-import type { ProcessExecuteParams as WireProcessExecuteParams, ProcessExecuteResult } from "../../../generated/types";
+import type { ProcessExecuteResult, ProcessExecuteParams as WireProcessExecuteParams } from "../../../generated/types";
 import type { RequestOptions } from "../../core/config";
 import { Leap0Error, Leap0TimeoutError, Leap0ValidationError } from "../../core/errors";
 import { invoke } from "../../core/invoke";

@@ -61,6 +61,8 @@ let claimSize: number | undefined;
 let onStatClose: ((cut: boolean) => void) | undefined;
 /** The read-file request (1-based) that is never answered, and whether its connection closed. */
 let hangRange: { n: number; closed: boolean } | undefined;
+/** Parts a hostile read-files answer adds to what was asked for. */
+let extraParts: [string, Uint8Array][] = [];
 let server: Server;
 let url = "";
 
@@ -195,7 +197,7 @@ beforeAll(async () => {
     } else if (op === "read-files") {
       const present = (json.paths as string[]).filter((p) => files.has(p));
       const parts = present.map((p) => [p, (files.get(p) as StoredFile).bytes] as [string, Uint8Array]);
-      const { body: b, type } = multipartAnswer(parts, nameStyle);
+      const { body: b, type } = multipartAnswer([...parts, ...extraParts], nameStyle);
       res.writeHead(200, { "content-type": type }).end(b);
     } else {
       res.writeHead(500).end();
@@ -219,6 +221,7 @@ beforeEach(() => {
   claimSize = undefined;
   onStatClose = undefined;
   hangRange = undefined;
+  extraParts = [];
 });
 
 function fs(options: { maxRetries?: number; fetch?: typeof fetch; maxResponseBytes?: number } = {}) {
@@ -737,6 +740,31 @@ describe("multipart, both ways", () => {
     const f = fs();
     await expect(f.writeFiles({ "/w/100%22.txt": "x" })).rejects.toBeInstanceOf(Leap0ValidationError);
     expect(seen).toHaveLength(0);
+  });
+
+  test.each([
+    ["a path outside the folder", "../../.ssh/authorized_keys"],
+    ["a name with CR/LF", "/a\r\nX-Injected: 1"],
+    ["a prototype key", "__proto__"],
+    ["a second part for a path asked for", "/a"],
+  ])("an answer with %s that nobody asked for is malformed, and nothing of it is returned", async (_what, name) => {
+    const f = fs();
+    files.set("/a", { bytes: new TextEncoder().encode("asked"), mtime: 1 });
+    extraParts = [[name, new TextEncoder().encode("ssh-ed25519 AAAA attacker")]];
+    for (const read of [() => f.readFilesBytes(["/a"]), () => f.readFiles(["/a"])]) {
+      const error = await read().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Leap0MalformedResponseError);
+      expect((error as Error).message).not.toMatch(/\r|\n/);
+    }
+  });
+
+  test("a path asked for twice is asked for once, and comes back once", async () => {
+    const f = fs();
+    files.set("/a", { bytes: new TextEncoder().encode("once"), mtime: 1 });
+    const got = await f.readFiles(["/a", "/a"]);
+    expect(seen.at(-1)?.json).toEqual({ paths: ["/a"] });
+    expect(Object.keys(got)).toEqual(["/a"]);
+    expect(Object.getPrototypeOf(got)).toBe(null);
   });
 
   test("readFiles progress counts the multipart body", async () => {

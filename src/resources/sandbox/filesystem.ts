@@ -849,7 +849,9 @@ export class FilesystemClient {
     options?: RequestOptions,
   ): Promise<Record<string, Uint8Array>> {
     const op = filesystemReadFiles;
-    const res = await invokeStream(this.#p, op, { path: this.#path, params: { paths } }, options);
+    // A path asked for twice is asked for once, so that each path has exactly one part.
+    const unique = Array.isArray(paths) ? [...new Set(paths)] : paths;
+    const res = await invokeStream(this.#p, op, { path: this.#path, params: { paths: unique } }, options);
     const boundary = boundaryOf(res.headers.get("content-type"));
     if (!boundary) {
       await res.body.cancel().catch(() => {});
@@ -892,9 +894,23 @@ export class FilesystemClient {
     for (const p of paths) {
       for (const form of [p, escapedFormName(p), backslashedFormName(p)]) if (!wanted.has(form)) wanted.set(form, p);
     }
+    // Only the paths asked for, each once: a caller may write the answer to disk under these
+    // names, so a part nobody asked for (`../../.ssh/authorized_keys`, `__proto__`) or a second
+    // part for one path makes the whole answer malformed rather than a silent pick.
     const out: Record<string, Uint8Array> = Object.create(null);
-    for (const part of parts) out[wanted.get(part.name) ?? unescapedFormName(part.name)] = part.body;
-    const missing = [...new Set(paths)].filter((p) => !(p in out));
+    for (const part of parts) {
+      const path = wanted.get(part.name);
+      const why =
+        path === undefined ? "a part nobody asked for" : Object.hasOwn(out, path) ? "a second part for" : undefined;
+      if (why) {
+        throw new Leap0MalformedResponseError(
+          `${op.name}: malformed multipart response (HTTP ${res.status}): ${why} ${JSON.stringify(unescapedFormName(part.name).slice(0, 200))}; nothing of the answer is returned.`,
+          { operation: op.name, status: res.status },
+        );
+      }
+      out[path as string] = part.body;
+    }
+    const missing = [...new Set(paths)].filter((p) => !Object.hasOwn(out, p));
     if (missing.length) {
       throw new Leap0FilesMissingError(
         `${op.name}: ${missing.length} of the requested files did not come back: ${missing

@@ -7,6 +7,7 @@ import {
   Leap0BadRequestError,
   Leap0Client,
   Leap0ClientClosedError,
+  Leap0ConnectionError,
   Leap0MalformedResponseError,
   Leap0NotFoundError,
   Leap0ResponseTooLargeError,
@@ -326,14 +327,14 @@ describe("executeStream() over a real event stream (local server)", () => {
       res.write('data: {"type":0,"data":"one"}\n\n');
       res.write('data: {"type":0,"data":"two"}\n\n');
       await tick(300);
-      res.end('data: {"type":0,"data":"three"}\n\n');
+      res.end('data: {"type":0,"data":"three"}\n\ndata: {"type":2,"code":0}\n\n');
     });
     const seen: string[] = [];
     for await (const e of ci({ timeout: 0.5 }).executeStream({ code: "x" })) {
-      seen.push((e as { data: string }).data);
+      seen.push((e as { data?: string }).data ?? e.type);
       await tick(700); // longer than the idle timeout, between reads
     }
-    expect(seen).toEqual(["one", "two", "three"]);
+    expect(seen).toEqual(["one", "two", "three", "exit"]);
   });
 
   test("a non-JSON event is a Leap0MalformedResponseError quoting it, the key scrubbed", async () => {
@@ -361,6 +362,39 @@ describe("executeStream() over a real event stream (local server)", () => {
     const err = await collect(ci().executeStream({ code: "x" })).catch((e) => e);
     expect(err).toBeInstanceOf(Leap0ResponseTooLargeError);
     await server.requests.at(-1)?.closed;
+  });
+
+  test("a stream that stops before its exit event is a dropped connection, not a finished run", async () => {
+    server.handle((_req, res) => {
+      sseHead(res);
+      res.end('data: {"type":"stdout","data":"half"}\n\n');
+    });
+    const seen: CodeStreamEvent[] = [];
+    const err = await (async () => {
+      for await (const e of ci().executeStream({ code: "x" })) seen.push(e);
+    })().catch((e) => e);
+    expect(seen).toEqual([{ type: "stdout", data: "half" }]);
+    expect(err).toBeInstanceOf(Leap0ConnectionError);
+    expect(err.mayHaveSucceeded).toBe(true);
+    // An error event is a run's end too: the stream may close after it.
+    server.handle((_req, res) => {
+      sseHead(res);
+      res.end('data: {"type":"error","data":"killed"}\n\n');
+    });
+    expect(await collect(ci().executeStream({ code: "x" }))).toEqual([{ type: "error", data: "killed" }]);
+  });
+
+  test.each([
+    ["a JSON error", "application/json", '{"message":"interpreter not ready"}'],
+    ["a proxy's HTML page", "text/html; charset=utf-8", "<html><body>502 Bad Gateway</body></html>"],
+    ["no content type at all", undefined, 'data: {"type":"exit","code":0}\n\n'],
+  ])("%s sent with 200 is a malformed answer, not an empty stream", async (_what, type, body) => {
+    server.handle((_req, res) => {
+      res.writeHead(200, type ? { "Content-Type": type } : {}).end(body);
+    });
+    const err = await collect(ci().executeStream({ code: "x" })).catch((e) => e);
+    expect(err).toBeInstanceOf(Leap0MalformedResponseError);
+    expect(err.message).toContain("text/event-stream");
   });
 
   test("an error status before the stream is a typed error, and the stream is never retried", async () => {

@@ -63,6 +63,8 @@ let onStatClose: ((cut: boolean) => void) | undefined;
 let hangRange: { n: number; closed: boolean } | undefined;
 /** Parts a hostile read-files answer adds to what was asked for. */
 let extraParts: [string, Uint8Array][] = [];
+/** A success answer to read-file that is not the file (a proxy's page, a JSON error sent with 200). */
+let readFileAs: { type: string; body: string } | undefined;
 let server: Server;
 let url = "";
 
@@ -155,6 +157,7 @@ beforeAll(async () => {
         }),
       );
     } else if (op === "read-file") {
+      if (readFileAs) return res.writeHead(200, { "content-type": readFileAs.type }).end(readFileAs.body);
       const f = files.get(json.path);
       if (!f) return notFound();
       let out = lines(f.bytes, json.head, json.tail);
@@ -222,6 +225,7 @@ beforeEach(() => {
   onStatClose = undefined;
   hangRange = undefined;
   extraParts = [];
+  readFileAs = undefined;
 });
 
 function fs(options: { maxRetries?: number; fetch?: typeof fetch; maxResponseBytes?: number } = {}) {
@@ -684,6 +688,32 @@ describe("uploads: limits and retries", () => {
       { loaded: 10, total: undefined },
       { loaded: 30, total: undefined },
     ]);
+  });
+});
+
+describe("a success answer that is not what the contract declares", () => {
+  test.each([
+    ["a JSON error", "application/json", '{"message":"no such file","code":"ENOENT"}'],
+    ["a proxy's HTML page", "text/html", "<html><body>Sign in to continue</body></html>"],
+  ])("read-file: %s sent with 200 is malformed, never the file's contents", async (_what, type, body) => {
+    const f = fs();
+    readFileAs = { type, body };
+    for (const read of [
+      () => f.readFile("/a"),
+      () => f.readBytes("/a"),
+      () => f.readFile("/a", { format: "stream" }).then((s) => new Response(s).text()),
+    ]) {
+      const error = await read().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Leap0MalformedResponseError);
+      expect((error as Error).message).toContain("application/octet-stream");
+    }
+  });
+
+  test("read-file: a body with no content type is taken as bytes, as HTTP allows", async () => {
+    const f = fs();
+    readFileAs = { type: "", body: "plain" };
+    // An empty header value is no content type.
+    expect(await f.readFile("/a")).toBe("plain");
   });
 });
 

@@ -523,6 +523,11 @@ export class Pipeline {
     }
     if (!response.ok) return this.#httpError(op, response, idempotent, signal, subject, hidden);
 
+    const wrongType = readAs === "json" || readAs === "none" ? undefined : unexpectedType(op, response.headers);
+    if (wrongType) {
+      discardBody(response.body);
+      return malformed(op, status, cut(scrubText(wrongType, hidden), 200));
+    }
     if (readAs === "stream") return { ok: true, value: response, status, bytes: 0 };
     let bytes: Uint8Array;
     try {
@@ -674,6 +679,24 @@ function redirected(op: OperationFacts, response: Response, idempotent: boolean,
       { operation: op.name, status, mayHaveSucceeded },
     ),
   };
+}
+
+/**
+ * Why a success answer is not of a media type the operation declares (its `accept`), or nothing
+ * when it is. Without this, a JSON error or a proxy's HTML page sent with 200 reads as a file's
+ * bytes or as an empty event stream. A byte body without any content type is taken as bytes (as
+ * HTTP allows); an event stream or a multipart answer must say what it is.
+ */
+function unexpectedType(op: OperationFacts, headers: Headers): string | undefined {
+  const declared = op.accept.split(",").map((t) => t.trim().toLowerCase());
+  if (declared.includes("*/*")) return undefined;
+  const raw = headers.get("content-type");
+  const type = raw?.split(";")[0]?.trim().toLowerCase();
+  if (!type) {
+    const mustSay = declared.some((t) => t === "text/event-stream" || t.startsWith("multipart/"));
+    return mustSay ? `expected ${op.accept} but the answer has no content type` : undefined;
+  }
+  return declared.includes(type) ? undefined : `expected ${op.accept} but got content type ${raw}`;
 }
 
 function malformed(op: OperationFacts, status: number, what: string): Outcome {

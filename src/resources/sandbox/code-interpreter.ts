@@ -16,7 +16,7 @@ import type {
   StreamEvent,
 } from "../../../generated/types";
 import type { RequestOptions } from "../../core/config";
-import { Leap0MalformedResponseError } from "../../core/errors";
+import { Leap0ConnectionError, Leap0MalformedResponseError } from "../../core/errors";
 import { eventJson, readEventStream } from "../../core/event-stream";
 import { invoke, invokeStream } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
@@ -229,7 +229,7 @@ export class CodeInterpreterClient {
    *
    * @param params - the `code`, and optionally `language`, `contextId` and `timeoutMs`
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns An async generator of output events, ending after `exit`.
+   * @returns An async generator of output events, ending after `exit` (a stream that stops before it, with no `error` event, throws `Leap0ConnectionError`).
    * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
    * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0ServerError} when the interpreter fails (500).
@@ -246,6 +246,7 @@ export class CodeInterpreterClient {
     options?: RequestOptions,
   ): AsyncGenerator<CodeStreamEvent, void, undefined> {
     const response = await invokeStream(this.#p, executeStream, { sandboxId: this.#sandboxId, params }, options);
+    let failed = false;
     for await (const message of readEventStream(response.body, { operation: executeStream.name })) {
       const event = toEvent(
         eventJson(message, executeStream.name, (t) => this.#p.redact(t)),
@@ -253,6 +254,15 @@ export class CodeInterpreterClient {
       );
       yield event;
       if (event.type === "exit") return;
+      if (event.type === "error") failed = true;
+    }
+    // A run ends with its exit event (or an error event). A body that simply stops before it
+    // is a connection that dropped, not a run that finished with nothing more to say.
+    if (!failed) {
+      throw new Leap0ConnectionError(
+        `${executeStream.name}: the event stream ended before the run's exit event: the connection dropped. The code may have run, in part or in full; it was not run again.`,
+        { operation: executeStream.name, status: response.status, mayHaveSucceeded: true },
+      );
     }
   }
 }

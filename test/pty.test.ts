@@ -18,6 +18,7 @@ import {
   Leap0WebSocketError,
   Leap0WebSocketUnsupportedError,
 } from "../src";
+import { CLOSE_HANDSHAKE_MS } from "../src/core/websocket";
 import { nodeWebSocket } from "../src/node";
 import { API_KEY, mockClient } from "./support/helpers";
 import { type RunningWsServer, startPrismFront, startWsServer, type WsPeer } from "./support/ws-server";
@@ -515,5 +516,95 @@ describe("PTY WebSocket connection", () => {
     }
     expect(server.upgrades).toHaveLength(0);
     expect(() => new Leap0Client({ apiKey: API_KEY, webSocket: "ws" as never })).toThrow(/webSocket/);
+  });
+});
+
+describe.each([
+  ["nodeWebSocket (undici)", nodeWebSocket],
+  ["ws", WsWebSocket as unknown as typeof nodeWebSocket],
+])("PTY connections over %s: bounded per message, gone after their close", (_name, WebSocketClass) => {
+  function wsClient(baseUrl: string): Leap0Client {
+    const c = new Leap0Client({ apiKey: API_KEY, baseUrl, webSocket: WebSocketClass, maxRetries: 0 });
+    clients.push(c);
+    return c;
+  }
+  /** Resolves once the client has hung up its end of the server's socket. */
+  const clientHungUp = (socket: WsPeer["socket"]) =>
+    new Promise<void>((resolve) => {
+      if (socket.readableEnded || socket.destroyed) return resolve();
+      socket.once("end", resolve);
+      socket.once("close", resolve);
+    });
+
+  it("one message larger than maxBufferedBytes closes the connection at its header, before it is buffered", async () => {
+    // 100 MiB: under undici's own default bound (128 MiB), so only the SDK's bound stops it.
+    const size = 100 * 1024 * 1024;
+    let written = 0;
+    let hungUp = false;
+    const server = await wsServer({
+      onConnection: (p) => {
+        // A binary frame that announces its size, then its payload 1 MiB at a time.
+        const head = Buffer.alloc(10);
+        head[0] = 0x82;
+        head[1] = 127;
+        head.writeBigUInt64BE(BigInt(size), 2);
+        p.socket.write(head);
+        void clientHungUp(p.socket).then(() => {
+          hungUp = true;
+        });
+        const chunk = Buffer.alloc(1024 * 1024, 0x61);
+        const pump = () => {
+          while (!hungUp && written < size) {
+            written += chunk.length;
+            if (!p.socket.write(chunk)) return void p.socket.once("drain", pump);
+          }
+        };
+        pump();
+      },
+    });
+    const conn = wsClient(server.url)
+      .sandboxes.connect("sb-1")
+      .pty.connect("shell", { maxBufferedBytes: 1024 * 1024 });
+    const info = await conn.closed;
+    if (WebSocketClass === nodeWebSocket) {
+      // undici says nothing of why it closed (its close event reads 1006, its error event is empty).
+      expect(info).toMatchObject({ kind: "dropped", code: 1006 });
+    } else {
+      expect(info).toMatchObject({ kind: "overflow", code: 1009 });
+      await expect(conn.recv()).rejects.toBeInstanceOf(Leap0OutputOverflowError);
+    }
+    await until(() => hungUp, 5000);
+    // Only what sat in socket buffers when the client hung up, never the whole message.
+    expect(written).toBeLessThan(32 * 1024 * 1024);
+  });
+
+  it("a server that ignores the close frame: the socket is destroyed within the close handshake's bound", async () => {
+    const { onConnection, peer } = nextPeer();
+    const server = await wsServer({ ignoreClose: true, onConnection });
+    const conn = wsClient(server.url).sandboxes.connect("sb-1").pty.connect("shell");
+    await conn.ready;
+    const p = await peer;
+    const keepTalking = setInterval(() => p.sendBinary("still here"), 50);
+    try {
+      const started = Date.now();
+      conn.close();
+      expect(await conn.closed).toMatchObject({ kind: "closed" });
+      await clientHungUp(p.socket);
+      expect(p.closeFrames).toBe(1);
+      expect(Date.now() - started).toBeLessThan(CLOSE_HANDSHAKE_MS + 1500);
+    } finally {
+      clearInterval(keepTalking);
+    }
+  });
+
+  it("a handshake that times out leaves no socket behind", async () => {
+    const server = await wsServer({ stall: true });
+    const conn = wsClient(server.url).sandboxes.connect("sb-1").pty.connect("shell", { timeout: 0.2 });
+    await expect(conn.ready).rejects.toBeInstanceOf(Leap0TimeoutError);
+    const req = server.upgrades[0];
+    if (!req) throw new Error("no upgrade request reached the server");
+    const started = Date.now();
+    await clientHungUp(req.socket);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });

@@ -34,12 +34,19 @@ export interface WebSocketLike {
   addEventListener(type: "open" | "message" | "error" | "close", listener: (event: any) => void): void;
   /** Sends a ping frame, where the implementation can (`ws`, `nodeWebSocket`); used to keep an idle connection alive. */
   ping?(): void;
+  /**
+   * Destroys the connection at once, without waiting for the far side's close frame (`ws`,
+   * `nodeWebSocket`). Used when a server ignores the close frame or a handshake never finishes.
+   */
+  terminate?(): void;
 }
 
 /**
- * A WebSocket class the SDK calls as `new WebSocket(url, { headers })`. It must send those
- * headers with the handshake (they carry the API key): undici's and `ws`'s do; a browser's
- * cannot, so the SDK refuses it rather than connect without the key.
+ * A WebSocket class the SDK calls as `new WebSocket(url, { headers, maxPayload })`. It must send
+ * those headers with the handshake (they carry the API key): undici's and `ws`'s do; a browser's
+ * cannot, so the SDK refuses it rather than connect without the key. `maxPayload` is the most
+ * bytes one message may have (`ws` and `nodeWebSocket` close the connection past it; others
+ * ignore it).
  */
 export type WebSocketConstructor = new (url: string, ...rest: never[]) => WebSocketLike;
 
@@ -88,6 +95,12 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 30;
 /** Seconds between keepalive pings by default: well inside the service's 5-minute idle limit. */
 export const DEFAULT_KEEPALIVE_SECONDS = 60;
+/**
+ * Milliseconds a closing connection waits for the far side's close frame before the socket is
+ * destroyed (where the WebSocket class can: `terminate()`), so a server that ignores the close
+ * cannot keep it, or the process, alive.
+ */
+export const CLOSE_HANDSHAKE_MS = 2_000;
 
 /**
  * How a connection ended: `exited` (the far side closed it normally: the session ended),
@@ -282,6 +295,10 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
   #rejectReady!: (e: Error) => void;
   #resolveClosed!: (info: WebSocketCloseInfo) => void;
   #cleanup: (() => void)[] = [];
+  /** The socket's own close event fired: nothing of it is left to destroy. */
+  #socketGone = false;
+  /** The WebSocket class closed the connection because one message was larger than `maxPayload`. */
+  #messageTooBig = false;
 
   /** @internal Made by the facades (e.g. `sandbox.pty.connect`). */
   constructor(init: WebSocketInit, url: URL, what: string, options: WebSocketOptions = {}) {
@@ -330,6 +347,8 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
     try {
       socket = new (Ctor as unknown as new (u: string, o: object) => WebSocketLike)(wsUrl.href, {
         headers: { ...init.headers },
+        // One message may not cost more than the whole unread buffer may hold.
+        maxPayload: max,
       });
     } catch (e) {
       this.#finish(
@@ -364,11 +383,15 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
       const chunk = toBytes(event.data);
       if (chunk) this.#deliver(chunk);
     });
-    socket.addEventListener("close", (event: { code?: number; reason?: string; wasClean?: boolean }) =>
-      this.#onClose(event.code ?? 1006, event.reason ?? "", event.wasClean === true),
-    );
-    // "error" is always followed by "close", which says what happened.
-    socket.addEventListener("error", () => {});
+    socket.addEventListener("close", (event: { code?: number; reason?: string; wasClean?: boolean }) => {
+      this.#socketGone = true;
+      this.#onClose(event.code ?? 1006, event.reason ?? "", event.wasClean === true);
+    });
+    // "error" is always followed by "close", which says what happened; `ws` says here that it
+    // closed the connection because one message passed `maxPayload` (its close event says 1006).
+    socket.addEventListener("error", (event: { message?: string; error?: { code?: string } }) => {
+      if (event?.error?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") this.#messageTooBig = true;
+    });
   }
 
   /** Bytes queued to send: waiting for the handshake, or not yet written to the network. */
@@ -615,11 +638,29 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
     const resolved: WebSocketCloseKind = kind ?? (this.#open ? "closed" : "failed");
     // Settle first: some implementations fire "close" from inside close().
     this.#finish({ kind: resolved, code: close.code, reason: close.reason }, error);
+    const socket = this.#socket;
+    if (!socket) return;
     try {
-      this.#socket?.close(close.code, close.reason);
+      socket.close(close.code, close.reason);
     } catch {
       // An invalid code from the caller: close normally instead.
-      this.#socket?.close();
+      socket.close();
+    }
+    // A handshake that never finished has nobody to say goodbye to; an open socket gets a
+    // bounded wait for the far side's close frame. Either way the socket does not outlive it.
+    const terminate = () => {
+      if (this.#socketGone) return;
+      try {
+        socket.terminate?.();
+      } catch {
+        // Already gone.
+      }
+    };
+    if (!this.#open) terminate();
+    else if (!this.#socketGone) {
+      const timer = setTimeout(terminate, CLOSE_HANDSHAKE_MS);
+      (timer as { unref?: () => void }).unref?.();
+      socket.addEventListener("close", () => clearTimeout(timer));
     }
   }
 
@@ -628,7 +669,15 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
     const reason = this.#redact(rawReason);
     const details = { closeCode: code, closeReason: reason };
     const said = reason ? ` (${code}: ${reason.slice(0, 200)})` : ` (${code})`;
-    if (!this.#open) {
+    if (this.#open && this.#messageTooBig) {
+      this.#finish(
+        { kind: "overflow", code: 1009, reason },
+        new Leap0OutputOverflowError(
+          `${this.#what}: one message of output was larger than maxBufferedBytes (${this.#max} bytes), so the connection was closed before it was buffered (the session keeps running; raise maxBufferedBytes or connect again).`,
+          { closeCode: 1009, closeReason: reason },
+        ),
+      );
+    } else if (!this.#open) {
       this.#finish(
         { kind: "failed", code, reason },
         new Leap0WebSocketError(

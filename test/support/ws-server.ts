@@ -18,6 +18,8 @@ export interface WsPeer {
   readonly received: { opcode: number; data: Buffer }[];
   /** How many pings the client sent. */
   pings: number;
+  /** How many close frames the client sent. */
+  closeFrames: number;
   /** Called for each data message. */
   onMessage: ((data: Buffer, opcode: number) => void) | undefined;
   sendBinary(data: Uint8Array | string): boolean;
@@ -45,8 +47,8 @@ function frame(opcode: number, payload: Buffer): Buffer {
   return Buffer.concat([head, payload]);
 }
 
-/** Completes the handshake on `socket` and returns the peer. */
-export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer): WsPeer {
+/** Completes the handshake on `socket` and returns the peer; `ignoreClose`: never answer a close frame. */
+export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, ignoreClose = false): WsPeer {
   const key = String(req.headers["sec-websocket-key"] ?? "");
   const accept = createHash("sha1")
     .update(key + GUID)
@@ -60,6 +62,7 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buff
     request: req,
     received: [],
     pings: 0,
+    closeFrames: 0,
     onMessage: undefined,
     socket,
     sendBinary: (data) => !closed && socket.write(frame(2, Buffer.from(data))),
@@ -105,7 +108,8 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buff
         peer.received.push({ opcode, data });
         peer.onMessage?.(data, opcode);
       } else if (opcode === 8) {
-        if (!closed) {
+        peer.closeFrames++;
+        if (!closed && !ignoreClose) {
           closed = true;
           socket.end(frame(8, data.subarray(0, 2)));
         }
@@ -142,6 +146,8 @@ export interface WsServerOptions {
   onRequest?: Parameters<typeof createServer>[1];
   /** Never answer the upgrade (handshake timeout tests). */
   stall?: boolean;
+  /** Never answer a close frame, and keep sending (a server that ignores the close). */
+  ignoreClose?: boolean;
 }
 
 /** Starts a WebSocket server on 127.0.0.1. */
@@ -164,7 +170,7 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<Runn
       socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       return;
     }
-    const peer = acceptWebSocket(req, socket, head);
+    const peer = acceptWebSocket(req, socket, head, options.ignoreClose);
     options.onConnection?.(peer);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

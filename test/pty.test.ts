@@ -408,6 +408,37 @@ describe("PTY WebSocket connection", () => {
     conn2.close();
   });
 
+  /** `ws` without its ping(): a class like Node 22+'s global WebSocket, Bun's or Deno's. */
+  class NoPingWebSocket extends WsWebSocket {
+    declare ping: never;
+  }
+  Object.defineProperty(NoPingWebSocket.prototype, "ping", { value: undefined });
+  const globalWebSocket = (globalThis as { WebSocket?: typeof nodeWebSocket }).WebSocket;
+
+  const noPing: [string, typeof nodeWebSocket][] = [
+    ["a class that cannot ping", NoPingWebSocket as unknown as typeof nodeWebSocket],
+  ];
+  if (globalWebSocket) noPing.push(["this runtime's global WebSocket", globalWebSocket]);
+  it.each(noPing)(
+    "idle over %s: empty binary messages keep it alive (zero bytes of input)",
+    async (_what, WebSocketClass) => {
+      const { onConnection, peer } = nextPeer();
+      const server = await wsServer({ onConnection });
+      const c = new Leap0Client({ apiKey: API_KEY, baseUrl: server.url, webSocket: WebSocketClass, maxRetries: 0 });
+      clients.push(c);
+      const conn = c.sandboxes.connect("sb-1").pty.connect("shell", { keepAlive: 0.05 });
+      await conn.ready;
+      const p = await peer;
+      await until(() => p.received.length >= 2);
+      expect(p.pings).toBe(0);
+      expect(p.received.every((m) => m.opcode === 2 && m.data.length === 0)).toBe(true);
+      // Typed input still arrives as it was sent, between them.
+      conn.send("ls\n");
+      await until(() => p.received.some((m) => m.data.toString() === "ls\n"));
+      conn.close();
+    },
+  );
+
   it("backpressure: unread output is bounded; past the bound the connection closes, buffered output stays readable", async () => {
     const frame = new Uint8Array(8192).fill(0x61);
     const server = await wsServer({

@@ -82,9 +82,10 @@ export interface WebSocketOptions {
    */
   maxBufferedBytes?: number;
   /**
-   * Seconds between keepalive pings while connected (default 60; 0 turns them off). The service
-   * drops a WebSocket idle for 5 minutes. Pings need an implementation that can send them
-   * (`nodeWebSocket` from `leap0/node`, `ws`); with others, reconnect after a drop.
+   * Seconds between keepalives while connected (default 60; 0 turns them off): the service drops
+   * a WebSocket idle for 5 minutes. A ping frame where the WebSocket class can send one
+   * (`nodeWebSocket` from `leap0/node`, `ws`); otherwise (the global WebSocket of Node 22+, Bun,
+   * Deno) an empty binary message, zero bytes of terminal input.
    */
   keepAlive?: number;
 }
@@ -183,6 +184,8 @@ export interface RecvOptions {
 }
 
 const encoder = /* @__PURE__ */ new TextEncoder();
+/** The keepalive message of a WebSocket class that cannot ping: zero bytes of input. */
+const EMPTY = /* @__PURE__ */ new Uint8Array(0);
 
 function optionError(name: string, problem: string): Leap0ValidationError {
   return new Leap0ValidationError(`Invalid WebSocket option ${name}: ${problem}.`, {
@@ -366,16 +369,20 @@ export class WebSocketConnection implements AsyncIterable<Uint8Array> {
       for (const chunk of this.#pending) socket.send(chunk);
       this.#pending = [];
       this.#pendingBytes = 0;
-      if (keepAliveMs > 0 && typeof socket.ping === "function") {
-        const ping = setInterval(() => {
+      if (keepAliveMs > 0) {
+        // A ping where the class can send one (`ws`, `nodeWebSocket`). Others (the global
+        // WebSocket of Node 22+, Bun, Deno) cannot, so they send an empty binary message: input
+        // of zero bytes, which writes nothing to the terminal but is traffic all the same.
+        const beat = typeof socket.ping === "function" ? () => socket.ping?.() : () => socket.send(EMPTY);
+        const timer = setInterval(() => {
           try {
-            socket.ping?.();
+            beat();
           } catch {
-            // A ping on a closing socket; the close event follows.
+            // A keepalive on a closing socket; the close event follows.
           }
         }, keepAliveMs);
-        (ping as { unref?: () => void }).unref?.();
-        this.#cleanup.push(() => clearInterval(ping));
+        (timer as { unref?: () => void }).unref?.();
+        this.#cleanup.push(() => clearInterval(timer));
       }
       this.#resolveReady();
     });

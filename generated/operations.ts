@@ -151,6 +151,10 @@ export interface Operation {
   readonly result?: () => z.ZodMiniType;
   /** Maps the success body (or each event) back to camelCase. */
   readonly resultKeys?: KeyNode;
+  /** Where the params hold secrets (`x-leap0-secret`): `[kind, ...camelCase keys]`, `"*"` for each item or value. */
+  readonly secretParams?: readonly (readonly string[])[];
+  /** Where the result holds secrets, the same way: hidden from printing and serialising. */
+  readonly secretResult?: readonly (readonly string[])[];
 }
 
 // Key descriptors: camelCase key → wire name and/or nested descriptor.
@@ -913,8 +917,14 @@ export const createSandbox = {
   pathParams: [],
   params: p$SandboxCreateRequest,
   bodyKeys: k$SandboxCreateRequest,
+  secretParams: [
+    ["value", "mounts", "*", "accessKeyId"],
+    ["value", "mounts", "*", "secretAccessKey"],
+    ["header-values", "networkPolicy", "transforms", "*", "injectHeaders"],
+  ],
   result: r$SandboxCreateResponse,
   resultKeys: k$SandboxCreateResponse,
+  secretResult: [["header-values", "networkPolicy", "transforms", "*", "injectHeaders"]],
 } as const satisfies Operation;
 
 /**
@@ -976,6 +986,7 @@ export const pauseSandbox = {
   params: none,
   result: r$SandboxCreateResponse,
   resultKeys: k$SandboxCreateResponse,
+  secretResult: [["header-values", "networkPolicy", "transforms", "*", "injectHeaders"]],
 } as const satisfies Operation;
 
 /**
@@ -997,6 +1008,7 @@ export const stopSandbox = {
   params: none,
   result: r$SandboxCreateResponse,
   resultKeys: k$SandboxCreateResponse,
+  secretResult: [["header-values", "networkPolicy", "transforms", "*", "injectHeaders"]],
 } as const satisfies Operation;
 
 /**
@@ -1018,6 +1030,7 @@ export const startSandbox = {
   params: none,
   result: r$SandboxCreateResponse,
   resultKeys: k$SandboxCreateResponse,
+  secretResult: [["header-values", "networkPolicy", "transforms", "*", "injectHeaders"]],
 } as const satisfies Operation;
 
 /**
@@ -1040,6 +1053,7 @@ export const createSnapshot = {
   params: p$SnapshotCreateRequest,
   result: r$SnapshotCreateResponse,
   resultKeys: k$SnapshotCreateResponse,
+  secretResult: [["header-values", "networkPolicy", "transforms", "*", "injectHeaders"]],
 } as const satisfies Operation;
 
 /**
@@ -1061,8 +1075,10 @@ export const restoreSnapshot = {
   pathParams: [],
   params: p$SnapshotRestoreRequest,
   bodyKeys: k$SnapshotRestoreRequest,
+  secretParams: [["header-values", "networkPolicy", "transforms", "*", "injectHeaders"]],
   result: r$SandboxCreateResponse,
   resultKeys: k$SandboxCreateResponse,
+  secretResult: [["header-values", "networkPolicy", "transforms", "*", "injectHeaders"]],
 } as const satisfies Operation;
 
 /**
@@ -1142,6 +1158,7 @@ export const listSnapshots = {
   ),
   result: r$ListSnapshotsResponse,
   resultKeys: k$ListSnapshotsResponse,
+  secretResult: [["header-values", "items", "*", "networkPolicy", "transforms", "*", "injectHeaders"]],
 } as const satisfies Operation;
 
 /**
@@ -1162,6 +1179,10 @@ export const addSandboxMount = {
   retry: "never",
   pathParams: ["sandboxID"],
   params: p$MountRequest,
+  secretParams: [
+    ["value", "accessKeyId"],
+    ["value", "secretAccessKey"],
+  ],
   result: r$Mount,
   resultKeys: {},
 } as const satisfies Operation;
@@ -1184,6 +1205,10 @@ export const updateSandboxMount = {
   retry: "never",
   pathParams: ["sandboxID", "mountID"],
   params: p$MountUpdateRequest,
+  secretParams: [
+    ["value", "accessKeyId"],
+    ["value", "secretAccessKey"],
+  ],
   result: r$Mount,
   resultKeys: {},
 } as const satisfies Operation;
@@ -1226,6 +1251,10 @@ export const createPresignedURL = {
   params: p$PresignedURLCreateRequest,
   result: r$PresignedURLResponse,
   resultKeys: {},
+  secretResult: [
+    ["value", "token"],
+    ["value", "url"],
+  ],
 } as const satisfies Operation;
 
 /**
@@ -1305,6 +1334,15 @@ export const uploadTemplate = {
   pathParams: [],
   params: p$UploadTemplateRequest,
   bodyKeys: k$UploadTemplateRequest,
+  secretParams: [
+    ["value", "credentials", "username"],
+    ["value", "credentials", "password"],
+    ["value", "credentials", "awsAccessKeyId"],
+    ["value", "credentials", "awsSecretAccessKey"],
+    ["service-account", "credentials", "gcpServiceAccountJson"],
+    ["value", "credentials", "azureClientId"],
+    ["value", "credentials", "azureClientSecret"],
+  ],
   result: r$UploadTemplateResponse,
   resultKeys: k$UploadTemplateResponse,
 } as const satisfies Operation;
@@ -1706,6 +1744,11 @@ export const gitClone = {
   retry: "never",
   pathParams: ["sandboxID"],
   params: p$GitCloneRequest,
+  secretParams: [
+    ["url", "url"],
+    ["value", "username"],
+    ["value", "password"],
+  ],
   result: r$GitResult,
   resultKeys: {},
 } as const satisfies Operation;
@@ -1986,6 +2029,11 @@ export const gitPush = {
   retry: "never",
   pathParams: ["sandboxID"],
   params: p$GitPushPullRequest,
+  secretParams: [
+    ["url", "remote"],
+    ["value", "username"],
+    ["value", "password"],
+  ],
   result: r$GitResult,
   resultKeys: {},
 } as const satisfies Operation;
@@ -2006,6 +2054,11 @@ export const gitPull = {
   retry: "never",
   pathParams: ["sandboxID"],
   params: p$GitPushPullRequest,
+  secretParams: [
+    ["url", "remote"],
+    ["value", "username"],
+    ["value", "password"],
+  ],
   result: r$GitResult,
   resultKeys: {},
 } as const satisfies Operation;
@@ -2288,6 +2341,7 @@ export const createSshAccess = {
   params: none,
   result: r$SshCreateAccessDto,
   resultKeys: {},
+  secretResult: [["value", "password"]],
 } as const satisfies Operation;
 
 /**
@@ -2324,6 +2378,7 @@ export const validateSshAccess = {
   retry: "idempotent",
   pathParams: ["sandboxID", "sshID"],
   params: p$SshAccessValidateRequest,
+  secretParams: [["value", "password"]],
   result: r$SshAccessValidationDto,
   resultKeys: {},
 } as const satisfies Operation;
@@ -2346,6 +2401,7 @@ export const regenSshAccess = {
   params: none,
   result: r$SshAccessDto,
   resultKeys: {},
+  secretResult: [["value", "password"]],
 } as const satisfies Operation;
 
 /**

@@ -4,12 +4,13 @@ import {
   Leap0BadRequestError,
   Leap0Client,
   Leap0ConnectionError,
+  Leap0RedirectError,
   Leap0ValidationError,
   Sandbox,
   TEMPLATE_CREATE_TIMEOUT_SECONDS,
 } from "../src";
 import { API_KEY, loggingClient, mockClient, type Recorder } from "./support/helpers";
-import { type LocalServer, localServer } from "./support/local-server";
+import { type LocalAnswer, type LocalServer, localServer } from "./support/local-server";
 
 const SBX = "sbx-7f3k2m9q4d";
 const S = `/v1/sandbox/${SBX}`;
@@ -580,6 +581,141 @@ describe("snapshots.resume (deprecated alias of restore)", () => {
       expect(String(warn.mock.calls[0]?.[0])).toMatch(/deprecated.*restore\(\)/);
     } finally {
       warn.mockRestore();
+    }
+  });
+});
+
+describe("secrets the spec marks (x-leap0-secret), wherever a server sends them back", () => {
+  let server: LocalServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  const TOKEN = "ghp_UserinfoToken0123456789abcdef";
+  const URL_WITH_TOKEN = `https://x-access-token:${TOKEN}@github.com/org/private.git`;
+
+  test("a token in a git URL's userinfo: not in the message, field errors, body, headers, a redirect's location or the log", async () => {
+    let mode: "refuse" | "redirect" = "refuse";
+    server = await localServer((req): LocalAnswer => {
+      const echoed = JSON.stringify(req.body);
+      return mode === "refuse"
+        ? {
+            status: 422,
+            json: { message: `cannot clone ${echoed}`, errors: [{ field: "url", error: echoed }] },
+            headers: { "x-echo": echoed },
+          }
+        : { status: 307, headers: { location: `https://proxy.example/${TOKEN}?u=${encodeURIComponent(TOKEN)}` } };
+    });
+    const { client, lines } = loggingClient(server.url);
+    const git = client.sandboxes.connect(SBX).git;
+    for (const call of [
+      () => git.clone({ url: URL_WITH_TOKEN, path: "/w/repo" }),
+      () => git.pull({ path: "/w/repo", remote: URL_WITH_TOKEN }),
+    ]) {
+      mode = "refuse";
+      const refused = (await call().catch((e: unknown) => e)) as Leap0BadRequestError;
+      expect(refused).toBeInstanceOf(Leap0BadRequestError);
+      expect(refused.message).toContain("[redacted]");
+      expectNotIn(refused, TOKEN);
+      expectNotIn(refused.fieldErrors, TOKEN);
+      expectNotIn(refused.body, TOKEN);
+      expect(refused.headers.get("x-echo")).not.toContain(TOKEN);
+      mode = "redirect";
+      const redirected = (await call().catch((e: unknown) => e)) as Leap0RedirectError;
+      expect(redirected).toBeInstanceOf(Leap0RedirectError);
+      expect(redirected.location).not.toContain(TOKEN);
+      expectNotIn(redirected, TOKEN);
+    }
+    expectNotIn(lines, TOKEN);
+    // The token did reach the server, in the body.
+    expect(JSON.stringify(server.requests[0]?.body)).toContain(TOKEN);
+  });
+
+  test("git's own output that echoes the URL's token or the API key comes back scrubbed", async () => {
+    server = await localServer((req) => ({
+      status: 200,
+      json: {
+        output: `Cloning into 'repo'... from ${URL_WITH_TOKEN}\nAuthorization: ${req.headers.authorization}\n`,
+        exit_code: 0,
+      },
+    }));
+    const client = new Leap0Client({ apiKey: API_KEY, baseUrl: server.url });
+    const result = await client.sandboxes.connect(SBX).git.clone({ url: URL_WITH_TOKEN, path: "/w/repo" });
+    expect(result.exitCode).toBe(0);
+    expect(result.output).toContain("Cloning into 'repo'");
+    expect(result.output).toContain("[redacted]");
+    expectNotIn(result, TOKEN, API_KEY);
+  });
+
+  test("a GCP service account key: its private key echoed alone, or one line of it, is scrubbed", async () => {
+    const pem =
+      "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nQ2nHUnusedLineOfTheKeyBody0123456789abcdefghij\n-----END PRIVATE KEY-----\n";
+    const json = JSON.stringify({ type: "service_account", private_key_id: "key-id-4f2a9c", private_key: pem });
+    server = await localServer(() => ({
+      status: 400,
+      json: { message: `registry refused key ${JSON.stringify(pem)}`, detail: pem.split("\n")[2] },
+    }));
+    const { client, lines } = loggingClient(server.url);
+    const err = await client.templates
+      .create({ name: "x", uri: "gcr.io/p/x", credentials: { type: "gcp", gcpServiceAccountJson: json } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Leap0BadRequestError);
+    for (const part of [
+      "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7",
+      "Q2nHUnusedLineOfTheKeyBody0123456789abcdefghij",
+    ]) {
+      expectNotIn(err, part);
+      expectNotIn(lines, part);
+    }
+  });
+
+  test("LSP completions: a raw JSON-RPC error that echoes the API key comes back scrubbed", async () => {
+    server = await localServer((req) => ({
+      status: 200,
+      json: { jsonrpc: "2.0", id: 1, error: { code: -32603, message: `bad header ${req.headers.authorization}` } },
+    }));
+    const client = new Leap0Client({ apiKey: API_KEY, baseUrl: server.url });
+    const envelope = await client.sandboxes
+      .connect(SBX)
+      .lsp.completions({ languageId: "python", pathToProject: "/w", uri: "file:///w/a.py", line: 0, character: 0 });
+    expect(JSON.stringify(envelope)).toContain("[redacted]");
+    expectNotIn(envelope, API_KEY);
+  });
+
+  test("a network policy from the API: spread, Object.entries and the policy itself print its header values as [redacted]", async () => {
+    const credential = "Bearer sk-policy-credential-42";
+    server = await localServer(() => ({
+      status: 201,
+      json: {
+        id: SBX,
+        template_id: "tpl",
+        vcpu: 1,
+        memory: 1024,
+        disk: 2048,
+        timeout: 300,
+        state: "starting",
+        auto_pause: false,
+        created_at: "2026-11-25T10:00:00Z",
+        network_policy: {
+          mode: "custom",
+          transforms: [{ domain: "api.openai.com", inject_headers: { Authorization: credential } }],
+        },
+      },
+    }));
+    const client = new Leap0Client({ apiKey: API_KEY, baseUrl: server.url });
+    const sandbox = await client.sandboxes.create();
+    // Readable for code that needs it.
+    expect(sandbox.networkPolicy?.transforms?.[0]?.injectHeaders?.Authorization).toBe(credential);
+    for (const shown of [
+      { ...sandbox },
+      Object.entries(sandbox),
+      sandbox.networkPolicy,
+      sandbox.networkPolicy?.transforms,
+      sandbox,
+    ]) {
+      expect(inspect(shown, { depth: 10 })).not.toContain("sk-policy-credential-42");
+      expect(JSON.stringify(shown)).not.toContain("sk-policy-credential-42");
+      expect(JSON.stringify(shown)).toContain("[redacted]");
     }
   });
 });

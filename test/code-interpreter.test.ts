@@ -146,7 +146,7 @@ describe("executeStream() over a real event stream (local server)", () => {
       maxRetries: 0,
       ...opts,
     });
-    return client.sandboxes.connect("sbx-1").codeInterpreter;
+    return client.sandboxes.connect("sbx-a1").codeInterpreter;
   };
   const collect = async (it: AsyncIterable<CodeStreamEvent>) => {
     const out: CodeStreamEvent[] = [];
@@ -403,7 +403,7 @@ describe("executeStream() over a real event stream (local server)", () => {
     });
     const before = server.requests.length;
     client = new Leap0Client({ apiKey: API_KEY, fetch: transportFetch, sandboxUrl: server.url, maxRetries: 3 });
-    const err = await collect(client.sandboxes.connect("sbx-1").codeInterpreter.executeStream({ code: "x" })).catch(
+    const err = await collect(client.sandboxes.connect("sbx-a1").codeInterpreter.executeStream({ code: "x" })).catch(
       (e) => e,
     );
     expect(err).toBeInstanceOf(Leap0ServerError);

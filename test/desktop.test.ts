@@ -27,9 +27,9 @@ describe("sandbox.desktop against the Prism mock", () => {
   test("the template constant and desktopUrl() (the sandbox's own host, never hand-built)", () => {
     expect(DEFAULT_DESKTOP_TEMPLATE_NAME).toBe("system/desktop:v0.1.0");
     const client = new Leap0Client({ apiKey: API_KEY, sandboxDomain: "sandbox.example.dev" });
-    expect(client.sandboxes.connect("sbx-9").desktop.desktopUrl()).toBe("https://sbx-9.sandbox.example.dev/");
+    expect(client.sandboxes.connect("sbx-a9").desktop.desktopUrl()).toBe("https://sbx-a9.sandbox.example.dev/");
     const local = new Leap0Client({ apiKey: API_KEY, sandboxUrl: "http://127.0.0.1:9999/{sandboxId}" });
-    expect(local.sandboxes.connect("sbx-9").desktop.desktopUrl()).toBe("http://127.0.0.1:9999/sbx-9/");
+    expect(local.sandboxes.connect("sbx-a9").desktop.desktopUrl()).toBe("http://127.0.0.1:9999/sbx-a9/");
   });
 
   test("every read-only operation reaches its path and returns the parsed body", async () => {
@@ -165,7 +165,7 @@ describe("sandbox.desktop against the Prism mock", () => {
       },
     });
     const err = await other.sandboxes
-      .connect("sbx-1")
+      .connect("sbx-a1")
       .desktop.health()
       .catch((e) => e);
     expect(err).toBeInstanceOf(Leap0AuthenticationError);
@@ -193,7 +193,7 @@ describe("desktop over a real server (bytes, streams, readiness)", () => {
       maxRetries: 0,
       ...opts,
     });
-    return client.sandboxes.connect("sbx-1").desktop;
+    return client.sandboxes.connect("sbx-a1").desktop;
   };
   const status = (s: string, running: number, total = 4) => ({
     status: s,

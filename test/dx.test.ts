@@ -35,8 +35,8 @@ describe(`headers and fetch options (${TRANSPORT})`, () => {
   test("defaultHeaders on every request, per-call headers over them", async () => {
     server.next(ok(SANDBOX), ok(SANDBOX));
     const c = client({ defaultHeaders: { traceparent: "00-abc-def-01", "x-tenant": "a" } });
-    await c.sandboxes.get("sbx-1");
-    await c.sandboxes.get("sbx-1", { headers: { "x-tenant": "b", "x-request-id": "r1" } });
+    await c.sandboxes.get("sbx-a1");
+    await c.sandboxes.get("sbx-a1", { headers: { "x-tenant": "b", "x-request-id": "r1" } });
     expect(server.received[0]?.headers).toMatchObject({ traceparent: "00-abc-def-01", "x-tenant": "a" });
     expect(server.received[1]?.headers).toMatchObject({
       traceparent: "00-abc-def-01",
@@ -48,7 +48,7 @@ describe(`headers and fetch options (${TRANSPORT})`, () => {
 
   test("no header option can replace Authorization", async () => {
     expect(() => client({ defaultHeaders: { Authorization: "Bearer other" } })).toThrow(Leap0ValidationError);
-    const e = await caught(client().sandboxes.get("sbx-1", { headers: { authorization: "Bearer other" } }));
+    const e = await caught(client().sandboxes.get("sbx-a1", { headers: { authorization: "Bearer other" } }));
     expect(e).toBeInstanceOf(Leap0ValidationError);
     expect(server.received).toHaveLength(0);
   });
@@ -67,8 +67,8 @@ describe(`headers and fetch options (${TRANSPORT})`, () => {
     };
     server.next(ok(SANDBOX), ok(SANDBOX));
     const c = client({ fetchOptions: { dispatcher: tracking("client") } });
-    await c.sandboxes.get("sbx-1");
-    await c.sandboxes.get("sbx-1", { fetchOptions: { dispatcher: tracking("call") } });
+    await c.sandboxes.get("sbx-a1");
+    await c.sandboxes.get("sbx-a1", { fetchOptions: { dispatcher: tracking("call") } });
     expect(used).toEqual(["client", "call"]);
   });
 
@@ -86,7 +86,7 @@ describe(`errors a person can debug (${TRANSPORT})`, () => {
       body: { message: "snapshot name already exists", code: "NAME_TAKEN" },
       headers: { "x-request-id": "req-123" },
     });
-    const e = (await caught(client().snapshots.create("sbx-1", { name: "warm" }))) as Leap0ConflictError;
+    const e = (await caught(client().snapshots.create("sbx-a1", { name: "warm" }))) as Leap0ConflictError;
     expect(e).toBeInstanceOf(Leap0ConflictError);
     expect(e.headers.get("x-request-id")).toBe("req-123");
     expect(e.body).toEqual({ message: "snapshot name already exists", code: "NAME_TAKEN" });

@@ -397,6 +397,41 @@ describe("SDK-only rules", () => {
     });
   });
 
+  test("x-leap0-secret marks become each operation's secret places, through refs, lists and maps", async () => {
+    const ops = await import("../generated/operations");
+    expect(ops.gitClone.secretParams).toEqual([
+      ["url", "url"],
+      ["value", "username"],
+      ["value", "password"],
+    ]);
+    expect(ops.createSandbox.secretParams).toContainEqual([
+      "header-values",
+      "networkPolicy",
+      "transforms",
+      "*",
+      "injectHeaders",
+    ]);
+    expect(ops.createSandbox.secretParams).toContainEqual(["value", "mounts", "*", "secretAccessKey"]);
+    expect(ops.uploadTemplate.secretParams).toContainEqual(["service-account", "credentials", "gcpServiceAccountJson"]);
+    expect(ops.createPresignedURL.secretResult).toEqual([
+      ["value", "token"],
+      ["value", "url"],
+    ]);
+    expect(ops.listSnapshots.secretResult).toEqual([
+      ["header-values", "items", "*", "networkPolicy", "transforms", "*", "injectHeaders"],
+    ]);
+    // No facade lists credential fields to scrub or hide: every place comes from the spec. The one
+    // secretsOf() outside the core is the OTLP headers the SDK itself copies into envVars.
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const files = (readdirSync("src", { recursive: true }) as string[]).filter((f) => f.endsWith(".ts"));
+    const calls = files.flatMap((f) =>
+      [...readFileSync(`src/${f}`, "utf8").matchAll(/\b(secretsOf|hideSecrets|scrubError|withoutSecrets)\(/g)].map(
+        (m) => `${f}: ${m[1]}`,
+      ),
+    );
+    expect(calls.filter((c) => !c.startsWith("core/"))).toEqual(["resources/sandboxes.ts: secretsOf"]);
+  });
+
   test("the emitter fails loudly on what it does not understand", () => {
     const bad = (edit: (d: J) => void) => {
       const d = structuredClone(SPEC);
@@ -415,6 +450,16 @@ describe("SDK-only rules", () => {
         name(d).not = {};
       }),
     ).toThrow(/unsupported schema keyword "not"/);
+    expect(
+      bad((d) => {
+        name(d)["x-leap0-secret"] = "maybe";
+      }),
+    ).toThrow(/x-leap0-secret must be one of value, url, service-account, header-values/);
+    expect(
+      bad((d) => {
+        name(d)["x-leap0-secret"] = "header-values";
+      }),
+    ).toThrow(/header-values does not apply to a string/);
     expect(
       bad((d) => {
         name(d).format = "made-up";
@@ -438,8 +483,8 @@ describe("SDK-only rules", () => {
     const server = ((Object.values(SPEC.paths as J).find((i) => (i as J).servers) as J).servers as J[])[0] as J;
     expect(DEFAULT_BASE_URL).toBe(top.url);
     expect(DEFAULT_SANDBOX_DOMAIN).toBe(((server.variables as J).sandboxDomain as J).default);
-    const sandbox = new Leap0Client({ apiKey: "k" }).sandboxes.connect("sbx-1");
-    expect(sandbox.invokeUrl("/x", 8080)).toBe(`https://sbx-1-8080.${DEFAULT_SANDBOX_DOMAIN}/x`);
+    const sandbox = new Leap0Client({ apiKey: "k" }).sandboxes.connect("sbx-a1");
+    expect(sandbox.invokeUrl("/x", 8080)).toBe(`https://sbx-a1-8080.${DEFAULT_SANDBOX_DOMAIN}/x`);
 
     const edited = (edit: (d: J) => void) => {
       const d = structuredClone(SPEC);
@@ -469,7 +514,7 @@ describe("SDK-only rules", () => {
 
 describe("result checks are loose", () => {
   const wire = {
-    id: "sbx-1",
+    id: "sbx-a1",
     template_id: "tpl",
     vcpu: 2,
     memory: 2048,

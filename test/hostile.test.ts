@@ -146,7 +146,7 @@ describe(`2. what a response can make us hold is bounded (${TRANSPORT})`, () => 
     server.next({ kind: "hugeMessage", status: 409, size: 20_000_000 });
     const lines: string[] = [];
     const r = await settle(
-      client({ logger: { error: (l) => lines.push(l) }, logLevel: "error" }).snapshots.create("sbx-1", {
+      client({ logger: { error: (l) => lines.push(l) }, logLevel: "error" }).snapshots.create("sbx-a1", {
         name: "warm",
       }),
     );
@@ -157,7 +157,7 @@ describe(`2. what a response can make us hold is bounded (${TRANSPORT})`, () => 
 
   test("an endless error body costs at most 64 KiB and still maps the status", async () => {
     server.next({ kind: "endless", status: 409, contentType: "text/plain" });
-    const r = await settle(client().snapshots.create("sbx-1", { name: "warm" }));
+    const r = await settle(client().snapshots.create("sbx-a1", { name: "warm" }));
     expect(r.error?.name).toBe("Leap0ConflictError");
     expect(r.error?.message.length).toBeLessThan(1000);
     expect(r.ms).toBeLessThan(MARGIN_MS);

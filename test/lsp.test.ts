@@ -15,7 +15,7 @@ const W = { language_id: "python", path_to_project: "/home/user/project" };
 describe("LSP raw calls (Prism contract)", () => {
   it("send the documented bodies and return the JSON-RPC envelope; completions' result is a list", async () => {
     const { client, rec } = mockClient();
-    const lsp = client.sandboxes.connect("sb-1").lsp;
+    const lsp = client.sandboxes.connect("sb-a1").lsp;
     expect(await lsp.start(P)).toEqual({ success: true });
     await lsp.start("python", "/home/user/project");
     await lsp.didOpen({ ...P, uri: "file:///home/user/project/a.py", text: "x = 1", version: 3 });
@@ -34,7 +34,7 @@ describe("LSP raw calls (Prism contract)", () => {
     expect(await lsp.stop(P)).toEqual({ success: true });
 
     const main = "file:///home/user/project/main.py";
-    expect(rec.sent.map((s) => [s.path.replace("/v1/sandbox/sb-1/lsp/", ""), s.body])).toEqual([
+    expect(rec.sent.map((s) => [s.path.replace("/v1/sandbox/sb-a1/lsp/", ""), s.body])).toEqual([
       ["start", W],
       ["start", W],
       ["did-open", { ...W, uri: "file:///home/user/project/a.py", text: "x = 1", version: 3 }],
@@ -62,7 +62,7 @@ describe("LSP raw calls (Prism contract)", () => {
     expect(toFileUri("/home/user/my project/#1/é.py")).toBe("file:///home/user/my%20project/%231/%C3%A9.py");
     expect(toFileUri("/a/100%/b?c(1).ts")).toBe("file:///a/100%25/b%3Fc%281%29.ts");
     const { client, rec } = mockClient();
-    const lsp = client.sandboxes.connect("sb-1").lsp;
+    const lsp = client.sandboxes.connect("sb-a1").lsp;
     await lsp.didOpenPath({ ...P, path: "/home/user/project/my file #2 ü.py", text: "" });
     expect(rec.sent[0]?.body).toMatchObject({ uri: "file:///home/user/project/my%20file%20%232%20%C3%BC.py" });
     await expect(lsp.documentSymbolsPath({ ...P, path: "main.py" })).rejects.toBeInstanceOf(Leap0ValidationError);
@@ -78,7 +78,7 @@ describe("LSP raw calls (Prism contract)", () => {
 
   it("server(): starts, tracks document versions, returns lists, stops once on dispose", async () => {
     const { client, rec } = mockClient();
-    const lsp = client.sandboxes.connect("sb-1").lsp;
+    const lsp = client.sandboxes.connect("sb-a1").lsp;
     const server = await lsp.server("python", "/home/user/project");
     const path = "/home/user/project/a b.py";
     expect(await server.open(path, "x = 1")).toBe(1);
@@ -92,7 +92,7 @@ describe("LSP raw calls (Prism contract)", () => {
     await server[Symbol.asyncDispose]();
     await server[Symbol.asyncDispose]();
     const uri = "file:///home/user/project/a%20b.py";
-    expect(rec.sent.map((s) => [s.path.replace("/v1/sandbox/sb-1/lsp/", ""), s.body])).toEqual([
+    expect(rec.sent.map((s) => [s.path.replace("/v1/sandbox/sb-a1/lsp/", ""), s.body])).toEqual([
       ["start", W],
       ["did-open", { ...W, uri, text: "x = 1", version: 1 }],
       ["did-close", { ...W, uri }],
@@ -139,7 +139,7 @@ describe("LSP against a local server", () => {
         : { body: { jsonrpc: "2.0", id: 4, error: rpcError } },
     );
     const client = new Leap0Client({ apiKey: API_KEY, baseUrl: base });
-    const lsp = client.sandboxes.connect("sb-1").lsp;
+    const lsp = client.sandboxes.connect("sb-a1").lsp;
     const raw = await lsp.completions({ ...P, uri: "file:///x.py", line: 99, character: 0 });
     expect(raw).toEqual({ jsonrpc: "2.0", id: 4, error: rpcError });
     await using s = await lsp.server("python", "/home/user/project");
@@ -157,7 +157,7 @@ describe("LSP against a local server", () => {
         : { body: { jsonrpc: "2.0", id: 5, error: rpcError } },
     );
     const client = new Leap0Client({ apiKey: API_KEY, baseUrl: base });
-    await using s = await client.sandboxes.connect("sb-1").lsp.server("python", "/home/user/project");
+    await using s = await client.sandboxes.connect("sb-a1").lsp.server("python", "/home/user/project");
     const error = (await s.completions("/x.py", { line: 0, character: 0 }).catch((e: unknown) => e)) as Leap0LspError;
     expect(error).toBeInstanceOf(Leap0LspError);
     expect(error.message).toContain("denied for Bearer [redacted]");
@@ -171,7 +171,7 @@ describe("LSP against a local server", () => {
       body: path.endsWith("/start") ? { success: true } : { success: true },
     }));
     const client = new Leap0Client({ apiKey: API_KEY, baseUrl: base, timeout: 1, maxRetries: 0 });
-    const lsp = client.sandboxes.connect("sb-1").lsp;
+    const lsp = client.sandboxes.connect("sb-a1").lsp;
     await expect(lsp.stop(P)).rejects.toBeInstanceOf(Leap0TimeoutError);
     expect(await lsp.start(P)).toEqual({ success: true });
     await expect(lsp.start(P, { timeout: 0.5 })).rejects.toBeInstanceOf(Leap0TimeoutError);
@@ -180,7 +180,7 @@ describe("LSP against a local server", () => {
   it("a completion answer that is neither a list nor a CompletionList is a malformed response; null is an empty list", async () => {
     let result: unknown = null;
     const base = await serve(() => ({ body: { jsonrpc: "2.0", id: 1, result } }));
-    const lsp = new Leap0Client({ apiKey: API_KEY, baseUrl: base }).sandboxes.connect("sb-1").lsp;
+    const lsp = new Leap0Client({ apiKey: API_KEY, baseUrl: base }).sandboxes.connect("sb-a1").lsp;
     expect((await lsp.completions({ ...P, uri: "file:///x.py", line: 0, character: 0 })).result).toEqual([]);
     result = [{ label: "a" }];
     expect((await lsp.completions({ ...P, uri: "file:///x.py", line: 0, character: 0 })).result).toEqual([

@@ -165,7 +165,7 @@ function input(c: Case, all: boolean) {
   return {
     path,
     params: params(c, all),
-    sandboxId: "sbx-1",
+    sandboxId: "sbx-a1",
     bytes: c.op.request === "bytes" ? new Uint8Array([0, 1, 2, 255]) : undefined,
     form,
   };

@@ -68,7 +68,7 @@ describe("invalid values never reach the network", () => {
   test("createSnapshot: name", async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(blank, tooLongName), (name) =>
-        refused("name", (c) => c.snapshots.create("sbx-1", { name })),
+        refused("name", (c) => c.snapshots.create("sbx-a1", { name })),
       ),
       { numRuns: RUNS },
     );

@@ -68,7 +68,7 @@ const text = (b: Uint8Array) => new TextDecoder().decode(b);
 describe("PTY sessions (Prism contract)", () => {
   it("create accepts id or sessionId and sends the wire names; both differing is refused", async () => {
     const { client: c, rec } = mockClient();
-    const sandbox = c.sandboxes.connect("sb-1");
+    const sandbox = c.sandboxes.connect("sb-a1");
     const s1 = await sandbox.pty.create({
       id: "term",
       cols: 120,
@@ -81,10 +81,10 @@ describe("PTY sessions (Prism contract)", () => {
     expect(rec.sent.map((s) => [s.method, s.path, s.body])).toEqual([
       [
         "POST",
-        "/v1/sandbox/sb-1/pty",
+        "/v1/sandbox/sb-a1/pty",
         { id: "term", cols: 120, rows: 40, cwd: "/w", envs: { TERM: "x" }, lazy_start: true },
       ],
-      ["POST", "/v1/sandbox/sb-1/pty", { id: "term2", rows: 10 }],
+      ["POST", "/v1/sandbox/sb-a1/pty", { id: "term2", rows: 10 }],
     ]);
     expect(typeof s1.lazyStart).toBe("boolean");
     expect(typeof s1.createdAt).toBe("string");
@@ -95,7 +95,7 @@ describe("PTY sessions (Prism contract)", () => {
 
   it("list returns the sessions; get, delete and both resize forms hit the contract", async () => {
     const { client: c, rec } = mockClient();
-    const pty = c.sandboxes.connect("sb-1").pty;
+    const pty = c.sandboxes.connect("sb-a1").pty;
     const sessions = await pty.list();
     expect(Array.isArray(sessions)).toBe(true);
     await pty.get("my term");
@@ -104,11 +104,11 @@ describe("PTY sessions (Prism contract)", () => {
     await pty.resize({ sessionId: "my term", cols: 80, rows: 24 });
     expect(typeof r1.cols).toBe("number");
     expect(rec.sent.map((s) => [s.method, s.path, s.body])).toEqual([
-      ["GET", "/v1/sandbox/sb-1/pty", undefined],
-      ["GET", "/v1/sandbox/sb-1/pty/my%20term", undefined],
-      ["DELETE", "/v1/sandbox/sb-1/pty/my%20term", undefined],
-      ["POST", "/v1/sandbox/sb-1/pty/my%20term/resize", { cols: 200, rows: 50 }],
-      ["POST", "/v1/sandbox/sb-1/pty/my%20term/resize", { cols: 80, rows: 24 }],
+      ["GET", "/v1/sandbox/sb-a1/pty", undefined],
+      ["GET", "/v1/sandbox/sb-a1/pty/my%20term", undefined],
+      ["DELETE", "/v1/sandbox/sb-a1/pty/my%20term", undefined],
+      ["POST", "/v1/sandbox/sb-a1/pty/my%20term/resize", { cols: 200, rows: 50 }],
+      ["POST", "/v1/sandbox/sb-a1/pty/my%20term/resize", { cols: 80, rows: 24 }],
     ]);
     await expect(pty.resize("t", 1.5, 2)).rejects.toMatchObject({ fieldErrors: [{ field: "cols" }] });
     await expect(pty.resize({ sessionId: "", cols: 1, rows: 2 })).rejects.toBeInstanceOf(Leap0ValidationError);
@@ -125,12 +125,12 @@ describe("PTY sessions (Prism contract)", () => {
     running.push(front);
     const { client: c, rec } = mockClient({ baseUrl: front.url, webSocket: nodeWebSocket });
     clients.push(c);
-    const conn = await c.sandboxes.connect("sb-1").pty.open({ id: "lazy", cols: 100 });
+    const conn = await c.sandboxes.connect("sb-a1").pty.open({ id: "lazy", cols: 100 });
     expect(rec.sent.map((s) => [s.method, s.path, s.body])).toEqual([
-      ["POST", "/v1/sandbox/sb-1/pty", { id: "lazy", cols: 100, lazy_start: true }],
+      ["POST", "/v1/sandbox/sb-a1/pty", { id: "lazy", cols: 100, lazy_start: true }],
     ]);
     expect(text(await conn.recv())).toBe("$ ");
-    expect(events).toEqual([`connect /v1/sandbox/sb-1/pty/${conn.sessionId}/connect`]);
+    expect(events).toEqual([`connect /v1/sandbox/sb-a1/pty/${conn.sessionId}/connect`]);
     conn.close();
   });
 
@@ -156,14 +156,14 @@ describe("PTY sessions (Prism contract)", () => {
       }
     };
     const server = await wsServer({ refuse: () => 403, onRequest });
-    const pty = client(server.url).sandboxes.connect("sb-1").pty;
+    const pty = client(server.url).sandboxes.connect("sb-a1").pty;
     await expect(pty.open({}, { maxBufferedBytes: 0 })).rejects.toBeInstanceOf(Leap0ValidationError);
     await expect(pty.open({}, { keepAlive: -5 })).rejects.toBeInstanceOf(Leap0ValidationError);
     const noWs = new Leap0Client({ apiKey: API_KEY, baseUrl: server.url, maxRetries: 0 });
     clients.push(noWs);
     vi.stubGlobal("WebSocket", undefined);
     try {
-      await expect(noWs.sandboxes.connect("sb-1").pty.open()).rejects.toBeInstanceOf(Leap0WebSocketUnsupportedError);
+      await expect(noWs.sandboxes.connect("sb-a1").pty.open()).rejects.toBeInstanceOf(Leap0WebSocketUnsupportedError);
     } finally {
       vi.unstubAllGlobals();
     }
@@ -172,14 +172,14 @@ describe("PTY sessions (Prism contract)", () => {
     // The handshake is refused: open() rejects and the session it made is deleted.
     await expect(pty.open()).rejects.toBeInstanceOf(Leap0WebSocketError);
     await until(() => requests.length === 2);
-    expect(requests).toEqual(["POST /v1/sandbox/sb-1/pty", "DELETE /v1/sandbox/sb-1/pty/s1"]);
+    expect(requests).toEqual(["POST /v1/sandbox/sb-a1/pty", "DELETE /v1/sandbox/sb-a1/pty/s1"]);
 
     // A stalled cleanup does not hold up a caller whose signal ended the call.
     answerDelete = false;
     const stalled = await wsServer({ stall: true, onRequest });
     const ac = new AbortController();
     const started = Date.now();
-    const opening = client(stalled.url).sandboxes.connect("sb-1").pty.open({}, { signal: ac.signal });
+    const opening = client(stalled.url).sandboxes.connect("sb-a1").pty.open({}, { signal: ac.signal });
     setTimeout(() => ac.abort(), 200);
     await expect(opening).rejects.toBeInstanceOf(Leap0AbortError);
     expect(Date.now() - started).toBeLessThan(1500);
@@ -187,8 +187,8 @@ describe("PTY sessions (Prism contract)", () => {
 
   it("the WebSocket URL is built on the API root (base path kept), ids percent-encoded", () => {
     const c = new Leap0Client({ apiKey: API_KEY, baseUrl: "https://proxy.example/leap0/" });
-    expect(c.sandboxes.connect("sb-1").pty.websocketUrl("a b/#")).toBe(
-      "wss://proxy.example/leap0/v1/sandbox/sb-1/pty/a%20b%2F%23/connect",
+    expect(c.sandboxes.connect("sb-a1").pty.websocketUrl("a b/#")).toBe(
+      "wss://proxy.example/leap0/v1/sandbox/sb-a1/pty/a%20b%2F%23/connect",
     );
   });
 });
@@ -196,12 +196,12 @@ describe("PTY sessions (Prism contract)", () => {
 describe("PTY WebSocket connection", () => {
   it("authenticates with the Bearer header; a refused handshake is a typed error, not a silent hang", async () => {
     const server = await wsServer({ onConnection: (p) => p.sendBinary("ok") });
-    const conn = client(server.url).sandboxes.connect("sb-1").pty.connect("shell");
+    const conn = client(server.url).sandboxes.connect("sb-a1").pty.connect("shell");
     await conn.ready;
     const req = server.upgrades[0];
     expect(req?.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect(req?.headers["user-agent"]).toMatch(/^leap0-js\//);
-    expect(req?.url).toBe("/v1/sandbox/sb-1/pty/shell/connect");
+    expect(req?.url).toBe("/v1/sandbox/sb-a1/pty/shell/connect");
     conn.close();
 
     // The client's defaultHeaders (trace context) go with the handshake too.
@@ -212,11 +212,11 @@ describe("PTY WebSocket connection", () => {
       defaultHeaders: { traceparent: "00-abc-def-01" },
     });
     clients.push(traced);
-    await traced.sandboxes.connect("sb-1").pty.connect("shell").ready;
+    await traced.sandboxes.connect("sb-a1").pty.connect("shell").ready;
     expect(server.upgrades[1]?.headers.traceparent).toBe("00-abc-def-01");
     expect(server.upgrades[1]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
 
-    const bad = client(server.url, "sk-wrong-key").sandboxes.connect("sb-1").pty.connect("shell");
+    const bad = client(server.url, "sk-wrong-key").sandboxes.connect("sb-a1").pty.connect("shell");
     bad.send("queued\n");
     await expect(bad.ready).rejects.toBeInstanceOf(Leap0WebSocketError);
     await expect(bad.recv()).rejects.toThrow(/handshake failed/);
@@ -235,7 +235,7 @@ describe("PTY WebSocket connection", () => {
         onConnection(p);
       },
     });
-    const conn = client(server.url).sandboxes.connect("sb-1").pty.connect("shell");
+    const conn = client(server.url).sandboxes.connect("sb-a1").pty.connect("shell");
     conn.send("ls -la\n");
     conn.send(bytes(3));
     const p = await peer;
@@ -265,7 +265,7 @@ describe("PTY WebSocket connection", () => {
         p.close(1000, "exit 0");
       },
     });
-    const pty = client(server.url).sandboxes.connect("sb-1").pty;
+    const pty = client(server.url).sandboxes.connect("sb-a1").pty;
     const conn = pty.connect("shell");
     expect(text(await conn.recv())).toBe("héllo ");
     expect(await conn.recv()).toEqual(bytes(0x00, 0xff));
@@ -292,7 +292,7 @@ describe("PTY WebSocket connection", () => {
         p.close(1000, "shell exited");
       },
     });
-    const conn = client(server.url).sandboxes.connect("sb-1").pty.connect("shell");
+    const conn = client(server.url).sandboxes.connect("sb-a1").pty.connect("shell");
     const chunks: string[] = [];
     for await (const chunk of conn) chunks.push(text(chunk));
     expect(chunks).toEqual(["bye\n"]);
@@ -309,7 +309,7 @@ describe("PTY WebSocket connection", () => {
         setTimeout(() => p.destroy(), 30);
       },
     });
-    const conn = client(server.url).sandboxes.connect("sb-1").pty.connect("shell");
+    const conn = client(server.url).sandboxes.connect("sb-a1").pty.connect("shell");
     const info = await conn.closed;
     expect(info).toMatchObject({ kind: "dropped", code: 1006 });
     expect(text(await conn.recv())).toBe("partial");
@@ -323,7 +323,7 @@ describe("PTY WebSocket connection", () => {
     await expect(iterated).rejects.toBeInstanceOf(Leap0ConnectionDroppedError);
     // A server error code is a drop too, not an exit.
     const server2 = await wsServer({ onConnection: (p) => p.close(1011, "internal error") });
-    const conn2 = client(server2.url).sandboxes.connect("sb-1").pty.connect("shell");
+    const conn2 = client(server2.url).sandboxes.connect("sb-a1").pty.connect("shell");
     expect(await conn2.closed).toMatchObject({ kind: "dropped", code: 1011 });
   });
 
@@ -340,7 +340,7 @@ describe("PTY WebSocket connection", () => {
     });
     const ws = new Leap0Client({ apiKey: API_KEY, baseUrl: server.url, webSocket: WsWebSocket, maxRetries: 0 });
     clients.push(ws);
-    const pty = ws.sandboxes.connect("sb-1").pty;
+    const pty = ws.sandboxes.connect("sb-a1").pty;
     const conn = pty.connect("shell", { keepAlive: 0.05 });
     conn.send("ls\n"); // queued until the handshake is done
     await conn.ready;
@@ -357,14 +357,14 @@ describe("PTY WebSocket connection", () => {
 
     const bad = new Leap0Client({ apiKey: "sk-wrong-key", baseUrl: server.url, webSocket: WsWebSocket });
     clients.push(bad);
-    const refused = bad.sandboxes.connect("sb-1").pty.connect("shell");
+    const refused = bad.sandboxes.connect("sb-a1").pty.connect("shell");
     await expect(refused.ready).rejects.toBeInstanceOf(Leap0WebSocketError);
     expect(String(await refused.ready.catch((e: Error) => e))).not.toContain("sk-wrong-key");
 
     const dropping = await wsServer({ onConnection: (q) => setTimeout(() => q.destroy(), 20) });
     const dropped = new Leap0Client({ apiKey: API_KEY, baseUrl: dropping.url, webSocket: WsWebSocket });
     clients.push(dropped);
-    expect(await dropped.sandboxes.connect("sb-1").pty.connect("shell").closed).toMatchObject({
+    expect(await dropped.sandboxes.connect("sb-a1").pty.connect("shell").closed).toMatchObject({
       kind: "dropped",
       code: 1006,
     });
@@ -372,7 +372,7 @@ describe("PTY WebSocket connection", () => {
 
   it("a close reason that echoes the API key is scrubbed from the error and the close info", async () => {
     const server = await wsServer({ onConnection: (p) => p.close(4000, `bad Bearer ${API_KEY}`.slice(0, 120)) });
-    const conn = client(server.url).sandboxes.connect("sb-1").pty.connect("shell");
+    const conn = client(server.url).sandboxes.connect("sb-a1").pty.connect("shell");
     const info = await conn.closed;
     expect(info.reason).toBe("bad Bearer [redacted]");
     const error = await conn.recv().catch((e: unknown) => e);
@@ -384,7 +384,7 @@ describe("PTY WebSocket connection", () => {
   it("idle: keepalive pings reach the server while nothing is typed; a timed-out recv() loses nothing", async () => {
     const { onConnection, peer } = nextPeer();
     const server = await wsServer({ onConnection });
-    const conn = client(server.url).sandboxes.connect("sb-1").pty.connect("shell", { keepAlive: 0.05 });
+    const conn = client(server.url).sandboxes.connect("sb-a1").pty.connect("shell", { keepAlive: 0.05 });
     await conn.ready;
     const p = await peer;
     await expect(conn.recv({ timeout: 0.1 })).rejects.toBeInstanceOf(Leap0TimeoutError);
@@ -400,7 +400,7 @@ describe("PTY WebSocket connection", () => {
     // keepAlive: 0 sends none.
     const { onConnection: on2, peer: peer2 } = nextPeer();
     const quiet = await wsServer({ onConnection: on2 });
-    const conn2 = client(quiet.url).sandboxes.connect("sb-1").pty.connect("shell", { keepAlive: 0 });
+    const conn2 = client(quiet.url).sandboxes.connect("sb-a1").pty.connect("shell", { keepAlive: 0 });
     await conn2.ready;
     await new Promise((r) => setTimeout(r, 150));
     expect((await peer2).pings).toBe(0);
@@ -426,7 +426,7 @@ describe("PTY WebSocket connection", () => {
       const server = await wsServer({ onConnection });
       const c = new Leap0Client({ apiKey: API_KEY, baseUrl: server.url, webSocket: WebSocketClass, maxRetries: 0 });
       clients.push(c);
-      const conn = c.sandboxes.connect("sb-1").pty.connect("shell", { keepAlive: 0.05 });
+      const conn = c.sandboxes.connect("sb-a1").pty.connect("shell", { keepAlive: 0.05 });
       await conn.ready;
       const p = await peer;
       await until(() => p.received.length >= 2);
@@ -447,7 +447,7 @@ describe("PTY WebSocket connection", () => {
       },
     });
     const limit = 64 * 1024;
-    const conn = client(server.url).sandboxes.connect("sb-1").pty.connect("shell", { maxBufferedBytes: limit });
+    const conn = client(server.url).sandboxes.connect("sb-a1").pty.connect("shell", { maxBufferedBytes: limit });
     expect(await conn.closed).toMatchObject({ kind: "overflow" });
     expect(conn.unreadBytes).toBeLessThanOrEqual(limit + frame.byteLength);
     let read = 0;
@@ -470,7 +470,7 @@ describe("PTY WebSocket connection", () => {
         onConnection(p);
       },
     });
-    const conn = client(server.url).sandboxes.connect("sb-1").pty.connect("shell");
+    const conn = client(server.url).sandboxes.connect("sb-a1").pty.connect("shell");
     await until(() => conn.unreadBytes === 5);
     const seen: string[] = [];
     const off = conn.onData((c) => seen.push(text(c)));
@@ -486,7 +486,7 @@ describe("PTY WebSocket connection", () => {
 
   it("the handshake is bounded by its timeout and by the caller's signal", async () => {
     const server = await wsServer({ stall: true });
-    const pty = client(server.url).sandboxes.connect("sb-1").pty;
+    const pty = client(server.url).sandboxes.connect("sb-a1").pty;
     const started = Date.now();
     const slow = pty.connect("shell", { timeout: 0.2 });
     await expect(slow.ready).rejects.toBeInstanceOf(Leap0TimeoutError);
@@ -504,7 +504,7 @@ describe("PTY WebSocket connection", () => {
     const peers: WsPeer[] = [];
     const server = await wsServer({ onConnection: (p) => peers.push(p) });
     const c = client(server.url);
-    const pty = c.sandboxes.connect("sb-1").pty;
+    const pty = c.sandboxes.connect("sb-a1").pty;
     const conn = pty.connect("shell");
     await conn.ready;
     conn.close();
@@ -531,8 +531,8 @@ describe("PTY WebSocket connection", () => {
     clients.push(c);
     const hasGlobal = typeof (globalThis as { WebSocket?: unknown }).WebSocket === "function";
     if (!hasGlobal) {
-      expect(() => c.sandboxes.connect("sb-1").pty.connect("shell")).toThrow(Leap0WebSocketUnsupportedError);
-      expect(() => c.sandboxes.connect("sb-1").pty.connect("shell")).toThrow(/nodeWebSocket/);
+      expect(() => c.sandboxes.connect("sb-a1").pty.connect("shell")).toThrow(Leap0WebSocketUnsupportedError);
+      expect(() => c.sandboxes.connect("sb-a1").pty.connect("shell")).toThrow(/nodeWebSocket/);
     }
     // A browser: a global WebSocket and no server runtime.
     const g = globalThis as { WebSocket?: unknown; process?: unknown };
@@ -540,7 +540,7 @@ describe("PTY WebSocket connection", () => {
     g.WebSocket = nodeWebSocket;
     g.process = undefined;
     try {
-      expect(() => c.sandboxes.connect("sb-1").pty.connect("shell")).toThrow(/cannot send the Authorization header/);
+      expect(() => c.sandboxes.connect("sb-a1").pty.connect("shell")).toThrow(/cannot send the Authorization header/);
     } finally {
       g.WebSocket = saved.ws;
       g.process = saved.process;
@@ -594,7 +594,7 @@ describe.each([
       },
     });
     const conn = wsClient(server.url)
-      .sandboxes.connect("sb-1")
+      .sandboxes.connect("sb-a1")
       .pty.connect("shell", { maxBufferedBytes: 1024 * 1024 });
     const info = await conn.closed;
     if (WebSocketClass === nodeWebSocket) {
@@ -612,7 +612,7 @@ describe.each([
   it("a server that ignores the close frame: the socket is destroyed within the close handshake's bound", async () => {
     const { onConnection, peer } = nextPeer();
     const server = await wsServer({ ignoreClose: true, onConnection });
-    const conn = wsClient(server.url).sandboxes.connect("sb-1").pty.connect("shell");
+    const conn = wsClient(server.url).sandboxes.connect("sb-a1").pty.connect("shell");
     await conn.ready;
     const p = await peer;
     const keepTalking = setInterval(() => p.sendBinary("still here"), 50);
@@ -630,7 +630,7 @@ describe.each([
 
   it("a handshake that times out leaves no socket behind", async () => {
     const server = await wsServer({ stall: true });
-    const conn = wsClient(server.url).sandboxes.connect("sb-1").pty.connect("shell", { timeout: 0.2 });
+    const conn = wsClient(server.url).sandboxes.connect("sb-a1").pty.connect("shell", { timeout: 0.2 });
     await expect(conn.ready).rejects.toBeInstanceOf(Leap0TimeoutError);
     const req = server.upgrades[0];
     if (!req) throw new Error("no upgrade request reached the server");

@@ -57,7 +57,7 @@ function client(options: Leap0ClientOptions = {}) {
 describe("OpenTelemetry spans", () => {
   test("sdkOtelEnabled: one span per call with the operation, the status and the attempts", async () => {
     server.next(fail(503, "busy", { "Retry-After": "0" }), ok(SANDBOX));
-    await client({ sdkOtelEnabled: true }).sandboxes.get("sbx-1");
+    await client({ sdkOtelEnabled: true }).sandboxes.get("sbx-a1");
     expect(spans).toHaveLength(1);
     expect(spans[0]).toMatchObject({
       name: "leap0.getSandbox",
@@ -76,7 +76,7 @@ describe("OpenTelemetry spans", () => {
   test("a failed call ends its span with an error status and the error's class, never its text", async () => {
     server.next(fail(409, `name taken ${API_KEY}`));
     await client({ sdkOtelEnabled: true })
-      .snapshots.create("sbx-1", { name: "warm" })
+      .snapshots.create("sbx-a1", { name: "warm" })
       .catch(() => {});
     expect(spans[0]?.status).toEqual({ code: 2, message: "Leap0ConflictError" });
     expect(spans[0]?.attributes["error.type"]).toBe("Leap0ConflictError");
@@ -89,7 +89,7 @@ describe("OpenTelemetry spans", () => {
     delete process.env.LEAP0_SDK_OTEL_ENABLED;
     try {
       server.next(ok(SANDBOX));
-      await client().sandboxes.get("sbx-1");
+      await client().sandboxes.get("sbx-a1");
       expect(spans).toHaveLength(0);
     } finally {
       if (saved[0] !== undefined) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = saved[0];
@@ -101,10 +101,10 @@ describe("OpenTelemetry spans", () => {
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = "http://127.0.0.1:4318";
     try {
       server.next(ok(SANDBOX));
-      await client().sandboxes.get("sbx-1");
+      await client().sandboxes.get("sbx-a1");
       expect(spans).toHaveLength(1);
       process.env.LEAP0_SDK_OTEL_ENABLED = "false";
-      await client().sandboxes.get("sbx-1");
+      await client().sandboxes.get("sbx-a1");
       expect(spans).toHaveLength(1);
     } finally {
       delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;

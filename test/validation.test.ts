@@ -70,7 +70,7 @@ describe("bad input is refused before any request, naming the field", () => {
     [{ name: "x".repeat(65) }, "name", "must be at most 64 characters"],
     [{ killSandboxAfter: 1 }, "killSandboxAfter", "must be a boolean"],
   ])("createSnapshot(%j) → %s", async (params, field, error) => {
-    await rejects((c) => c.snapshots.create("sbx-1", params as never), field, error);
+    await rejects((c) => c.snapshots.create("sbx-a1", params as never), field, error);
   });
 
   test.each<[object, string, string?]>([
@@ -112,5 +112,53 @@ describe("bad input is refused before any request, naming the field", () => {
     const { client, rec } = mockClient();
     await expect(client.sandboxes.list({}, { timeout: -1 })).rejects.toThrow("timeout: must be a positive number");
     expect(rec.sent).toHaveLength(0);
+  });
+});
+
+describe("the key goes only to a sandbox's own host", () => {
+  // The in-sandbox APIs carry the organisation's key to https://{id}.{domain}; https://{id}-{port}.{domain}
+  // is a port of that sandbox, which serves the user's own code.
+  test.each([
+    ["sbx-a1-8080", "names port 8080 of another sandbox", /port 8080 of sandbox "sbx-a1"/],
+    ["sbx-1", "names port 1 of sandbox sbx", /port 1 of sandbox "sbx"/],
+    ["SBX-A1", "differs from sbx-a1 only by case, which a host name ignores", /lower-case/],
+    ["Sbx-a1", "has an upper-case letter", /lower-case/],
+  ])("%s (%s) is refused before anything is sent, on every in-sandbox path", async (id, _why, message) => {
+    for (const call of [
+      (c: ReturnType<typeof mockClient>["client"]) => c.sandboxes.connect(id).codeInterpreter.execute({ code: "1" }),
+      (c: ReturnType<typeof mockClient>["client"]) => c.sandboxes.connect(id).desktop.screenshot(),
+      (c: ReturnType<typeof mockClient>["client"]) => c.sandboxes.connect(id).invokeUrl("/", 3000),
+      (c: ReturnType<typeof mockClient>["client"]) => c.sandboxes.connect(id).desktop.desktopUrl(),
+    ]) {
+      await rejects(call, "sandbox id");
+      const { client } = mockClient();
+      expect(() => client.sandboxes.connect(id).invokeUrl()).toThrow(message);
+    }
+  });
+
+  test("an id whose last part is a number but no port (over 65535), or letters, is a sandbox of its own", () => {
+    const { client } = mockClient();
+    expect(client.sandboxes.connect("sbx-70000").invokeUrl("/")).toMatch(/^https:\/\/sbx-70000\./);
+    expect(client.sandboxes.connect("sbx-7f3k2m9q4d").invokeUrl("/", 8080)).toMatch(/^https:\/\/sbx-7f3k2m9q4d-8080\./);
+  });
+
+  test("a sandboxDomain that looks like a key is refused, and the message does not repeat it", async () => {
+    const { Leap0Client } = await import("../src");
+    const key = "sk-live-0123456789abcdef0123";
+    for (const sandboxDomain of [key, `${key}.sandbox.leap0.dev`, "lp0abcdef0123456789"]) {
+      let thrown: unknown;
+      try {
+        new Leap0Client({ apiKey: key, sandboxDomain });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(Leap0ValidationError);
+      expect((thrown as Error).message).toContain("sandboxDomain");
+      expect((thrown as Error).message).not.toContain(sandboxDomain);
+      expect((thrown as Error).message).not.toContain(key);
+    }
+    for (const sandboxDomain of ["sandbox.leap0.dev", "localhost", "sandboxes.internal.example:8443"]) {
+      expect(() => new Leap0Client({ apiKey: key, sandboxDomain })).not.toThrow();
+    }
   });
 });

@@ -532,6 +532,35 @@ class Emitter {
     }
   }
 
+  /**
+   * Where `ir` holds `x-leap0-secret` values: one `[kind, ...camelCase keys]` per place, `"*"` for
+   * every item of a list or value of a map. Unions contribute every variant's places.
+   */
+  private secretPaths(ir: IR, path: string[], seen = new Set<string>()): string[][] {
+    if (ir.secret) return [[ir.secret, ...path]];
+    switch (ir.kind) {
+      case "ref": {
+        if (seen.has(ir.name)) return [];
+        seen.add(ir.name);
+        const out = this.secretPaths(this.spec.component(ir.name), path, seen);
+        seen.delete(ir.name);
+        return out;
+      }
+      case "object":
+        return ir.props.flatMap((p) => this.secretPaths(p.schema, [...path, p.camel], seen));
+      case "array":
+        return this.secretPaths(ir.items, [...path, "*"], seen);
+      case "map":
+        return this.secretPaths(ir.values, [...path, "*"], seen);
+      case "union": {
+        const all = ir.variants.flatMap((v) => this.secretPaths(v, path, seen));
+        return [...new Map(all.map((p) => [JSON.stringify(p), p])).values()];
+      }
+      default:
+        return [];
+    }
+  }
+
   /** A component that is a plain value (an enum, a string…): its check is written where it is used. */
   private isPrimitive(name: string): boolean {
     return !["object", "array", "map", "union"].includes(this.spec.resolve({ kind: "ref", name }).kind);
@@ -677,6 +706,8 @@ class Emitter {
       facts.push(`params: ${this.opParams(op)}`);
       const bk = bodyKeys.get(op.id);
       if (bk) facts.push(`bodyKeys: ${bk}`);
+      const secretParams = op.fields.flatMap((f) => this.secretPaths(f.schema, [f.camel]));
+      if (secretParams.length) facts.push(`secretParams: ${renderSecretPaths(secretParams)}`);
       if (op.result) {
         const r = op.result;
         const expr =
@@ -686,6 +717,8 @@ class Emitter {
         facts.push(`result: ${expr}`);
         const rk = resultKeys.get(op.id);
         if (rk) facts.push(`resultKeys: ${rk}`);
+        const secretResult = this.secretPaths(r, []);
+        if (secretResult.length) facts.push(`secretResult: ${renderSecretPaths(secretResult)}`);
       }
       const docLines = [
         `${op.summary ?? op.id}: \`${op.method} ${op.path}\`${op.host === "sandbox" ? " (on the sandbox's own host)" : ""}.`,
@@ -959,4 +992,13 @@ export interface Operation {
   readonly result?: () => z.ZodMiniType;
   /** Maps the success body (or each event) back to camelCase. */
   readonly resultKeys?: KeyNode;
+  /** Where the params hold secrets (\`x-leap0-secret\`): \`[kind, ...camelCase keys]\`, \`"*"\` for each item or value. */
+  readonly secretParams?: readonly (readonly string[])[];
+  /** Where the result holds secrets, the same way: hidden from printing and serialising. */
+  readonly secretResult?: readonly (readonly string[])[];
 }`;
+
+/** Secret places as source: `[["value", "password"], ["url", "url"]]`. */
+function renderSecretPaths(paths: string[][]): string {
+  return `[${paths.map((p) => `[${p.map((k) => JSON.stringify(k)).join(", ")}]`).join(", ")}]`;
+}

@@ -8,8 +8,19 @@ import { camel, SpecError } from "./names";
 
 export type Node = Record<string, unknown>;
 
+/**
+ * `x-leap0-secret`: what of a value the SDK keeps out of errors, logs and printed objects.
+ * `value` the string itself; `url` the user name and password in a URL's userinfo; `service-account`
+ * a JSON key file's private key (and the whole text); `header-values` each value of a header map
+ * (and the token after its scheme, `Bearer sk-…` → `sk-…`).
+ */
+export type SecretKind = "value" | "url" | "service-account" | "header-values";
+const SECRET_KINDS: readonly SecretKind[] = ["value", "url", "service-account", "header-values"];
+
 /** Annotations any schema may carry. */
 export interface Base {
+  /** `x-leap0-secret`: see {@link SecretKind}. */
+  secret?: SecretKind;
   nullable?: boolean;
   description?: string;
   title?: string;
@@ -92,7 +103,13 @@ export type IR =
   | (Base & { kind: "null" | "unknown" | "binary" });
 
 /** The SDK-only keys the generator understands, by where they may appear. */
-export const LEAP0_SCHEMA_KEYS = ["x-leap0-trim", "x-leap0-minLength", "x-leap0-maxLength", "x-leap0-multipleOf"];
+export const LEAP0_SCHEMA_KEYS = [
+  "x-leap0-trim",
+  "x-leap0-minLength",
+  "x-leap0-maxLength",
+  "x-leap0-multipleOf",
+  "x-leap0-secret",
+];
 export const LEAP0_OPERATION_KEYS = ["x-leap0-retry", "x-leap0-exclusive"];
 
 const ANNOTATIONS = new Set([
@@ -256,7 +273,11 @@ export class Spec {
     if (typeof node.$ref === "string") {
       const siblings = Object.keys(node).filter((k) => k !== "$ref");
       const annotationOnly = siblings.every(
-        (k) => ANNOTATIONS.has(k) || k === "nullable" || (k.startsWith("x-") && !k.startsWith("x-leap0-")),
+        (k) =>
+          ANNOTATIONS.has(k) ||
+          k === "nullable" ||
+          k === "x-leap0-secret" ||
+          (k.startsWith("x-") && !k.startsWith("x-leap0-")),
       );
       const m = /^#\/components\/schemas\/([^/]+)$/.exec(node.$ref);
       if (annotationOnly) {
@@ -349,6 +370,7 @@ export class Spec {
     const leap0 = (k: string) => node[`x-leap0-${k}`];
     const only = (allowed: string[]) => {
       for (const k of LEAP0_SCHEMA_KEYS) {
+        if (k === "x-leap0-secret") continue; // checked against the kind of value in withBase()
         if (node[k] !== undefined && !allowed.includes(k))
           throw new SpecError(`${where}: ${k} does not apply to ${type}`);
       }
@@ -553,6 +575,15 @@ function stripAnnotations(n: Node): Node {
 /** Copies the annotations of `node` (description, default, nullable, …) onto a copy of `ir`. */
 function withBase<T extends IR>(ir: T, node: Node): T {
   const out = { ...ir };
+  const secret = node["x-leap0-secret"];
+  if (secret !== undefined) {
+    if (!SECRET_KINDS.includes(secret as SecretKind)) {
+      throw new SpecError(`x-leap0-secret must be one of ${SECRET_KINDS.join(", ")}, not ${JSON.stringify(secret)}`);
+    }
+    const fits = secret === "header-values" ? ir.kind === "map" : ir.kind === "string" || ir.kind === "ref";
+    if (!fits) throw new SpecError(`x-leap0-secret: ${secret} does not apply to a ${ir.kind}`);
+    out.secret = secret as SecretKind;
+  }
   if (typeof node.description === "string") out.description = node.description.trim();
   if (typeof node.title === "string" && !out.title) out.title = node.title;
   if (node.default !== undefined) out.default = node.default;

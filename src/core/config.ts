@@ -308,7 +308,7 @@ export function resolveConfig(options: Leap0ClientOptions | undefined | null = {
   if (timeout > 3_600_000) warnLongTimeout(o.logger);
   return {
     apiKey,
-    sandboxHosts: resolveSandboxHosts(o, kind),
+    sandboxHosts: resolveSandboxHosts(o, kind, apiKey),
     baseUrl: url.href.replace(/\/+$/, ""),
     timeoutMs: timeout,
     maxRetries: retries(kind, o.maxRetries ?? DEFAULT_MAX_RETRIES),
@@ -350,7 +350,7 @@ function warnLongTimeout(logger: Logger | undefined): void {
   (logger?.warn ?? globalThis.console?.warn)?.call(logger ?? globalThis.console, line);
 }
 
-function resolveSandboxHosts(o: Leap0ClientOptions, kind: "client option"): SandboxHosts {
+function resolveSandboxHosts(o: Leap0ClientOptions, kind: "client option", apiKey: string): SandboxHosts {
   if (o.sandboxDomain !== undefined && typeof o.sandboxDomain !== "string") {
     throw optionError(kind, "sandboxDomain", "must be a string");
   }
@@ -363,6 +363,19 @@ function resolveSandboxHosts(o: Leap0ClientOptions, kind: "client option"): Sand
     )
   ) {
     throw optionError(kind, "sandboxDomain", "must be a domain name such as sandbox.leap0.dev (no scheme, no path)");
+  }
+  // The domain becomes part of every sandbox host name, which DNS resolvers and proxies see in
+  // the clear: a key pasted here by mistake must not leave the process that way.
+  const host = domain.replace(/:\d+$/, "");
+  if ((apiKey && domain.includes(apiKey)) || (!host.includes(".") && host.toLowerCase() !== "localhost")) {
+    throw optionError(
+      kind,
+      "sandboxDomain",
+      "must be a domain name with a dot, such as sandbox.leap0.dev; this value looks like a key, not a domain",
+    );
+  }
+  if (host.split(".").some((label) => label.length > 63)) {
+    throw optionError(kind, "sandboxDomain", "has a label longer than 63 characters, so it is no domain name");
   }
   if (o.sandboxUrl !== undefined && typeof o.sandboxUrl !== "string") {
     throw optionError(kind, "sandboxUrl", "must be a string");

@@ -23,7 +23,9 @@ export interface SandboxHosts {
   readonly template: string | undefined;
 }
 
-const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** `{id}-{port}` is how a port of a sandbox is addressed, so an id ending so names another's port. */
+const PORT_SUFFIX = /-(\d{1,5})$/;
 
 function refuse(field: string, problem: string): never {
   throw new Leap0ValidationError(`Invalid ${field}: ${problem}. Nothing was sent.`, {
@@ -31,10 +33,25 @@ function refuse(field: string, problem: string): never {
   });
 }
 
-/** Checks that a sandbox id can stand in a host name, and returns it. */
+/**
+ * Checks that a sandbox id can stand in a host name, and names no host but its own: the API key
+ * is sent there. Host names ignore case, so `SBX-1` would reach `sbx-1`'s host; and `sbx-1-8080`
+ * is port 8080 of sandbox `sbx-1`, which serves the user's own code. Leap0's ids are lower-case
+ * and end in letters and digits, never in a dash and a port number.
+ */
 export function hostSafeId(sandboxId: string): string {
   if (typeof sandboxId !== "string" || !LABEL.test(sandboxId)) {
-    refuse("sandbox id", "must be letters, digits and dashes (it becomes part of a host name)");
+    refuse(
+      "sandbox id",
+      "must be lower-case letters, digits and dashes (it becomes part of a host name, and host names ignore case)",
+    );
+  }
+  const port = PORT_SUFFIX.exec(sandboxId);
+  if (port && Number(port[1]) >= 1 && Number(port[1]) <= 65535) {
+    refuse(
+      "sandbox id",
+      `ends in -${port[1]}, which names port ${port[1]} of sandbox ${JSON.stringify(sandboxId.slice(0, port.index))}, not a sandbox of its own`,
+    );
   }
   return sandboxId;
 }

@@ -12,6 +12,7 @@ import { Leap0Error } from "./errors";
 import { sandboxBase } from "./hosts";
 import { fromWire, toWireRequest } from "./keys";
 import type { AttemptInit, Pipeline, ReadAs, StreamedResponse } from "./pipeline";
+import { hideSecretsIn, secretsIn } from "./secrets";
 import { decodeResponse, parseParams, pathId } from "./validate";
 
 /** A generated operation, with its name as a literal so its types can be looked up. */
@@ -48,8 +49,8 @@ export interface CallInput {
   /** Names the params in a validation message ("restore parameters"); defaults to the operation's. */
   readonly what?: string;
   /**
-   * Strings in the request (credentials) that must not reach an error, a log line or a span,
-   * should the server echo them back; scrubbed like the API key.
+   * Secrets the SDK put into the request itself, beyond the fields openapi.yaml marks
+   * (`x-leap0-secret`, found by the operation's `secretParams`): scrubbed like those.
    */
   readonly secrets?: readonly string[];
 }
@@ -84,7 +85,7 @@ export async function invoke<N extends keyof OperationTypes>(
   if (op.response !== "json") return data as ResultOf<N>;
   if (!op.result) return undefined as ResultOf<N>;
   decodeResponse(op.result(), data, op);
-  return fromWire(data, op.resultKeys) as ResultOf<N>;
+  return hideSecretsIn(fromWire(data, op.resultKeys), op.secretResult) as ResultOf<N>;
 }
 
 /**
@@ -110,6 +111,8 @@ function send(
   readAs: ReadAs,
 ): Promise<unknown> {
   const raw = input.params ?? {};
+  // What the request carries that must never come back in an error, a log line or a body.
+  const secrets = op.secretParams ? [...secretsIn(raw, op.secretParams), ...(input.secrets ?? [])] : input.secrets;
   const parsed = parseParams(op.params(), raw, input.what ?? `${op.name} parameters`) as Record<string, unknown>;
   const wire = toWireRequest(op, parsed, raw);
   const path: Record<string, string> = {};
@@ -155,7 +158,7 @@ function send(
     input.stream ? { ...options, maxRetries: 0 } : options,
     readAs,
     subject(op, path, input.sandboxId),
-    input.secrets,
+    secrets,
   );
 }
 

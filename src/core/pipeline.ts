@@ -572,7 +572,12 @@ export class Pipeline {
       );
     }
     try {
-      return { ok: true, value: JSON.parse(new TextDecoder().decode(bytes)), status, bytes: bytes.byteLength };
+      const text = new TextDecoder().decode(bytes);
+      const value: unknown = JSON.parse(text);
+      // A server may echo the key or a credential the call sent (git output, a JSON-RPC error):
+      // such an answer is scrubbed like an error's. One substring search each when it is not.
+      const echoed = hidden.some((secret) => text.includes(secret));
+      return { ok: true, value: echoed ? scrubDeep(value, hidden) : value, status, bytes: bytes.byteLength };
     } catch (e) {
       return malformed(
         op,

@@ -1,6 +1,7 @@
 import {
   addSandboxMount,
   createPresignedURL,
+  createSandbox,
   createSnapshot,
   deletePresignedURL,
   deleteSandbox,
@@ -25,6 +26,7 @@ import type { RequestOptions } from "../core/config";
 import { invokeUrl, websocketUrl } from "../core/hosts";
 import { invoke } from "../core/invoke";
 import type { Pipeline } from "../core/pipeline";
+import { hideSecretsIn } from "../core/secrets";
 import { type MountParams, type Ref, type SandboxInfo, SandboxState, type Snapshot } from "../models";
 import { refId } from "./refs";
 import { CodeInterpreterClient } from "./sandbox/code-interpreter";
@@ -35,7 +37,6 @@ import { LspClient } from "./sandbox/lsp";
 import { ProcessClient } from "./sandbox/process";
 import { PtyClient } from "./sandbox/pty";
 import { SandboxSshClient } from "./sandbox/ssh";
-import { hideSecrets, redactPolicy, secretsOf, withoutSecrets } from "./secrets";
 import { type LifecycleOptions, splitWait, type WaitOptions, waitUntilRunning } from "./wait";
 
 /**
@@ -264,14 +265,11 @@ export class Sandbox {
   async addMount(mount: MountParams, options?: RequestOptions): Promise<Mount> {
     const m =
       mount && typeof mount === "object" && mount.type === undefined ? { ...mount, type: "object-storage" } : mount;
-    const secrets = secretsOf(mount?.accessKeyId, mount?.secretAccessKey);
-    const added = await withoutSecrets(secrets, () =>
-      invoke(
-        this.#p,
-        addSandboxMount,
-        { path: { sandboxID: this.id }, params: m, what: "mount parameters", secrets },
-        options,
-      ),
+    const added = await invoke(
+      this.#p,
+      addSandboxMount,
+      { path: { sandboxID: this.id }, params: m, what: "mount parameters" },
+      options,
     );
     this.mounts = [...(this.mounts ?? []).filter((x) => x.id !== added.id), added];
     return added;
@@ -297,14 +295,11 @@ export class Sandbox {
    */
   async updateMount(mount: Ref, patch: UpdateSandboxMountParams, options?: RequestOptions): Promise<Mount> {
     const mountID = refId(mount, "mount id");
-    const secrets = secretsOf(patch?.accessKeyId, patch?.secretAccessKey);
-    const updated = await withoutSecrets(secrets, () =>
-      invoke(
-        this.#p,
-        updateSandboxMount,
-        { path: { sandboxID: this.id, mountID }, params: patch, what: "mount update parameters", secrets },
-        options,
-      ),
+    const updated = await invoke(
+      this.#p,
+      updateSandboxMount,
+      { path: { sandboxID: this.id, mountID }, params: patch, what: "mount update parameters" },
+      options,
     );
     const known = this.mounts ?? [];
     this.mounts = known.some((x) => x.id === mountID || x.id === updated.id)
@@ -384,13 +379,12 @@ export class Sandbox {
         typeof b === "object" && b !== null ? { port: a } : b === undefined ? { port: a } : { port: a, expiresIn: b };
       options = typeof b === "object" && b !== null ? b : c;
     }
-    const link = await invoke(
+    return invoke(
       this.#p,
       createPresignedURL,
       { path: { sandboxID: this.id }, params, what: "presigned URL parameters" },
       options,
     );
-    return hideSecrets(link, ["url", "token"]);
   }
 
   /**
@@ -507,15 +501,16 @@ export class Sandbox {
   }
 
   /**
-   * What `JSON.stringify` shows: the handle's fields, with the network policy's injected header
-   * values (credentials meant never to reach the sandbox) as `[redacted]`. Read
-   * `sandbox.networkPolicy` for the real values.
+   * What `JSON.stringify` shows: the handle's fields. The network policy's injected header values
+   * (credentials meant never to reach the sandbox) serialise and print as `[redacted]` wherever
+   * the policy goes; read `sandbox.networkPolicy` for the real values.
    *
    * @returns A plain copy of the handle's fields; nothing is requested.
    * @throws Nothing.
    */
   toJSON(): Record<string, unknown> {
-    return { ...(this as Record<string, unknown>), networkPolicy: redactPolicy(this.networkPolicy) };
+    // A policy assigned by hand is held to the same places the spec marks in the API's answers.
+    return hideSecretsIn({ ...(this as Record<string, unknown>) }, createSandbox.secretResult);
   }
 
   static {

@@ -6,11 +6,11 @@ import { Leap0ValidationError } from "../core/errors";
 import { invoke } from "../core/invoke";
 import { paginate } from "../core/pagination";
 import type { Pipeline } from "../core/pipeline";
+import { secretsOf } from "../core/secrets";
 import { parseParams } from "../core/validate";
 import { type CreateSandboxParams, DEFAULT_TEMPLATE_NAME, type Page, type Ref, type SandboxSummary } from "../models";
 import { refId } from "./refs";
 import { Sandbox } from "./sandbox";
-import { policySecrets, secretsOf, withoutSecrets } from "./secrets";
 import { type LifecycleOptions, splitWait } from "./wait";
 
 /** Local variables that `otelExport: true` copies into the new sandbox's env vars. */
@@ -34,22 +34,13 @@ function otelEnv(params: Record<string, unknown>): Record<string, string> {
 }
 
 /**
- * What a create sends that must never come back in an error or a log line: the mounts' keys,
- * the network policy's injected headers, and with `otelExport` the OTLP headers (usually a
- * backend's key), whole and value by value.
+ * With `otelExport`, the OTLP headers (usually a backend's key) the SDK copies into `envVars`,
+ * whole and value by value: the spec marks the mounts' keys and the policy's headers itself.
  */
-function createSecrets(params: CreateSandboxParams): string[] {
-  if (!params || typeof params !== "object") return [];
-  const values: unknown[] = [];
-  if (Array.isArray(params.mounts)) {
-    for (const m of params.mounts) if (m && typeof m === "object") values.push(m.accessKeyId, m.secretAccessKey);
-  }
-  values.push(...policySecrets(params.networkPolicy));
-  if (params.otelExport) {
-    const headers = readEnv(OTEL_HEADERS);
-    values.push(headers, ...(headers ?? "").split(",").map((pair) => pair.slice(pair.indexOf("=") + 1).trim()));
-  }
-  return secretsOf(...values);
+function otelSecrets(params: CreateSandboxParams): string[] {
+  if (!params || typeof params !== "object" || !params.otelExport) return [];
+  const headers = readEnv(OTEL_HEADERS);
+  return secretsOf(headers, ...(headers ?? "").split(",").map((pair) => pair.slice(pair.indexOf("=") + 1).trim()));
 }
 
 /** The SDK's defaults for what the contract requires but users need not say. */
@@ -105,10 +96,9 @@ export class Sandboxes {
   async create(params: CreateSandboxParams = {}, options?: LifecycleOptions): Promise<Sandbox> {
     const [call, wait] = splitWait(options);
     const wire = withDefaults(params);
-    const secrets = createSecrets(params);
-    const info = await withoutSecrets(secrets, () =>
-      invoke(this.#p, createSandbox, { params: wire, what: "sandbox parameters", secrets }, call),
-    );
+    // The OTLP headers the SDK copies into envVars are credentials the spec cannot mark.
+    const secrets = otelSecrets(params);
+    const info = await invoke(this.#p, createSandbox, { params: wire, what: "sandbox parameters", secrets }, call);
     const sandbox = new Sandbox(info, this.#p);
     return wait ? sandbox.waitUntilRunning(wait) : sandbox;
   }

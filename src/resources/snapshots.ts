@@ -8,7 +8,6 @@ import { parseParams } from "../core/validate";
 import type { Page, Ref, Snapshot } from "../models";
 import { refId } from "./refs";
 import { Sandbox } from "./sandbox";
-import { policySecrets, secretsOf, withoutSecrets } from "./secrets";
 import { type LifecycleOptions, splitWait } from "./wait";
 
 let resumeWarned = false;
@@ -72,11 +71,7 @@ export class Snapshots {
    */
   async restore(params: RestoreSnapshotParams, options?: LifecycleOptions): Promise<Sandbox> {
     const [call, wait] = splitWait(options);
-    // The policy's injected headers are credentials: kept out of errors and log lines.
-    const secrets = secretsOf(...policySecrets(params?.networkPolicy));
-    const info = await withoutSecrets(secrets, () =>
-      invoke(this.#p, restoreSnapshot, { params, what: "restore parameters", secrets }, call),
-    );
+    const info = await invoke(this.#p, restoreSnapshot, { params, what: "restore parameters" }, call);
     const sandbox = new Sandbox(info, this.#p);
     return wait ? sandbox.waitUntilRunning(wait) : sandbox;
   }

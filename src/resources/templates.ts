@@ -5,7 +5,6 @@ import { invoke } from "../core/invoke";
 import type { Pipeline } from "../core/pipeline";
 import type { Ref } from "../models";
 import { refId } from "./refs";
-import { secretsOf, withoutSecrets } from "./secrets";
 
 /**
  * Default call timeout of `templates.create()`, in seconds: the service pulls the whole image
@@ -42,26 +41,11 @@ export class TemplatesClient {
    * const template = await client.templates.create({ name: "python-fastapi", uri: "docker.io/library/python:3.12-slim" });
    */
   create(params: UploadTemplateParams, options?: RequestOptions): Promise<Template> {
-    const c = (params as { credentials?: Record<string, unknown> } | undefined)?.credentials;
-    const secrets =
-      c && typeof c === "object"
-        ? secretsOf(
-            c.username,
-            c.password,
-            c.awsAccessKeyId,
-            c.awsSecretAccessKey,
-            c.gcpServiceAccountJson,
-            c.azureClientId,
-            c.azureClientSecret,
-          )
-        : [];
-    return withoutSecrets(secrets, () =>
-      invoke(
-        this.#p,
-        uploadTemplate,
-        { params, what: "template parameters", secrets },
-        options?.timeout === undefined ? { ...options, timeout: TEMPLATE_CREATE_TIMEOUT_SECONDS } : options,
-      ),
+    return invoke(
+      this.#p,
+      uploadTemplate,
+      { params, what: "template parameters" },
+      options?.timeout === undefined ? { ...options, timeout: TEMPLATE_CREATE_TIMEOUT_SECONDS } : options,
     );
   }
 

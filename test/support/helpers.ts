@@ -73,7 +73,7 @@ export function mockClient(options: Leap0ClientOptions & { headers?: Record<stri
 }
 
 /**
- * For an in-sandbox service's tests: returns a maker of sandbox "sbx-1" on the Prism mock, and
+ * For an in-sandbox service's tests: returns a maker of sandbox "sbx-a1" on the Prism mock, and
  * fails each test whose requests Prism found in violation of openapi.yaml (an afterEach hook).
  */
 export function sandboxOnPrism(): (headers?: Record<string, string>) => { sandbox: Sandbox; rec: Recorder } {
@@ -86,7 +86,7 @@ export function sandboxOnPrism(): (headers?: Record<string, string>) => { sandbo
   return (headers) => {
     const { client, rec } = mockClient({ sandboxUrl: inject("prismUrl"), headers });
     recs.push(rec);
-    return { sandbox: client.sandboxes.connect("sbx-1"), rec };
+    return { sandbox: client.sandboxes.connect("sbx-a1"), rec };
   };
 }
 

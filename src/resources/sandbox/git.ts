@@ -37,7 +37,6 @@ import type {
 import type { RequestOptions } from "../../core/config";
 import { invoke, type Op } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
-import { scrubText, secretsOf, withoutSecrets } from "../secrets";
 
 /**
  * Default call timeout, in seconds, of the calls that talk to a remote (clone, push, pull): a big
@@ -92,17 +91,12 @@ export class GitClient {
 
   /** Clone, push and pull: a long default timeout, and the credentials kept out of what comes back. */
   async #remote(op: RemoteOp, params: unknown, options: RequestOptions | undefined): Promise<GitResult> {
-    const p = isObject(params) ? params : {};
-    const secrets = secretsOf(p.username, p.password);
-    const result = await withoutSecrets(secrets, () =>
-      invoke(
-        this.#p,
-        op as typeof gitClone,
-        { path: { sandboxID: this.#sandboxId }, params, what: `${op.name} parameters`, secrets },
-        options?.timeout === undefined ? { ...options, timeout: GIT_REMOTE_TIMEOUT_SECONDS } : options,
-      ),
+    return invoke(
+      this.#p,
+      op as typeof gitClone,
+      { path: { sandboxID: this.#sandboxId }, params, what: `${op.name} parameters` },
+      options?.timeout === undefined ? { ...options, timeout: GIT_REMOTE_TIMEOUT_SECONDS } : options,
     );
-    return secrets.length ? { ...result, output: scrubText(result.output, secrets) } : result;
   }
 
   /**

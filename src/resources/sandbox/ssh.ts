@@ -5,7 +5,6 @@ import { invoke } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
 import type { Ref } from "../../models";
 import { refId } from "../refs";
-import { hideSecrets, secretsOf, withoutSecrets } from "../secrets";
 
 /**
  * SSH credentials for a sandbox: `id` is the SSH user name, `password` the password. The password
@@ -51,8 +50,7 @@ export class SandboxSshClient {
    * console.log(access.sshCommand); // then type access.password
    */
   async createAccess(options?: RequestOptions): Promise<SshCreateAccessDto> {
-    const access = await invoke(this.#p, createSshAccess, { path: { sandboxID: this.#sandboxId } }, options);
-    return hideSecrets(access, ["password"]);
+    return invoke(this.#p, createSshAccess, { path: { sandboxID: this.#sandboxId } }, options);
   }
 
   /**
@@ -66,20 +64,17 @@ export class SandboxSshClient {
    * @throws {@link Leap0NotFoundError} when the sandbox (or the credentials) does not exist.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
-  validateAccess(params: SshValidateParams, options?: RequestOptions): Promise<SshValidation> {
+  async validateAccess(params: SshValidateParams, options?: RequestOptions): Promise<SshValidation> {
     const p = (params ?? {}) as Partial<SshValidateParams>;
-    return withoutSecrets(secretsOf(p.password), () =>
-      invoke(
-        this.#p,
-        validateSshAccess,
-        {
-          path: { sandboxID: this.#sandboxId, sshID: refId(p.id as string, "ssh access id") },
-          params: { password: p.password },
-          what: "SSH validation parameters",
-          secrets: secretsOf(p.password),
-        },
-        options,
-      ),
+    return invoke(
+      this.#p,
+      validateSshAccess,
+      {
+        path: { sandboxID: this.#sandboxId, sshID: refId(p.id as string, "ssh access id") },
+        params: { password: p.password },
+        what: "SSH validation parameters",
+      },
+      options,
     );
   }
 
@@ -94,13 +89,12 @@ export class SandboxSshClient {
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async regenerateAccess(access: Ref, options?: RequestOptions): Promise<SshAccessDto> {
-    const renewed = await invoke(
+    return invoke(
       this.#p,
       regenSshAccess,
       { path: { sandboxID: this.#sandboxId, sshID: refId(access, "ssh access id") } },
       options,
     );
-    return hideSecrets(renewed, ["password"]);
   }
 
   /**

@@ -27,6 +27,14 @@ export interface NodeFetchOptions {
 
 // The client's mark on a Request whose body it streams (src/core/pipeline.ts).
 const STREAMED = Symbol.for("leap0.streamedResponse");
+// Marks an error raised before anything was handed to the network (the client's pipeline reads it).
+const NOT_SENT = Symbol.for("leap0.notSent");
+
+/** `e`, marked as raised before the request left: the client then never says it may have arrived. */
+function notSent(e: unknown): unknown {
+  if (e && typeof e === "object") Object.defineProperty(e, NOT_SENT, { value: true });
+  return e;
+}
 
 // Bodies up to this size, when declared by Content-Length, are read eagerly (see nodeFetch).
 const EAGER_BODY_BYTES = 256 * 1024;
@@ -159,7 +167,8 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
     req.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    const body = req.body ? await readAll(req) : undefined;
+    // The whole body is read before anything is sent, so a body that fails to read sent nothing.
+    const body = req.body ? await readAll(req).catch((e: unknown) => Promise.reject(notSent(e))) : undefined;
     // A per-request dispatcher (the client's `fetchOptions: { dispatcher }`, e.g. a proxy agent) wins.
     const chosen = (init as { dispatcher?: Dispatcher } | undefined)?.dispatcher ?? dispatcher;
     const res = await request(req.url, {
@@ -168,7 +177,10 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
       body,
       signal: req.signal,
       dispatcher: chosen,
-    });
+    }).catch((e: unknown) =>
+      // undici refused an argument (a header value, the URL) before connecting: nothing left.
+      Promise.reject((e as { code?: unknown })?.code === "UND_ERR_INVALID_ARG" ? notSent(e) : e),
+    );
     const stream = res.body;
     const headersOut = toHeaders(res.headers);
     if (NULL_BODY.has(res.statusCode)) return toResponse(res.statusCode, headersOut, null);

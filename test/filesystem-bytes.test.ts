@@ -15,6 +15,7 @@ import {
   Leap0AbortError,
   Leap0Client,
   Leap0ConnectionError,
+  Leap0Error,
   Leap0FileChangedError,
   Leap0FilesMissingError,
   Leap0FileTooLargeError,
@@ -25,7 +26,7 @@ import {
   MAX_BUFFERED_READ_BYTES,
   type TransferProgress,
 } from "../src";
-import { transportFetch } from "./support/helpers";
+import { TRANSPORT, transportFetch } from "./support/helpers";
 
 const MiB = 1024 * 1024;
 
@@ -635,6 +636,41 @@ describe("uploads: limits and retries", () => {
     await expect(f.writeFiles({ "/one": new Uint8Array(10 * MiB) })).rejects.toBeInstanceOf(Leap0ValidationError);
     await f.writeFiles({ "/one": new Uint8Array(10 * MiB - 1024) });
     expect(files.get("/one")?.bytes.length).toBe(10 * MiB - 1024);
+  });
+
+  // fetch streams the body as it reads it; leap0/node reads it whole before sending anything.
+  const streams = TRANSPORT === "fetch";
+
+  test(`a streamed upload that fails midway says ${streams ? "a partial file may remain" : "that nothing was sent"} (${TRANSPORT})`, async () => {
+    const f = fs();
+    const huge = (async function* () {
+      for (let i = 0; i < 11; i++) yield new Uint8Array(MiB);
+    })();
+    const overflow = (await f.writeFile("/w/big.bin", huge).catch((e: unknown) => e)) as Leap0ValidationError;
+    expect(overflow).toBeInstanceOf(Leap0ValidationError);
+    expect(overflow.message.includes("Nothing was sent")).toBe(!streams);
+    expect(overflow.message.includes('a partial file may remain at "/w/big.bin"')).toBe(streams);
+    expect(overflow.mayHaveSucceeded).toBe(streams);
+
+    // The stream itself fails after its first chunk.
+    const failing = (async function* () {
+      yield new Uint8Array(64 * 1024);
+      throw new Error("disk read failed");
+    })();
+    const broken = (await f.writeFile("/w/half.bin", failing).catch((e: unknown) => e)) as Leap0Error;
+    expect(broken).toBeInstanceOf(Leap0Error);
+    expect(broken.message.includes('a partial file may remain at "/w/half.bin"')).toBe(streams);
+    expect(broken.message.includes("may have reached the server")).toBe(streams);
+    expect(broken.mayHaveSucceeded).toBe(streams);
+    expect(files.has("/w/half.bin")).toBe(false);
+
+    // Refused before a byte was taken: nothing to leave behind, and it says so.
+    const early = (await f
+      .writeFile("/w/x", new Blob(["x"]).stream(), { permissions: "999" })
+      .catch((e: unknown) => e)) as Leap0ValidationError;
+    expect(early).toBeInstanceOf(Leap0ValidationError);
+    expect(early.message).toContain("Nothing was sent");
+    expect(early.mayHaveSucceeded).toBe(false);
   });
 
   test("a buffered body may be sent again after a failure before sending; a stream body never is", async () => {

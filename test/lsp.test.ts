@@ -6,7 +6,14 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { Leap0Client, Leap0LspError, Leap0TimeoutError, Leap0ValidationError, toFileUri } from "../src";
+import {
+  Leap0Client,
+  Leap0LspError,
+  Leap0MalformedResponseError,
+  Leap0TimeoutError,
+  Leap0ValidationError,
+  toFileUri,
+} from "../src";
 import { API_KEY, mockClient } from "./support/helpers";
 
 const P = { languageId: "python", pathToProject: "/home/user/project" };
@@ -130,6 +137,29 @@ describe("LSP against a local server", () => {
     await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
+
+  it("document symbols that are not a list (nor null) are a malformed answer, never handed on", async () => {
+    let result: unknown = { name: "not a list" };
+    const base = await serve((path) =>
+      path.endsWith("/start") || path.endsWith("/stop")
+        ? { body: { success: true } }
+        : { body: { jsonrpc: "2.0", id: 2, result } },
+    );
+    const client = new Leap0Client({ apiKey: API_KEY, baseUrl: base });
+    const lsp = client.sandboxes.connect("sb-a1").lsp;
+    for (const bad of [{ name: "not a list" }, "main.py", 42]) {
+      result = bad;
+      await expect(lsp.documentSymbols({ ...P, uri: "file:///x.py" })).rejects.toBeInstanceOf(
+        Leap0MalformedResponseError,
+      );
+      await using s = await lsp.server("python", "/home/user/project");
+      await expect(s.documentSymbols("/x.py")).rejects.toBeInstanceOf(Leap0MalformedResponseError);
+    }
+    result = null;
+    expect((await lsp.documentSymbols({ ...P, uri: "file:///x.py" })).result).toBe(null);
+    result = [{ name: "main", kind: 12 }];
+    expect((await lsp.documentSymbols({ ...P, uri: "file:///x.py" })).result).toEqual([{ name: "main", kind: 12 }]);
+  });
 
   it("a JSON-RPC error inside an HTTP 200: the raw call returns it, the helper throws Leap0LspError", async () => {
     const rpcError = { code: -32602, message: "Invalid position", data: { line: 99 } };

@@ -82,6 +82,11 @@ export interface StreamedResponse {
  * read it without importing the core, and invisible to any other fetch.
  */
 const STREAMED = Symbol.for("leap0.streamedResponse");
+/**
+ * Set (to true) by `leap0/node` on an error raised before the request was handed to the network
+ * (its body could not be read, undici refused an argument): nothing was sent.
+ */
+const NOT_SENT = Symbol.for("leap0.notSent");
 
 // Why a call's controller was aborted; compared by identity.
 const TIMED_OUT = { reason: "timeout" };
@@ -786,6 +791,7 @@ function neverSent(e: unknown): boolean {
 /** True when the fetch implementation refused the request itself, before connecting. */
 function refusedLocally(e: unknown): boolean {
   for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    if ((c as Record<symbol, unknown>)[NOT_SENT] === true) return true;
     if (c instanceof Error && depth > 0 && REFUSED_LOCALLY.test(c.message)) return true;
   }
   return false;

@@ -336,6 +336,8 @@ function countedUpload(
   stream: ReadableStream<Uint8Array>;
   overflow: () => Leap0ValidationError | undefined;
   release: () => Promise<void>;
+  /** Bytes fetch has taken from the source so far. */
+  loaded: () => number;
 } {
   let taken: AsyncIterator<Uint8Array> | undefined;
   const take = (): AsyncIterator<Uint8Array> => {
@@ -382,7 +384,21 @@ function countedUpload(
       // The source's own cleanup failed: nothing more can be done with it.
     }
   };
-  return { stream, overflow: () => overflow, release };
+  return { stream, overflow: () => overflow, release, loaded: () => loaded };
+}
+
+/**
+ * A streamed upload that failed after part of it was handed to fetch: the service may have
+ * written what arrived (it has no rename-into-place), so the error says so and counts as one
+ * that may have taken effect, instead of claiming that nothing was sent.
+ */
+function partialWrite(error: unknown, path: string, sent: number, failure: unknown): unknown {
+  // A transport that reads the whole body before sending (leap0/node) says it sent nothing.
+  const reached = failure instanceof Leap0Error && failure.mayHaveSucceeded;
+  if (sent === 0 || !reached || !(error instanceof Leap0Error)) return error;
+  error.message = `${error.message.replace(/ Nothing was sent\.$/, "")} ${sent} bytes of the stream had been sent before the upload failed, so a partial file may remain at ${JSON.stringify(path)}: write it again, or delete it.`;
+  Object.defineProperty(error, "mayHaveSucceeded", { value: true, enumerable: true, configurable: true });
+  return error;
 }
 
 function readerIterator(stream: ReadableStream<Uint8Array>): AsyncIterator<Uint8Array> {
@@ -498,7 +514,7 @@ export class FilesystemClient {
         await invoke(this.#p, filesystemWriteFile, { ...callFor(), stream: upload.stream }, options);
       } catch (e) {
         await upload.release();
-        throw upload.overflow() ?? e;
+        throw partialWrite(upload.overflow() ?? e, path, upload.loaded(), e);
       }
       return;
     }

@@ -387,18 +387,28 @@ export class LspClient {
    * @returns The JSON-RPC envelope: `result` (the symbols, or null) or `error`.
    * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
    * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
+   * @throws {@link Leap0MalformedResponseError} when the result is neither a list nor null.
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async documentSymbols(
     params: LspDocumentRequestParams,
     options?: RequestOptions,
   ): Promise<LspDocumentSymbolsResponse> {
-    return (await invoke(
+    const envelope = (await invoke(
       this.#p,
       lspDocumentSymbols,
       { path: this.#path(), params },
       options,
     )) as LspDocumentSymbolsResponse;
+    // LSP answers a list of symbols or null; anything else would break code that iterates it.
+    const result = (envelope as { result?: unknown }).result;
+    if (envelope.error == null && result != null && !Array.isArray(result)) {
+      throw new Leap0MalformedResponseError(
+        `lspDocumentSymbols: the result is not a list of symbols (got ${typeof result}).`,
+        { operation: "lspDocumentSymbols", status: 200 },
+      );
+    }
+    return envelope;
   }
 
   /**

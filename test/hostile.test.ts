@@ -460,6 +460,8 @@ describe(`11. a streamed body ends cleanly however it is let go (${TRANSPORT})`,
   } as unknown as OperationFacts;
   let http: Awaited<ReturnType<typeof serveRaw>>;
   let base = "";
+  /** Answers on /hold whose connection the client closed. */
+  let holdsClosed = 0;
   beforeAll(async () => {
     http = await serveRaw((req, res) => {
       if (req.url === "/slow") {
@@ -476,6 +478,7 @@ describe(`11. a streamed body ends cleanly however it is let go (${TRANSPORT})`,
         res.on("close", () => clearInterval(tick));
         return;
       }
+      if (req.url === "/hold") res.on("close", () => holdsClosed++);
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(10 * 1024 * 1024) });
       // /cut: a little, then the connection breaks; anything else: a little, then nothing.
       res.write(Buffer.alloc(1000), () => {
@@ -518,6 +521,31 @@ describe(`11. a streamed body ends cleanly however it is let go (${TRANSPORT})`,
     }
     // Held only by the pipeline's in-flight set if the abort did not release the call.
     expect(refs.filter((r) => r.deref()).length).toBeLessThanOrEqual(1);
+    await p.close();
+  });
+
+  test("a download dropped unread is let go of once collected: its connection closes and the call is released", async () => {
+    const p = pipeline();
+    const refs: WeakRef<AbortSignal>[] = [];
+    const before = holdsClosed;
+    for (let i = 0; i < 10; i++) {
+      const res = await stream(p, "/hold", undefined, (s) => refs.push(new WeakRef(s)));
+      await res.read();
+      // Dropped here: never read again, never cancelled, never aborted.
+    }
+    for (let i = 0; i < 10 && holdsClosed - before < 10; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(holdsClosed - before).toBeGreaterThanOrEqual(9);
+    expect(refs.filter((r) => r.deref()).length).toBeLessThanOrEqual(1);
+    // One still held by the caller is not touched.
+    const kept = await stream(p, "/slow");
+    gc();
+    await new Promise((r) => setTimeout(r, 50));
+    let bytes = 0;
+    for (let c = await kept.read(); !c.done; c = await kept.read()) bytes += c.value.byteLength;
+    expect(bytes).toBe(100 * 1024);
     await p.close();
   });
 

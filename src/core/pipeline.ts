@@ -389,12 +389,14 @@ export class Pipeline {
       else idle = setTimeout(check, left);
     };
     let done = false;
+    const cleanups: (() => void)[] = [];
     const finish = () => {
       if (done) return;
       done = true;
       waitingSince = 0;
       clearTimeout(idle);
       ctl.signal.removeEventListener("abort", onAbort);
+      for (const fn of cleanups) fn();
       release();
     };
     let failed: Leap0Error | undefined;
@@ -443,31 +445,14 @@ export class Pipeline {
       // transport's raw error, which would replace the typed one the caller already has.
       await reader?.cancel(reason).catch(() => {});
     };
-    let body: ReadableStream<Uint8Array> | undefined;
-    return {
-      status: response.status,
-      headers: response.headers,
-      read,
-      cancel,
-      get body() {
-        body ??= new ReadableStream<Uint8Array>(
-          {
-            pull: async (controller) => {
-              try {
-                const { done: end, value } = await read();
-                if (end) controller.close();
-                else controller.enqueue(value);
-              } catch (error) {
-                controller.error(error);
-              }
-            },
-            cancel,
-          },
-          { highWaterMark: 0 },
-        );
-        return body;
-      },
-    };
+    const handle = new StreamHandle(response.status, response.headers, read, cancel);
+    // A stream the caller drops unread is let go of when it is collected, as fetch's own would
+    // be: its connection closes and the call leaves the in-flight set, not at close(). Nothing
+    // here may refer to `handle` (or its body stream), or it would never be collected.
+    const token = {};
+    DROPPED?.register(handle, () => void cancel(), token);
+    cleanups.push(() => DROPPED?.unregister(token));
+    return handle;
   }
 
   async #attempt(
@@ -719,6 +704,46 @@ function malformed(op: OperationFacts, status: number, what: string): Outcome {
       status,
     }),
   };
+}
+
+/** Lets go of streamed bodies whose handles were collected unread (where the runtime has it). */
+const DROPPED: FinalizationRegistry<() => void> | undefined =
+  typeof FinalizationRegistry === "function"
+    ? /* @__PURE__ */ new FinalizationRegistry((letGo: () => void) => letGo())
+    : undefined;
+
+/**
+ * What {@link Pipeline.call} hands over for a streamed body. Its `body` stream refers back to it,
+ * so a caller who keeps only the stream keeps the handle (and the connection) alive.
+ */
+class StreamHandle implements StreamedResponse {
+  #body: ReadableStream<Uint8Array> | undefined;
+
+  constructor(
+    readonly status: number,
+    readonly headers: Headers,
+    readonly read: () => Promise<ReadableStreamReadResult<Uint8Array>>,
+    readonly cancel: (reason?: unknown) => Promise<void>,
+  ) {}
+
+  get body(): ReadableStream<Uint8Array> {
+    this.#body ??= new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          try {
+            const { done, value } = await this.read();
+            if (done) controller.close();
+            else controller.enqueue(value);
+          } catch (error) {
+            controller.error(error);
+          }
+        },
+        cancel: (reason) => this.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    );
+    return this.#body;
+  }
 }
 
 /** Replaces every occurrence of the key in server-provided text: a server may echo our headers. */

@@ -185,13 +185,6 @@ const k$UploadTemplateRequest: KeyNode = { credentials: {} };
 const k$UploadTemplateResponse: KeyNode = { imageConfig: {} };
 const k$WindowsResponse: KeyNode = k$EditFilesResponse;
 
-const p$ClickPointerRequest = /* @__PURE__ */ lazy(() =>
-  z.strictObject({
-    x: z.optional(z.int().check(z.minimum(0))),
-    y: z.optional(z.int().check(z.minimum(0))),
-    button: z.optional(z.int().check(z.minimum(1), z.maximum(3))),
-  }),
-);
 const p$CopyRequest = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     srcPath: z.string(),
@@ -387,7 +380,7 @@ const p$MountRequest = /* @__PURE__ */ lazy(() =>
     bucket: z.string(),
     mountPath: z.string(),
     endpoint: z.url(),
-    prefix: z.optional(z.string()),
+    prefix: z.optional(z.string().check(z.regex(new RegExp("/$"), "must end with / (it is a key prefix)"))),
     readOnly: z.optional(z.boolean()),
     accessKeyId: z.optional(z.string()),
     secretAccessKey: z.optional(z.string()),
@@ -411,12 +404,27 @@ const p$MoveRequest = /* @__PURE__ */ lazy(() =>
   z.strictObject({ srcPath: z.string(), dstPath: z.string(), overwrite: z.optional(z.boolean()) }),
 );
 const p$NetworkPolicy = /* @__PURE__ */ lazy(() =>
-  z.strictObject({
-    mode: z.enum(["allow-all", "deny-all", "custom"]),
-    allowDomains: z.optional(z.array(z.string()).check(z.maxLength(50))),
-    allowCidrs: z.optional(z.array(z.union([z.cidrv4(), z.cidrv6()])).check(z.maxLength(10))),
-    transforms: z.optional(z.array(p$TransformRule()).check(z.maxLength(20))),
-  }),
+  z
+    .strictObject({
+      mode: z.enum(["allow-all", "deny-all", "custom"]),
+      allowDomains: z.optional(z.array(z.string()).check(z.maxLength(50))),
+      allowCidrs: z.optional(z.array(z.union([z.cidrv4(), z.cidrv6()])).check(z.maxLength(10))),
+      transforms: z.optional(z.array(p$TransformRule()).check(z.maxLength(20))),
+    })
+    .check(
+      z.refine(
+        (v) =>
+          !(v.allowDomains !== undefined && !(Array.isArray(v.allowDomains) && v.allowDomains.length === 0)) ||
+          ["custom"].includes(v.mode as never),
+        { message: 'may be given only when mode is "custom"', path: ["allowDomains"] },
+      ),
+      z.refine(
+        (v) =>
+          !(v.allowCidrs !== undefined && !(Array.isArray(v.allowCidrs) && v.allowCidrs.length === 0)) ||
+          ["custom"].includes(v.mode as never),
+        { message: 'may be given only when mode is "custom"', path: ["allowCidrs"] },
+      ),
+    ),
 );
 const p$PresignedURLCreateRequest = /* @__PURE__ */ lazy(() =>
   z.strictObject({
@@ -571,7 +579,14 @@ const p$TreeRequest = /* @__PURE__ */ lazy(() =>
 const p$TypeTextRequest = /* @__PURE__ */ lazy(() => z.strictObject({ text: z.string().check(z.maxLength(50000)) }));
 const p$UploadTemplateRequest = /* @__PURE__ */ lazy(() =>
   z.strictObject({
-    name: z.string(),
+    name: z
+      .string()
+      .check(
+        z.regex(
+          new RegExp("^(?!system/)\\S+$"),
+          "must have no whitespace and must not start with system/ (the system templates' prefix)",
+        ),
+      ),
     uri: z.string().check(z.maxLength(500)),
     credentials: z.optional(p$RegistryCredentials()),
   }),
@@ -2669,14 +2684,28 @@ export const screenshot = {
   pathParams: [],
   query: { format: "format", quality: "quality", x: "x", y: "y", width: "width", height: "height" },
   params: /* @__PURE__ */ lazy(() =>
-    z.strictObject({
-      format: z.optional(z.enum(["png", "jpg", "jpeg"])),
-      quality: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
-      x: z.optional(z.int().check(z.minimum(0))),
-      y: z.optional(z.int().check(z.minimum(0))),
-      width: z.optional(z.int().check(z.minimum(0))),
-      height: z.optional(z.int().check(z.minimum(0))),
-    }),
+    z
+      .strictObject({
+        format: z.optional(z.enum(["png", "jpg", "jpeg"])),
+        quality: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
+        x: z.optional(z.int().check(z.minimum(0))),
+        y: z.optional(z.int().check(z.minimum(0))),
+        width: z.optional(z.int().check(z.minimum(0))),
+        height: z.optional(z.int().check(z.minimum(0))),
+      })
+      .check(
+        z.refine((v) => [v.width !== undefined, v.height !== undefined].every((s, _i, all) => s === all[0]), {
+          message: "must be given together with width (all of them, or none)",
+          path: ["height"],
+        }),
+        z.refine(
+          (v) =>
+            ((given) => given.every((x) => x === 0) || given.every((x) => x !== 0))(
+              [v.width, v.height].filter((x) => x !== undefined),
+            ),
+          { message: "must be 0 exactly when width is 0", path: ["height"] },
+        ),
+      ),
   ),
 } as const satisfies Operation;
 
@@ -2753,7 +2782,20 @@ export const clickPointer = {
   accept: "application/json",
   retry: "never",
   pathParams: [],
-  params: p$ClickPointerRequest,
+  params: /* @__PURE__ */ lazy(() =>
+    z
+      .strictObject({
+        x: z.optional(z.int().check(z.minimum(0))),
+        y: z.optional(z.int().check(z.minimum(0))),
+        button: z.optional(z.int().check(z.minimum(1), z.maximum(3))),
+      })
+      .check(
+        z.refine((v) => [v.x !== undefined, v.y !== undefined].every((s, _i, all) => s === all[0]), {
+          message: "must be given together with x (all of them, or none)",
+          path: ["y"],
+        }),
+      ),
+  ),
   result: r$PointerPosition,
   resultKeys: {},
 } as const satisfies Operation;

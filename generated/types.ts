@@ -730,32 +730,6 @@ export interface WindowsResponse {
 // ── Components as params take them (camelCase; every rule stated) ──
 
 /**
- * Which button to click, and optionally where (give `x` and `y` together).
- *
- * `ClickPointerRequest` as params take it.
- */
-export interface ClickPointerRequestParams {
-  /**
-   * Move here first (from the left edge); omit to click where the pointer is.
-   *
-   * Integer, at least 0.
-   */
-  x?: number;
-  /**
-   * Move here first (from the top edge); only with `x`.
-   *
-   * Integer, at least 0.
-   */
-  y?: number;
-  /**
-   * 1 left, 2 middle, 3 right.
-   *
-   * Integer, 1–3. Service default: `1`.
-   */
-  button?: number;
-}
-
-/**
  * What to copy, and where.
  *
  * `CopyRequest` as params take it.
@@ -1375,7 +1349,11 @@ export interface MountRequestParams {
    * A URL.
    */
   endpoint: string;
-  /** Only objects under this key prefix (ending in `/`). */
+  /**
+   * Only objects under this key prefix (ending in `/`).
+   *
+   * Must end with / (it is a key prefix).
+   */
   prefix?: string;
   /**
    * Object storage mounts are read-only for now.
@@ -1458,6 +1436,8 @@ export interface MoveRequestParams {
  * Which outbound traffic a sandbox may send. Without one, everything is allowed.
  *
  * `NetworkPolicy` as params take it.
+ * `allowDomains` may be given only when `mode` is "custom".
+ * `allowCidrs` may be given only when `mode` is "custom".
  */
 export interface NetworkPolicyParams {
   /** `allow-all`, `deny-all`, or `custom` to use the lists below. */
@@ -1969,7 +1949,11 @@ export interface TypeTextRequestParams {
  * `UploadTemplateRequest` as params take it.
  */
 export interface UploadTemplateRequestParams {
-  /** The template's name; no whitespace and no system prefix. */
+  /**
+   * The template's name; no whitespace and no system prefix.
+   *
+   * Must have no whitespace and must not start with system/ (the system templates' prefix).
+   */
   name: string;
   /**
    * The container image reference, e.g. `docker.io/library/python:3.12`.
@@ -2596,7 +2580,11 @@ export type ListWindowsParams = Record<string, never>;
 /** Success body of `listWindows` (camelCase). */
 export type ListWindowsResult = WindowsResponse;
 
-/** Params of `screenshot` (`GET /api/screenshot`). */
+/**
+ * Params of `screenshot` (`GET /api/screenshot`).
+ * `width` and `height` go together: give all of them or none.
+ * `width` and `height` are 0 together, or none of them is.
+ */
 export interface ScreenshotParams {
   /**
    * Image format.
@@ -2663,8 +2651,30 @@ export type MovePointerParams = MovePointerRequestParams;
 /** Success body of `movePointer` (camelCase). */
 export type MovePointerResult = PointerPosition;
 
-/** Params of `clickPointer` (`POST /api/input/click`). */
-export type ClickPointerParams = ClickPointerRequestParams;
+/**
+ * Params of `clickPointer` (`POST /api/input/click`).
+ * `x` and `y` go together: give all of them or none.
+ */
+export interface ClickPointerParams {
+  /**
+   * Move here first (from the left edge); omit to click where the pointer is.
+   *
+   * Integer, at least 0.
+   */
+  x?: number;
+  /**
+   * Move here first (from the top edge); only with `x`.
+   *
+   * Integer, at least 0.
+   */
+  y?: number;
+  /**
+   * 1 left, 2 middle, 3 right.
+   *
+   * Integer, 1–3. Service default: `1`.
+   */
+  button?: number;
+}
 
 /** Success body of `clickPointer` (camelCase). */
 export type ClickPointerResult = PointerPosition;

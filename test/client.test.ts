@@ -30,6 +30,8 @@ describe("configuration", () => {
     const headers = rec.sent[0]!.headers;
     expect(headers.get("authorization")).toBe(`Bearer ${API_KEY}`);
     expect(headers.get("user-agent")).toBe(`leap0-js/${VERSION}`);
+    // As Leap0's own JavaScript SDK identifies itself.
+    expect(headers.get("leap0-source")).toBe("sdk-ts");
     expect(rec.sent[0]!.query.toString()).not.toContain(API_KEY);
   });
 

@@ -126,6 +126,9 @@ function specFlat(doc: J, raw: unknown, path: string, out: Flat, stack: string[]
   if (xMin !== undefined) b[lenMin] = Math.max(xMin, (b[lenMin] as number) ?? xMin);
   if (xMax !== undefined) b[lenMax] = Math.min(xMax, (b[lenMax] as number) ?? xMax);
   if (n["x-leap0-multipleOf"] !== undefined) b.multipleOf = n["x-leap0-multipleOf"];
+  if (isObj(n["x-leap0-pattern"])) b.pattern = n["x-leap0-pattern"].pattern;
+  // As zod reports it: a RegExp's source (which escapes "/").
+  if (typeof b.pattern === "string") b.pattern = new RegExp(b.pattern).source;
   for (const [k, v] of Object.entries(b)) if (v !== undefined && !values.length) note(out, path, k, v);
 
   const props = isObj(n.properties) ? n.properties : undefined;

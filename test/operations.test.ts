@@ -66,6 +66,13 @@ function sample(schemaIn: Node | undefined, all: boolean, depth = 0): unknown {
       if (schema.format === "cidr") return "10.0.0.0/8";
       if (schema.format === "date-time") return "2026-11-25T10:00:00Z";
       const min = (schema.minLength as number) ?? 1;
+      const own = schema["x-leap0-pattern"] as { pattern: string } | undefined;
+      if (own) {
+        // The first simple value the SDK-only pattern accepts.
+        const fits = ["a", "a/", "data/"].find((v) => new RegExp(own.pattern).test(v));
+        if (!fits) throw new Error(`no sample fits x-leap0-pattern ${own.pattern}`);
+        return fits;
+      }
       return "a".repeat(Math.max(min, 1));
     }
     case "integer":
@@ -95,6 +102,12 @@ function sample(schemaIn: Node | undefined, all: boolean, depth = 0): unknown {
         if (!required.has(k) && (!all || depth > 4)) continue;
         if (resolve(v).readOnly) continue;
         out[camel(k)] = sample(v, all, depth + 1);
+      }
+      // A field given only while another has some value (x-leap0-onlyWhen): give it that value.
+      const onlyWhen = (schema["x-leap0-onlyWhen"] as Record<string, Record<string, unknown[]>>) ?? {};
+      for (const [field, cond] of Object.entries(onlyWhen)) {
+        const [other, values] = Object.entries(cond)[0] ?? [];
+        if (other && out[camel(field)] !== undefined) out[camel(other)] = values?.[0];
       }
       return out;
     }
@@ -143,6 +156,8 @@ function params(c: Case, all: boolean): Node {
   }
   const exclusive = c.specOp["x-leap0-exclusive"] as string[] | undefined;
   if (exclusive) for (const name of exclusive.slice(1)) delete out[camel(name)];
+  const ignored = c.specOp["x-leap0-ignored"] as string[] | undefined;
+  if (ignored) for (const name of ignored) delete out[camel(name)];
   return out;
 }
 
@@ -257,6 +272,8 @@ describe("every numeric bound and enum of every operation's params, as propertie
     base: Node;
     field: string;
     schema: Node;
+    /** Fields that go with this one (x-leap0-together): set to the same value. */
+    partners: string[];
   }
   const bounds: Bound[] = [];
   for (const c of cases) {
@@ -278,9 +295,11 @@ describe("every numeric bound and enum of every operation's params, as propertie
         ([k, v]) => [camel(k), resolve(v)] as [string, Node],
       ),
     ];
+    const together = (c.specOp["x-leap0-together"] as string[] | undefined)?.map(camel) ?? [];
     for (const [field, schema] of fields) {
       if (schema.minimum !== undefined || schema.maximum !== undefined || Array.isArray(schema.enum)) {
-        bounds.push({ op: c.op, base, field, schema });
+        const partners = together.includes(field) ? together.filter((f) => f !== field) : [];
+        bounds.push({ op: c.op, base, field, schema, partners });
       }
     }
   }
@@ -291,9 +310,14 @@ describe("every numeric bound and enum of every operation's params, as propertie
 
   test.each(bounds.map((b) => [`${b.op.name}.${b.field}`, b] as const))("%s", (_n, b) => {
     const check = b.op.params();
-    const accepts = (v: unknown) => check.safeParse({ ...b.base, [b.field]: v }).success;
+    const withValue = (v: unknown) => ({
+      ...b.base,
+      ...Object.fromEntries(b.partners.map((f) => [f, v])),
+      [b.field]: v,
+    });
+    const accepts = (v: unknown) => check.safeParse(withValue(v)).success;
     const refusal = (v: unknown) => {
-      const r = check.safeParse({ ...b.base, [b.field]: v });
+      const r = check.safeParse(withValue(v));
       return r.success ? undefined : r.error.issues.map((i) => i.path.join("."));
     };
     if (Array.isArray(b.schema.enum)) {

@@ -87,25 +87,30 @@ describe("invalid values never reach the network", () => {
 });
 
 const ipv4Cidr = fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, bits]) => `${ip}/${bits}`);
-const networkPolicy = fc.record(
-  {
-    mode: fc.constantFrom(NetworkPolicyMode.ALLOW_ALL, NetworkPolicyMode.DENY_ALL, NetworkPolicyMode.CUSTOM),
-    allowDomains: fc.array(fc.domain(), { maxLength: 50 }),
-    allowCidrs: fc.array(ipv4Cidr, { maxLength: 10 }),
-    transforms: fc.array(
-      fc.record(
-        {
-          domain: fc.domain(),
-          injectHeaders: fc.dictionary(fc.stringMatching(/^[A-Za-z-]{1,20}$/), fc.string()),
-          stripHeaders: fc.array(fc.stringMatching(/^[A-Za-z-]{1,20}$/), { maxLength: 5 }),
-        },
-        { requiredKeys: ["domain"] },
+const networkPolicy = fc
+  .record(
+    {
+      mode: fc.constantFrom(NetworkPolicyMode.ALLOW_ALL, NetworkPolicyMode.DENY_ALL, NetworkPolicyMode.CUSTOM),
+      allowDomains: fc.array(fc.domain(), { maxLength: 50 }),
+      allowCidrs: fc.array(ipv4Cidr, { maxLength: 10 }),
+      transforms: fc.array(
+        fc.record(
+          {
+            domain: fc.domain(),
+            injectHeaders: fc.dictionary(fc.stringMatching(/^[A-Za-z-]{1,20}$/), fc.string()),
+            stripHeaders: fc.array(fc.stringMatching(/^[A-Za-z-]{1,20}$/), { maxLength: 5 }),
+          },
+          { requiredKeys: ["domain"] },
+        ),
+        { maxLength: 20 },
       ),
-      { maxLength: 20 },
-    ),
-  },
-  { requiredKeys: ["mode"] },
-);
+    },
+    { requiredKeys: ["mode"] },
+  )
+  .map((p) =>
+    // The lists are for custom mode only (x-leap0-onlyWhen): other modes get none.
+    p.mode === NetworkPolicyMode.CUSTOM ? p : { ...p, allowDomains: undefined, allowCidrs: undefined },
+  );
 const validName = fc.string({ minLength: 1, maxLength: 64 }).filter((s) => s.trim().length > 0);
 
 describe("valid values are accepted by Prism's validation of openapi.yaml", () => {

@@ -201,6 +201,7 @@ describe("PTY WebSocket connection", () => {
     const req = server.upgrades[0];
     expect(req?.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect(req?.headers["user-agent"]).toMatch(/^leap0-js\//);
+    expect(req?.headers["leap0-source"]).toBe("sdk-ts");
     expect(req?.url).toBe("/v1/sandbox/sb-a1/pty/shell/connect");
     conn.close();
 

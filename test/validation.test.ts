@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, inject, test } from "vitest";
 import { Leap0ValidationError } from "../src";
 import { mockClient } from "./support/helpers";
 
@@ -160,5 +160,50 @@ describe("the key goes only to a sandbox's own host", () => {
     for (const sandboxDomain of ["sandbox.leap0.dev", "localhost", "sandboxes.internal.example:8443"]) {
       expect(() => new Leap0Client({ apiKey: key, sandboxDomain })).not.toThrow();
     }
+  });
+});
+
+describe("rules the contracts state only in prose are checked before sending (x-leap0-…)", () => {
+  const sandbox = (c: ReturnType<typeof mockClient>["client"]) => c.sandboxes.connect("sbx-7f3k2m9q4d");
+  const mount = { bucket: "b", endpoint: "https://s3.example.com", mountPath: "/data" };
+
+  test.each<[string, (c: ReturnType<typeof mockClient>["client"]) => unknown, string]>([
+    ["screenshot: width without height", (c) => sandbox(c).desktop.screenshot({ width: 100 }), "height"],
+    ["screenshot: height without width", (c) => sandbox(c).desktop.screenshot({ height: 100 }), "height"],
+    ["screenshot: a 0 width with a height", (c) => sandbox(c).desktop.screenshot({ width: 0, height: 80 }), "height"],
+    ["click: x without y", (c) => sandbox(c).desktop.click({ x: 10 }), "y"],
+    ["click: y without x", (c) => sandbox(c).desktop.click({ y: 10 }), "y"],
+    [
+      "a deny-all policy with domains to allow",
+      (c) => c.sandboxes.create({ networkPolicy: { mode: "deny-all", allowDomains: ["pypi.org"] } }),
+      "networkPolicy.allowDomains",
+    ],
+    [
+      "an allow-all policy with CIDRs to allow, on restore",
+      (c) =>
+        c.snapshots.restore({ snapshotName: "w", networkPolicy: { mode: "allow-all", allowCidrs: ["1.2.3.4/32"] } }),
+      "networkPolicy.allowCidrs",
+    ],
+    ["a mount prefix that is no key prefix", (c) => sandbox(c).addMount({ ...mount, prefix: "logs" }), "prefix"],
+    ["a template name with a space", (c) => c.templates.create({ name: "my image", uri: "docker.io/x" }), "name"],
+    ["a template name under system/", (c) => c.templates.create({ name: "system/x", uri: "docker.io/x" }), "name"],
+  ])("%s is refused, naming the field", async (_what, call, field) => {
+    await rejects(call, field);
+  });
+
+  test("what the rules allow is sent", async () => {
+    const { client, rec } = mockClient({ sandboxUrl: inject("prismUrl") });
+    const s = sandbox(client);
+    await s.desktop.screenshot({ width: 100, height: 80 });
+    await s.desktop.screenshot({ width: 0, height: 0 });
+    await s.desktop.screenshot();
+    await s.desktop.click({ x: 1, y: 2 });
+    await s.desktop.click();
+    await client.sandboxes.create({ networkPolicy: { mode: "custom", allowDomains: ["pypi.org"] } });
+    await client.sandboxes.create({ networkPolicy: { mode: "deny-all", allowDomains: [] } });
+    await s.addMount({ ...mount, prefix: "logs/" });
+    await client.templates.create({ name: "my-image", uri: "docker.io/x" });
+    expect(rec.sent).toHaveLength(9);
+    expect(rec.violations()).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { type Base, type IR, type Node, type ObjectIR, type Prop, Spec } from "./ir";
 import { camel, propKey, SpecError, snake } from "./names";
-import { type Operation, readOperations, readServers, type Servers } from "./ops";
+import { type FieldRule, type Operation, readOperations, readServers, type Servers } from "./ops";
 
 export interface EmitOptions {
   /** Import path of src/core as seen from the output directory, e.g. "../src/core". */
@@ -68,7 +68,7 @@ class Emitter {
 
   /** The body component whose builder can serve as the whole params check, if any. */
   private sharedBody(op: Operation): string | undefined {
-    if (op.request !== "json" || op.body?.kind !== "ref" || op.body.nullable || op.exclusive.length) return undefined;
+    if (op.request !== "json" || op.body?.kind !== "ref" || op.body.nullable || op.rules.length) return undefined;
     if (op.fields.some((f) => f.in !== "body")) return undefined;
     const obj = this.spec.resolve(op.body);
     if (obj.kind !== "object" || obj.props.length !== op.fields.length || obj.props.length === 0) return undefined;
@@ -252,7 +252,10 @@ class Emitter {
         if (ir.trim) checks.push("z.trim()");
         if (ir.minLength !== undefined) checks.push(`z.minLength(${ir.minLength})`);
         if (ir.maxLength !== undefined) checks.push(`z.maxLength(${ir.maxLength})`);
-        if (ir.pattern !== undefined) checks.push(`z.regex(new RegExp(${JSON.stringify(ir.pattern)}))`);
+        if (ir.pattern !== undefined) {
+          const message = ir.patternMessage === undefined ? "" : `, ${JSON.stringify(ir.patternMessage)}`;
+          checks.push(`z.regex(new RegExp(${JSON.stringify(ir.pattern)})${message})`);
+        }
         let base: string;
         if (ir.enum) {
           if (checks.length) throw new SpecError(`${where}: length or pattern rules on an enum are not supported`);
@@ -316,6 +319,17 @@ class Emitter {
           self,
           where,
         );
+        if (ir.onlyWhen?.length) {
+          const refines = ir.onlyWhen.map((r) => {
+            const [f, o] = [camel(r.field), camel(r.other)];
+            const allowed = r.values.map((v) => JSON.stringify(v)).join(", ");
+            const message = `may be given only when ${o} is ${r.values.map((v) => JSON.stringify(v)).join(" or ")}`;
+            // An empty list says nothing, so it is not "given".
+            const given = `v.${f} !== undefined && !(Array.isArray(v.${f}) && v.${f}.length === 0)`;
+            return `z.refine((v) => !(${given}) || [${allowed}].includes(v.${o} as never), { message: ${JSON.stringify(message)}, path: [${JSON.stringify(f)}] })`;
+          });
+          out = `${out}.check(${refines.join(", ")})`;
+        }
         break;
       case "map":
         out = `z.record(z.string(), ${this.paramZod(ir.values, self, `${where}{}`)})`;
@@ -766,17 +780,7 @@ class Emitter {
     if (shared) return this.constName(shared, "p");
     if (op.fields.length === 0) return "none";
     let expr = this.paramObject(op.fields, undefined, op.id);
-    if (op.exclusive.length) {
-      const refines = op.exclusive.map((group) => {
-        const names = group.map(camel);
-        const cond = names.map((n) => `v.${n} !== undefined`).join(", ");
-        const last = names[names.length - 1] as string;
-        const others = names.slice(0, -1).join(" or ");
-        const msg = `cannot be set together with ${others}`;
-        return `z.refine((v) => [${cond}].filter(Boolean).length <= 1, { message: ${JSON.stringify(msg)}, path: [${JSON.stringify(last)}] })`;
-      });
-      expr = `${expr}.check(${refines.join(", ")})`;
-    }
+    if (op.rules.length) expr = `${expr}.check(${op.rules.map(ruleCheck).join(", ")})`;
     return `/* @__PURE__ */ lazy(() => ${expr})`;
   }
 
@@ -805,6 +809,12 @@ class Emitter {
       lines.push(...(lines.length ? [""] : []), `\`${name}\` as params take it.`);
       const rules = ir.kind === "object" ? undefined : rulesText(ir);
       if (rules) lines.push(rules);
+      if (ir.kind === "object") {
+        for (const r of ir.onlyWhen ?? []) {
+          const values = r.values.map((v) => JSON.stringify(v)).join(" or ");
+          lines.push(`\`${camel(r.field)}\` may be given only when \`${camel(r.other)}\` is ${values}.`);
+        }
+      }
     } else if (ir.kind !== "object") {
       lines.push(...(lines.length ? [""] : []), `\`${name}\` as the API returns it.`);
     }
@@ -822,8 +832,7 @@ class Emitter {
     if (shared) return `${docComment(lines, "")}export type ${op.pascal}Params = ${this.typeName(shared, "params")};`;
     if (op.fields.length === 0)
       return `${docComment(lines, "")}export type ${op.pascal}Params = Record<string, never>;`;
-    for (const g of op.exclusive)
-      lines.push(`At most one of ${g.map((n) => `\`${camel(n)}\``).join(", ")} may be set.`);
+    for (const r of op.rules) lines.push(ruleText(r));
     const props = op.fields.map((f) => {
       const d = docComment(
         [
@@ -917,7 +926,8 @@ function rulesText(ir: IR): string | undefined {
       if (ir.format && FORMAT_WORDS[ir.format]) parts.push(FORMAT_WORDS[ir.format] as string);
       if (ir.trim) parts.push("trimmed of surrounding whitespace first");
       parts.push(...range(ir.minLength, ir.maxLength, undefined, undefined, " characters"));
-      if (ir.pattern) parts.push(`matching \`${ir.pattern}\``);
+      if (ir.patternMessage) parts.push(ir.patternMessage);
+      else if (ir.pattern) parts.push(`matching \`${ir.pattern}\``);
       break;
     case "number":
       if (!ir.enum) {
@@ -1001,4 +1011,47 @@ export interface Operation {
 /** Secret places as source: `[["value", "password"], ["url", "url"]]`. */
 function renderSecretPaths(paths: string[][]): string {
   return `[${paths.map((p) => `[${p.map((k) => JSON.stringify(k)).join(", ")}]`).join(", ")}]`;
+}
+
+/** The zod refinement of one rule between an operation's fields (camelCase params). */
+function ruleCheck(rule: FieldRule): string {
+  const names = rule.fields.map(camel);
+  const set = names.map((n) => `v.${n} !== undefined`);
+  const list = (ns: string[]) => ns.join(" and ");
+  const last = names[names.length - 1] as string;
+  const refine = (cond: string, message: string, at: string) =>
+    `z.refine((v) => ${cond}, { message: ${JSON.stringify(message)}, path: [${JSON.stringify(at)}] })`;
+  switch (rule.kind) {
+    case "exclusive":
+      return refine(
+        `[${set.join(", ")}].filter(Boolean).length <= 1`,
+        `cannot be set together with ${names.slice(0, -1).join(" or ")}`,
+        last,
+      );
+    case "together":
+      return refine(
+        `[${set.join(", ")}].every((s, _i, all) => s === all[0])`,
+        `must be given together with ${list(names.filter((n) => n !== last))} (all of them, or none)`,
+        last,
+      );
+    case "zeroTogether":
+      return refine(
+        `((given) => given.every((x) => x === 0) || given.every((x) => x !== 0))([${names.map((n) => `v.${n}`).join(", ")}].filter((x) => x !== undefined))`,
+        `must be 0 exactly when ${list(names.filter((n) => n !== last))} is 0`,
+        last,
+      );
+  }
+}
+
+/** The doc line a rule between fields adds to its operation's Params type. */
+function ruleText(rule: FieldRule): string {
+  const names = rule.fields.map((n) => `\`${camel(n)}\``);
+  switch (rule.kind) {
+    case "exclusive":
+      return `At most one of ${names.join(", ")} may be set.`;
+    case "together":
+      return `${names.join(" and ")} go together: give all of them or none.`;
+    case "zeroTogether":
+      return `${names.join(" and ")} are 0 together, or none of them is.`;
+  }
 }

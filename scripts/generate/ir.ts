@@ -38,6 +38,8 @@ export interface StringIR extends Base {
   pattern?: string;
   /** `x-leap0-trim`: the SDK trims the value before its length checks. */
   trim?: boolean;
+  /** `x-leap0-pattern`'s message: what the pattern asks for, in words. */
+  patternMessage?: string;
   enum?: string[];
 }
 export interface NumberIR extends Base {
@@ -69,9 +71,17 @@ export interface Prop {
   schema: IR;
   required: boolean;
 }
+/** `x-leap0-onlyWhen`: a field that may be given only while another has one of some values. */
+export interface OnlyWhen {
+  field: string;
+  other: string;
+  values: unknown[];
+}
 export interface ObjectIR extends Base {
   kind: "object";
   props: Prop[];
+  /** `x-leap0-onlyWhen` rules (wire names). */
+  onlyWhen?: OnlyWhen[];
   /** `additionalProperties: true` next to `properties`. */
   open?: boolean;
 }
@@ -109,8 +119,10 @@ export const LEAP0_SCHEMA_KEYS = [
   "x-leap0-maxLength",
   "x-leap0-multipleOf",
   "x-leap0-secret",
+  "x-leap0-pattern",
+  "x-leap0-onlyWhen",
 ];
-export const LEAP0_OPERATION_KEYS = ["x-leap0-retry", "x-leap0-exclusive"];
+export const LEAP0_OPERATION_KEYS = ["x-leap0-retry", "x-leap0-exclusive", "x-leap0-together", "x-leap0-zeroTogether"];
 
 const ANNOTATIONS = new Set([
   "description",
@@ -377,7 +389,7 @@ export class Spec {
     };
     switch (type) {
       case "string": {
-        only(["x-leap0-trim", "x-leap0-minLength", "x-leap0-maxLength"]);
+        only(["x-leap0-trim", "x-leap0-minLength", "x-leap0-maxLength", "x-leap0-pattern"]);
         const format = node.format === undefined ? undefined : String(node.format);
         if (format === "binary" || (node.contentMediaType !== undefined && node.contentEncoding === undefined)) {
           return { kind: "binary" };
@@ -397,6 +409,15 @@ export class Spec {
           if (typeof node.pattern !== "string") throw new SpecError(`${where}: pattern must be a string`);
           new RegExp(node.pattern); // throws on a pattern JavaScript cannot run
           ir.pattern = node.pattern;
+        }
+        const own = leap0("pattern");
+        if (own !== undefined) {
+          if (!isObj(own) || typeof own.pattern !== "string" || typeof own.message !== "string")
+            throw new SpecError(`${where}: x-leap0-pattern must be { pattern, message }`);
+          if (ir.pattern !== undefined) throw new SpecError(`${where}: both pattern and x-leap0-pattern`);
+          new RegExp(own.pattern);
+          ir.pattern = own.pattern;
+          ir.patternMessage = own.message;
         }
         const trim = leap0("trim");
         if (trim !== undefined && typeof trim !== "boolean")
@@ -472,7 +493,7 @@ export class Spec {
         return ir;
       }
       case "object": {
-        only([]);
+        only(["x-leap0-onlyWhen"]);
         if (values) throw new SpecError(`${where}: enum on an object is not supported`);
         const properties = isObj(node.properties) ? node.properties : {};
         const required = Array.isArray(node.required) ? node.required.map(String) : [];
@@ -507,6 +528,20 @@ export class Spec {
         }
         const ir: ObjectIR = { kind: "object", props };
         if (extra === true || isObj(extra)) ir.open = true;
+        const onlyWhen = leap0("onlyWhen");
+        if (onlyWhen !== undefined) {
+          if (!isObj(onlyWhen)) throw new SpecError(`${where}: x-leap0-onlyWhen must map fields to conditions`);
+          ir.onlyWhen = Object.entries(onlyWhen).map(([field, cond]) => {
+            const [other, values] = isObj(cond) ? (Object.entries(cond)[0] ?? []) : [];
+            if (!isObj(cond) || Object.keys(cond).length !== 1 || !Array.isArray(values) || typeof other !== "string")
+              throw new SpecError(`${where}: x-leap0-onlyWhen.${field} must be { otherField: [values] }`);
+            for (const name of [field, other]) {
+              if (!names.includes(name))
+                throw new SpecError(`${where}: x-leap0-onlyWhen names ${name}, no property here`);
+            }
+            return { field, other, values };
+          });
+        }
         return ir;
       }
       default:

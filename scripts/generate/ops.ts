@@ -20,6 +20,15 @@ export interface Field {
   deprecated?: boolean;
 }
 
+/** The kinds of `x-leap0-…` rule between an operation's fields (see {@link Operation.rules}). */
+export const RULE_KINDS = ["exclusive", "together", "zeroTogether"] as const;
+
+/** One rule between fields, by wire name. */
+export interface FieldRule {
+  kind: (typeof RULE_KINDS)[number];
+  fields: string[];
+}
+
 export interface Operation {
   id: string;
   pascal: string;
@@ -43,8 +52,11 @@ export interface Operation {
   binary: string[];
   /** The success body's schema (JSON), or one event's (event-stream). */
   result?: IR;
-  /** Groups of wire field names of which at most one may be set (`x-leap0-exclusive`). */
-  exclusive: string[][];
+  /**
+   * Rules between fields that the contracts state only in prose, each a group of wire names:
+   * `exclusive` at most one set, `together` all or none, `zeroTogether` one 0 makes all 0.
+   */
+  rules: FieldRule[];
 }
 
 const isObj = (v: unknown): v is Node => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -203,7 +215,7 @@ function readOperation(spec: Spec, path: string, method: string, item: Node, raw
     pathParams,
     fields,
     binary: [],
-    exclusive: [],
+    rules: [],
   };
   if (typeof raw.summary === "string") op.summary = raw.summary.trim();
   if (typeof raw.description === "string") op.description = raw.description.trim();
@@ -218,20 +230,22 @@ function readOperation(spec: Spec, path: string, method: string, item: Node, raw
   readRequestBody(spec, op, raw.requestBody, where);
   readResponses(spec, op, raw.responses, where);
 
-  const exclusive = raw["x-leap0-exclusive"];
-  if (exclusive !== undefined) {
-    if (!Array.isArray(exclusive) || exclusive.length === 0)
-      throw new SpecError(`${where}: x-leap0-exclusive must be a list`);
-    const groups = exclusive.every((g) => typeof g === "string") ? [exclusive as string[]] : (exclusive as unknown[]);
+  for (const kind of RULE_KINDS) {
+    const key = `x-leap0-${kind}`;
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (!Array.isArray(value) || value.length === 0) throw new SpecError(`${where}: ${key} must be a list`);
+    // One group, or a list of groups.
+    const groups = value.every((g) => typeof g === "string") ? [value as string[]] : (value as unknown[]);
     for (const g of groups) {
       if (!Array.isArray(g) || g.length < 2 || !g.every((x) => typeof x === "string")) {
-        throw new SpecError(`${where}: x-leap0-exclusive must list field names (or lists of them)`);
+        throw new SpecError(`${where}: ${key} must list field names (or lists of them)`);
       }
       for (const name of g) {
         if (!op.fields.some((f) => f.wire === name))
-          throw new SpecError(`${where}: x-leap0-exclusive names ${name}, which is no param of this operation`);
+          throw new SpecError(`${where}: ${key} names ${name}, which is no param of this operation`);
       }
-      op.exclusive.push(g as string[]);
+      op.rules.push({ kind, fields: g as string[] });
     }
   }
 

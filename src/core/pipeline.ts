@@ -21,7 +21,7 @@ import { scrubDeep, scrubError, scrubHeaders, scrubText } from "./redact";
 import { backoffMs, parseRetryAfter, sleep } from "./retry";
 import { followSignal } from "./signals";
 import { Telemetry } from "./telemetry";
-import { VERSION } from "./version";
+import { SDK_SOURCE, VERSION } from "./version";
 import type { WebSocketConstructor, WebSocketInit } from "./websocket";
 
 export type { RequestOptions } from "./config";
@@ -172,6 +172,7 @@ export class Pipeline {
       headers: {
         Authorization: `Bearer ${config.apiKey}`,
         "User-Agent": `leap0-js/${VERSION}`,
+        "Leap0-Source": SDK_SOURCE,
         Accept: "application/json",
       },
     });
@@ -198,6 +199,7 @@ export class Pipeline {
       // The same headers as every HTTP call: the client's defaultHeaders (trace context) included.
       headers: {
         "User-Agent": `leap0-js/${VERSION}`,
+        "Leap0-Source": SDK_SOURCE,
         ...this.#defaultHeaders,
         Authorization: `Bearer ${this.#apiKey}`,
       },

@@ -20,7 +20,10 @@ function describe(issue: z.core.$ZodIssue): string {
     case "invalid_value":
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_format":
-      return `must be a valid ${issue.format}`;
+      // A pattern the spec states in its own words (x-leap0-pattern) says what it wants.
+      return issue.format === "regex" && issue.message && issue.message !== "Invalid input"
+        ? issue.message
+        : `must be a valid ${issue.format}`;
     case "unrecognized_keys":
       return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
     case "invalid_union":

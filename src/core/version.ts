@@ -5,3 +5,9 @@ import { version } from "../../package.json";
  * field is inlined), so the version lives in one place and changesets can bump it.
  */
 export const VERSION: string = version;
+
+/**
+ * Sent as `Leap0-Source` beside the User-Agent on every request and WebSocket handshake: how
+ * Leap0's own JavaScript SDK tells the service which client is calling.
+ */
+export const SDK_SOURCE = "sdk-ts";

@@ -16,6 +16,7 @@ import { nodeFetch } from "../../src/node";
 import { measureConsumer } from "../size";
 import { SANDBOX } from "./bodies.mjs";
 import { benchFiles } from "./files";
+import { benchLoad } from "./load";
 import { median, startServer } from "./util";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -174,6 +175,7 @@ const f = (n: number, digits = 0) => n.toFixed(digits).padStart(8);
 
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === "files") return benchFiles();
+  if (process.env.BENCH_ONLY === "load") return benchLoad();
   const server = await startServer("server.mjs");
   console.log(`leap0 benchmark: Node ${process.version}, server in a separate process on ${server.url}`);
   console.log(
@@ -287,6 +289,7 @@ async function main(): Promise<void> {
   console.log(`  bundle: ${(size.gzip / 1024).toFixed(1)} kB min+gzip   (target ≤ 20 kB)`);
   console.log(`  10,000 handles: ${(heap / 1024 / 1024).toFixed(2)} MB   (target ≤ 10 MB)`);
   await benchFiles();
+  await benchLoad();
 }
 
 main().catch((e: unknown) => {

@@ -20,19 +20,29 @@ function dropSourcesContent(): void {
   }
 }
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/api.ts", "src/node.ts"],
+const shared = {
   format: ["esm", "cjs"],
   // Declaration maps let "go to definition" land in the shipped TypeScript source.
   dts: { sourcemap: true },
   platform: "neutral",
   target: "es2022",
   outDir: OUT_DIR,
-  clean: true,
   sourcemap: true,
   // Not minified: class and function names stay readable in stacks, `console.log` and
   // profiles, for a cost to a consumer who minifies its own bundle of about 0.1 kB gzip
   // (README.md, "Runtimes and packaging", has the figures).
   minify: false,
   hooks: { "build:done": dropSourcesContent },
-});
+} as const;
+
+export default defineConfig([
+  { ...shared, entry: { index: "src/index.ts", api: "src/api.ts", node: "src/node.ts" }, clean: true },
+  // leap0/testing imports the SDK from "leap0" itself (one copy of its classes), and just-bash,
+  // its own optional peer; the main entry never sees either.
+  {
+    ...shared,
+    entry: { testing: "src/testing/index.ts" },
+    clean: false,
+    deps: { neverBundle: ["leap0", "just-bash"] },
+  },
+]);

@@ -58,9 +58,10 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
 
 /**
  * The unpacked size of the published tarball is budgeted: it was 4.45 MiB when every source map
- * inlined all of `src/` again. `npm pack --dry-run` lists what `npm publish` would ship.
+ * inlined all of `src/` again (3.42 MiB without that; leap0/testing adds 0.77 MiB).
+ * `npm pack --dry-run` lists what `npm publish` would ship.
  */
-const UNPACKED_BUDGET_BYTES = 3.75 * 1024 * 1024;
+const UNPACKED_BUDGET_BYTES = 4.5 * 1024 * 1024;
 
 function unpackedSize(): { unpacked: number; packed: number; files: number } {
   const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" });

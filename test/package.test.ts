@@ -32,8 +32,16 @@ beforeAll(() => {
   const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
   if (!tarball) throw new Error("npm pack produced no tarball");
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true }));
-  // undici is the optional peer that only leap0/node needs.
-  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", `./${tarball}`, "undici@7.30.2"]);
+  // undici and just-bash are the optional peers that only leap0/node and leap0/testing need.
+  run("npm", [
+    "install",
+    "--no-audit",
+    "--no-fund",
+    "--prefer-offline",
+    `./${tarball}`,
+    "undici@7.30.2",
+    "just-bash@3.4.2",
+  ]);
 }, 180_000);
 
 afterAll(() => {
@@ -192,6 +200,42 @@ test("the browser bundle runs a restore in a web-only sandbox (no process, requi
   runInContext(result.outputFiles[0]?.text ?? "", context);
   const out = await (context as { run: (url: string) => Promise<string> }).run(inject("prismUrl"));
   expect(out).toBe("undefined undefined undefined sbx-2r6t8y1u5h running");
+});
+
+describe("leap0/testing from the packed tarball", () => {
+  // The mock's client is the package's own: errors it throws are the classes "leap0" exports.
+  const MOCK_SCRIPT = `
+const mock = createMockLeap0();
+const sandbox = await mock.client.sandboxes.create({}, { waitUntilRunning: true });
+await sandbox.filesystem.writeFile("/home/user/a.txt", "from the file API");
+const r = await sandbox.process.execute({ command: "cat /home/user/a.txt && echo hi > /home/user/b" });
+const b = await sandbox.filesystem.readFile("/home/user/b");
+let notFound = false;
+try { await mock.client.sandboxes.get("sbx-nosuchone1"); } catch (e) { notFound = e instanceof Leap0NotFoundError; }
+console.log(JSON.stringify({ stdout: r.stdout, b, notFound, sameClient: mock.client instanceof Leap0Client, calls: mock.calls.length }));
+`;
+  // create, one poll, write, execute, read, get.
+  const EXPECTED = { stdout: "from the file API", b: "hi\n", notFound: true, sameClient: true, calls: 6 };
+
+  test("ESM: the mock runs commands over files, and its errors are leap0's classes", () => {
+    writeFileSync(
+      join(dir, "mock.mjs"),
+      `import { Leap0Client, Leap0NotFoundError } from "leap0";
+import { createMockLeap0 } from "leap0/testing";
+${MOCK_SCRIPT}`,
+    );
+    expect(JSON.parse(run(process.execPath, ["mock.mjs"]))).toEqual(EXPECTED);
+  });
+
+  test("CJS: the same", () => {
+    writeFileSync(
+      join(dir, "mock.cjs"),
+      `const { Leap0Client, Leap0NotFoundError } = require("leap0");
+const { createMockLeap0 } = require("leap0/testing");
+(async () => {${MOCK_SCRIPT}})().catch((e) => { console.error(e); process.exit(1); });`,
+    );
+    expect(JSON.parse(run(process.execPath, ["mock.cjs"]))).toEqual(EXPECTED);
+  });
 });
 
 describe("error names in the packed tarball", () => {

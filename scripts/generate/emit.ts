@@ -61,7 +61,14 @@ class Emitter {
     this.findCycles();
     this.findKeyNeeds();
     this.checkNames();
-    return { files: { "operations.ts": this.operationsFile(), "types.ts": this.typesFile() }, operations: this.ops };
+    return {
+      files: {
+        "operations.ts": this.operationsFile(),
+        "types.ts": this.typesFile(),
+        "statuses.ts": this.statusesFile(),
+      },
+      operations: this.ops,
+    };
   }
 
   // ── analysis ────────────────────────────────────────────────────────────────
@@ -782,6 +789,12 @@ class Emitter {
     let expr = this.paramObject(op.fields, undefined, op.id);
     if (op.rules.length) expr = `${expr}.check(${op.rules.map(ruleCheck).join(", ")})`;
     return `/* @__PURE__ */ lazy(() => ${expr})`;
+  }
+
+  /** What leap0/testing may answer: every documented status of every operation (the SDK never reads this). */
+  private statusesFile(): string {
+    const rows = this.ops.map((op) => `  ${op.id}: [${op.statuses.join(", ")}],`);
+    return `${HEADER}\n\n/** Every status code openapi.yaml documents for each operation, ascending. */\nexport const STATUSES: Readonly<Record<string, readonly number[]>> = {\n${rows.join("\n")}\n};\n`;
   }
 
   private typesFile(): string {

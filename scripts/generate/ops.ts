@@ -52,6 +52,8 @@ export interface Operation {
   binary: string[];
   /** The success body's schema (JSON), or one event's (event-stream). */
   result?: IR;
+  /** Every status code the operation documents, ascending (what an in-memory Leap0 may answer). */
+  statuses: number[];
   /**
    * Rules between fields that the contracts state only in prose, each a group of wire names:
    * `exclusive` at most one set, `together` all or none, `zeroTogether` one 0 makes all 0.
@@ -216,6 +218,7 @@ function readOperation(spec: Spec, path: string, method: string, item: Node, raw
     fields,
     binary: [],
     rules: [],
+    statuses: [],
   };
   if (typeof raw.summary === "string") op.summary = raw.summary.trim();
   if (typeof raw.description === "string") op.description = raw.description.trim();
@@ -315,6 +318,10 @@ function isBinary(spec: Spec, ir: IR): boolean {
 
 function readResponses(spec: Spec, op: Operation, raw: unknown, where: string): void {
   if (!isObj(raw)) throw new SpecError(`${where}: no responses`);
+  op.statuses = Object.keys(raw)
+    .filter((c) => /^\d{3}$/.test(c))
+    .map(Number)
+    .sort((a, b) => a - b);
   const codes = Object.keys(raw)
     .filter((c) => /^(2\d\d|2XX|101)$/i.test(c))
     .sort();

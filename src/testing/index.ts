@@ -1,0 +1,8 @@
+/**
+ * leap0/testing: an in-memory Leap0 that keeps the contract, for testing code that uses the SDK
+ * without a network, a key or real sandboxes. The real SDK runs above it; only the transport is
+ * replaced. Needs the `just-bash` package (commands run in its bash emulator).
+ * @packageDocumentation
+ */
+export { createMockLeap0, type Fault, MockLeap0, type MockLeap0Options, type RecordedCall } from "./mock";
+export { type CommandCall, type CommandHandler, type CommandResult, command } from "./process";

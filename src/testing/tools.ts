@@ -1,0 +1,127 @@
+/**
+ * The in-sandbox tools of the control plane (git, terminal sessions, language servers), with
+ * answers the contract allows and state where it implies some: terminal sessions are created,
+ * listed, resized and deleted. Git and the language servers answer without running anything,
+ * and say so in their output: this mock runs commands and files, not git or an LSP server.
+ */
+import { empty, json, refuse } from "./answers";
+import { type Handler, runningSandbox } from "./control";
+import { HOME } from "./world";
+
+const NO_GIT = "leap0/testing: git is not emulated by this mock; no git command ran.\n";
+const gitResult = () => json(200, { output: NO_GIT, exit_code: 0 });
+
+const GIT_OPS = [
+  "gitClone",
+  "gitStatus",
+  "gitBranches",
+  "gitDiffUnstaged",
+  "gitDiffStaged",
+  "gitDiff",
+  "gitReset",
+  "gitLog",
+  "gitShow",
+  "gitCreateBranch",
+  "gitCheckoutBranch",
+  "gitDeleteBranch",
+  "gitAdd",
+  "gitPush",
+  "gitPull",
+];
+
+/** The tools' operations, by operationId. */
+export const toolHandlers: Record<string, Handler> = {
+  ...Object.fromEntries(
+    GIT_OPS.map((name): [string, Handler] => [
+      name,
+      (call, world) => {
+        runningSandbox(call, world);
+        return gitResult();
+      },
+    ]),
+  ),
+
+  gitCommit(call, world) {
+    runningSandbox(call, world);
+    return json(200, { sha: "0".repeat(40), result: { output: NO_GIT, exit_code: 0 } });
+  },
+
+  listPtySessions(call, world) {
+    const s = runningSandbox(call, world);
+    return json(200, { items: [...s.pty.values()] });
+  },
+
+  createPtySession(call, world) {
+    const s = runningSandbox(call, world);
+    const p = call.params;
+    const id = typeof p.id === "string" && p.id ? p.id : `pty-${s.pty.size + 1}`;
+    if (s.pty.has(id)) refuse(400, `a terminal session ${JSON.stringify(id)} already exists`);
+    const lazy = p.lazyStart === true;
+    const session = {
+      id,
+      cwd: typeof p.cwd === "string" ? p.cwd : HOME,
+      envs: (p.envs as Record<string, string>) ?? {},
+      cols: typeof p.cols === "number" ? p.cols : 80,
+      rows: typeof p.rows === "number" ? p.rows : 24,
+      created_at: world.iso(),
+      active: !lazy,
+      lazy_start: lazy,
+    };
+    s.pty.set(id, session);
+    return json(201, session);
+  },
+
+  getPtySession(call, world) {
+    const s = runningSandbox(call, world);
+    const session = s.pty.get(call.path.sessionID ?? "");
+    if (!session) refuse(404, `terminal session ${JSON.stringify(call.path.sessionID)} not found`);
+    return json(200, session);
+  },
+
+  deletePtySession(call, world) {
+    const s = runningSandbox(call, world);
+    if (!s.pty.delete(call.path.sessionID ?? "")) {
+      refuse(404, `terminal session ${JSON.stringify(call.path.sessionID)} not found`);
+    }
+    return empty();
+  },
+
+  resizePtySession(call, world) {
+    const s = runningSandbox(call, world);
+    const session = s.pty.get(call.path.sessionID ?? "");
+    if (!session) refuse(404, `terminal session ${JSON.stringify(call.path.sessionID)} not found`);
+    session.cols = call.params.cols;
+    session.rows = call.params.rows;
+    return json(200, session);
+  },
+
+  lspStart(call, world) {
+    runningSandbox(call, world);
+    return json(200, { success: true });
+  },
+
+  lspStop(call, world) {
+    runningSandbox(call, world);
+    return json(200, { success: true });
+  },
+
+  lspCompletions(call, world) {
+    runningSandbox(call, world);
+    return json(200, { jsonrpc: "2.0", id: 1, result: [] });
+  },
+
+  lspDocumentSymbols(call, world) {
+    runningSandbox(call, world);
+    return json(200, { jsonrpc: "2.0", id: 1, result: [] });
+  },
+
+  lspDidOpen(call, world) {
+    runningSandbox(call, world);
+    return empty();
+  },
+
+  lspDidClose(call, world) {
+    runningSandbox(call, world);
+    return empty();
+  },
+};

@@ -18,7 +18,12 @@ const TRANSPORT_TESTS = [
 
 export default defineConfig({
   // Examples import "leap0" as users do; here that is the source tree.
-  resolve: { alias: { leap0: new URL("./src/index.ts", import.meta.url).pathname } },
+  resolve: {
+    alias: [
+      { find: /^leap0\/testing$/, replacement: new URL("./src/testing/index.ts", import.meta.url).pathname },
+      { find: /^leap0$/, replacement: new URL("./src/index.ts", import.meta.url).pathname },
+    ],
+  },
   test: {
     // .ci/run asks for a JSON report (LEAP0_TEST_REPORT) and prints a plain "N passed, N failed" line from it.
     reporters: process.env.LEAP0_TEST_REPORT
@@ -29,7 +34,11 @@ export default defineConfig({
     hookTimeout: 180_000,
     projects: [
       // test/live runs only through `npm run test:contract` (real API, real sandboxes).
-      { extends: true, test: { name: "fetch", include: ["test/**/*.test.ts"], exclude: ["test/live/**"] } },
+      {
+        extends: true,
+        // examples/testing/ is how a user tests code that uses leap0: it runs here too.
+        test: { name: "fetch", include: ["test/**/*.test.ts", "examples/**/*.test.ts"], exclude: ["test/live/**"] },
+      },
       {
         extends: true,
         test: { name: "undici", include: TRANSPORT_TESTS, env: { LEAP0_TEST_TRANSPORT: "undici" } },

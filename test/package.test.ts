@@ -6,14 +6,21 @@
  * the installed types and runs, as its own process, against a Prism mock.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { createContext, runInContext } from "node:vm";
 import { build, transform } from "esbuild";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { PRELUDES, type ReadmeBlock, type ReadmeFront, readmeBlocks, startReadmeFront } from "./support/readme";
+import {
+  fileOfBlock,
+  PRELUDES,
+  type ReadmeBlock,
+  type ReadmeFront,
+  readmeBlocks,
+  startReadmeFront,
+} from "./support/readme";
 
 const README_KEY = "sk-readme-test-key";
 
@@ -297,7 +304,14 @@ console.log(JSON.stringify(lines));
 });
 
 describe("README.md: every TypeScript block, against the packed package", () => {
-  const blocks = readmeBlocks();
+  const all = readmeBlocks();
+  // A block that shows a test file is that file, word for word; `npm test` runs the file.
+  const shown = all.filter((b) => fileOfBlock(b));
+  const blocks = all.filter((b) => !fileOfBlock(b));
+
+  test.each(shown.map((b) => [fileOfBlock(b) as string, b] as const))("%s is shown as it is", (path, b) => {
+    expect(b.code).toBe(readFileSync(join(ROOT, path), "utf8").trimEnd());
+  });
   let front: ReadmeFront;
   // Each block as a module: its prelude (recorded in test/support/readme.ts), then the block verbatim.
   const file = (i: number) => `readme-${String(i + 1).padStart(2, "0")}`;

@@ -20,6 +20,15 @@ export interface ReadmeBlock {
   code: string;
 }
 
+/**
+ * The file a block shows, when its first line names one (`// examples/testing/agent.test.ts: …`):
+ * such a block is a test file that `npm test` runs itself, so it is compared with the file rather
+ * than run as a script.
+ */
+export function fileOfBlock(block: ReadmeBlock): string | undefined {
+  return /^\/\/ (examples\/[\w./-]+\.ts)\b/.exec(block.code)?.[1];
+}
+
 /** Every ```ts block of README.md, in order. */
 export function readmeBlocks(readme = join(__dirname, "..", "..", "README.md")): ReadmeBlock[] {
   const lines = readFileSync(readme, "utf8").split("\n");

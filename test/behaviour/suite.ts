@@ -1,0 +1,70 @@
+/**
+ * Behaviour that leap0/testing must share with the live service, written once: the mock runs it
+ * in `npm test` (test/behaviour.test.ts), the live API runs it in `npm run test:contract`
+ * (test/live/behaviour.test.ts) when LEAP0_API_KEY is set. A difference between the two is a
+ * bug in the mock (or news about the service).
+ */
+import { afterAll, describe, expect, test } from "vitest";
+import { type Leap0Client, Leap0ConflictError, Leap0NotFoundError, type Sandbox } from "../../src";
+
+/** What a run of the suite is given: a client, and how long a sandbox may take to start. */
+export interface BehaviourTarget {
+  name: string;
+  client: () => Leap0Client;
+  /** Seconds to wait for a sandbox to run (the mock: seconds; live: minutes). */
+  startTimeout: number;
+}
+
+/** Registers the suite against `target`; everything it creates is deleted in afterAll. */
+export function behaviourSuite(target: BehaviourTarget): void {
+  const made: Sandbox[] = [];
+  const snapshots: string[] = [];
+  const name = `behaviour-${Date.now().toString(36)}`;
+
+  afterAll(async () => {
+    const client = target.client();
+    for (const s of made) await s.delete().catch(() => {});
+    for (const id of snapshots) await client.snapshots.delete(id).catch(() => {});
+  });
+
+  describe(`behaviour shared by leap0/testing and the live API (${target.name})`, () => {
+    test("create → write → execute → snapshot → restore → read back → delete", async () => {
+      const client = target.client();
+      const sandbox = await client.sandboxes.create({}, { waitUntilRunning: { timeout: target.startTimeout } });
+      made.push(sandbox);
+      expect(sandbox.state).toBe("running");
+      await sandbox.filesystem.writeFile("/home/user/greeting.txt", "hello from the file API\n");
+      const run = await sandbox.process.execute({
+        command: "cat /home/user/greeting.txt && echo from a command > /home/user/made.txt",
+      });
+      expect(run).toEqual({ exitCode: 0, stdout: "hello from the file API\n", stderr: "" });
+      expect(await sandbox.filesystem.readFile("/home/user/made.txt")).toBe("from a command\n");
+
+      const snapshot = await sandbox.createSnapshot({ name });
+      snapshots.push(snapshot.id);
+      expect(snapshot.name).toBe(name);
+      const restored = await client.snapshots.restore(
+        { snapshotName: name },
+        { waitUntilRunning: { timeout: target.startTimeout } },
+      );
+      made.push(restored);
+      expect(restored.id).not.toBe(sandbox.id);
+      expect(await restored.filesystem.readFile("/home/user/made.txt")).toBe("from a command\n");
+
+      await restored.delete();
+      await expect(client.sandboxes.get(restored.id)).rejects.toBeInstanceOf(Leap0NotFoundError);
+    });
+
+    test("an unknown sandbox is a 404", async () => {
+      await expect(target.client().sandboxes.get("sbx-nosuchsandbx")).rejects.toBeInstanceOf(Leap0NotFoundError);
+    });
+
+    test("a snapshot name that is taken is a 409", async () => {
+      const client = target.client();
+      const sandbox =
+        made[0] ?? (await client.sandboxes.create({}, { waitUntilRunning: { timeout: target.startTimeout } }));
+      await sandbox.waitUntilRunning({ timeout: target.startTimeout });
+      await expect(sandbox.createSnapshot({ name })).rejects.toBeInstanceOf(Leap0ConflictError);
+    });
+  });
+}

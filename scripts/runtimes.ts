@@ -14,7 +14,7 @@ import { startPrism } from "./prism";
 
 const ROOT = resolve(__dirname, "..");
 // Exact versions that install from the registry and run here (see ../shared/TOOLCHAIN.md).
-const RUNTIMES = ["bun@1.4.5", "@deno/linux-x64-glibc@2.9.6", "miniflare@4.20260730.0"];
+const RUNTIMES = ["bun@1.4.5", "@deno/linux-x64-glibc@2.9.6", "miniflare@4.20260730.0", "just-bash@3.4.2"];
 
 const SCENARIO = `
 export async function scenario(Leap0, baseUrl) {
@@ -36,6 +36,32 @@ export async function scenario(Leap0, baseUrl) {
 `;
 
 const EXPECTED = { sandbox: "sbx-7f3k2m9q4d", snapshot: "snap-4n8w2c6x1p", restored: "sbx-2r6t8y1u5h", notFound: true };
+
+// leap0/testing on the same runtime: a command over the file API's tree, a handler, and an
+// error that is leap0's own class.
+const MOCK_SCENARIO = `
+export async function mockScenario(Leap0, Testing) {
+  const mock = Testing.createMockLeap0({ handlers: [Testing.command("npm ci", { stdout: "installed\\n" })] });
+  const sandbox = await mock.client.sandboxes.create({}, { waitUntilRunning: true });
+  await sandbox.filesystem.writeFile("/home/user/a.txt", "from the file API ");
+  const cat = await sandbox.process.execute({ command: "cat /home/user/a.txt" });
+  const npm = await sandbox.process.execute({ command: "npm ci" });
+  let notFound = false;
+  try { await mock.client.sandboxes.get("sbx-nosuchsandbx"); } catch (e) { notFound = e instanceof Leap0.Leap0NotFoundError; }
+  return { stdout: cat.stdout + npm.stdout, notFound, calls: mock.calls.length };
+}
+`;
+const MOCK_EXPECTED = { stdout: "from the file API installed\n", notFound: true, calls: 6 };
+
+function checkMock(out: string): string | undefined {
+  const line = out.trim().split("\n").pop() ?? "";
+  try {
+    const result = JSON.parse(line) as Record<string, unknown>;
+    return JSON.stringify(result) === JSON.stringify(MOCK_EXPECTED) ? undefined : `got ${line.slice(0, 300)}`;
+  } catch {
+    return `no result (${line.slice(0, 200)})`;
+  }
+}
 
 function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): string {
   return execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: "utf8", stdio: "pipe" });
@@ -65,6 +91,15 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "runtimes", private: true }));
     run("npm", ["install", "--no-audit", "--no-fund", `./${tarball}`, ...RUNTIMES], dir);
     writeFileSync(join(dir, "scenario.mjs"), SCENARIO);
+    writeFileSync(join(dir, "mock-scenario.mjs"), MOCK_SCENARIO);
+    writeFileSync(
+      join(dir, "mock-esm.mjs"),
+      `import * as Leap0 from "leap0";\nimport * as Testing from "leap0/testing";\nimport { mockScenario } from "./mock-scenario.mjs";\nconsole.log(JSON.stringify(await mockScenario(Leap0, Testing)));\n`,
+    );
+    writeFileSync(
+      join(dir, "mock-cjs.cjs"),
+      `const Leap0 = require("leap0");\nconst Testing = require("leap0/testing");\nimport("./mock-scenario.mjs").then(({ mockScenario }) => mockScenario(Leap0, Testing)).then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });\n`,
+    );
     writeFileSync(
       join(dir, "esm.mjs"),
       `import * as Leap0 from "leap0";\nimport { scenario } from "./scenario.mjs";\nconsole.log(JSON.stringify(await scenario(Leap0, globalThis.process?.env?.PRISM_URL ?? Deno.env.get("PRISM_URL"))));\n`,
@@ -75,11 +110,11 @@ async function main(): Promise<void> {
     );
     const env = { PRISM_URL: prism.url };
     const bin = (name: string) => join(dir, "node_modules", ".bin", name);
-    const attempt = (name: string, fn: () => string | Promise<string>) =>
+    const attempt = (name: string, fn: () => string | Promise<string>, judge = check) =>
       Promise.resolve()
         .then(fn)
         .then(
-          (out) => results.push([name, check(out)]),
+          (out) => results.push([name, judge(out)]),
           (e: unknown) =>
             results.push([name, String((e as { stderr?: string }).stderr || (e as Error).message).slice(0, 500)]),
         );
@@ -88,6 +123,9 @@ async function main(): Promise<void> {
       run(bin("bun"), ["esm.mjs"], dir, env),
     );
     await attempt("Bun (CJS)", () => run(bin("bun"), ["cjs.cjs"], dir, env));
+    await attempt("Bun: leap0/testing (ESM)", () => run(bin("bun"), ["mock-esm.mjs"], dir, env), checkMock);
+    await attempt("Bun: leap0/testing (CJS)", () => run(bin("bun"), ["mock-cjs.cjs"], dir, env), checkMock);
+    await attempt("Node: leap0/testing (ESM)", () => run(process.execPath, ["mock-esm.mjs"], dir, env), checkMock);
     const deno = join(dir, "node_modules", "@deno", "linux-x64-glibc", "deno");
     await attempt(`Deno ${run(deno, ["--version"], dir).split("\n")[0]?.split(" ")[1]} (ESM)`, () =>
       run(
@@ -105,6 +143,53 @@ async function main(): Promise<void> {
           DENO_NO_UPDATE_CHECK: "1",
         },
       ),
+    );
+    await attempt(
+      "Deno: leap0/testing (ESM)",
+      () => run(deno, ["run", "--allow-read", "--allow-env", "mock-esm.mjs"], dir, { DENO_NO_UPDATE_CHECK: "1" }),
+      checkMock,
+    );
+    // just-bash's browser build imports node:zlib, which a Worker has with nodejs_compat.
+    const worker = async (source: string) => {
+      writeFileSync(join(dir, "worker.mjs"), source);
+      const bundle = await build({
+        entryPoints: [join(dir, "worker.mjs")],
+        bundle: true,
+        write: false,
+        format: "esm",
+        platform: "browser",
+        conditions: ["worker", "browser"],
+        target: "es2022",
+        external: ["node:*"],
+        logLevel: "silent",
+      });
+      const requireHere = createRequire(join(dir, "package.json"));
+      // Installed into the consumer folder only, not into this project.
+      const { Miniflare } = requireHere("miniflare") as {
+        Miniflare: new (
+          options: Record<string, unknown>,
+        ) => { dispatchFetch(url: string): Promise<Response>; dispose(): Promise<void> };
+      };
+      const mf = new Miniflare({
+        modules: true,
+        script: bundle.outputFiles[0]?.text ?? "",
+        compatibilityDate: "2025-01-01",
+        compatibilityFlags: ["nodejs_compat"],
+      });
+      try {
+        const res = await mf.dispatchFetch("http://worker/");
+        return await res.text();
+      } finally {
+        await mf.dispose();
+      }
+    };
+    await attempt(
+      "workerd via Miniflare: leap0/testing (a bundled Worker)",
+      () =>
+        worker(
+          `import * as Leap0 from "leap0";\nimport * as Testing from "leap0/testing";\nimport { mockScenario } from "./mock-scenario.mjs";\nexport default { async fetch() { return new Response(JSON.stringify(await mockScenario(Leap0, Testing))); } };\n`,
+        ),
+      checkMock,
     );
     await attempt("workerd via Miniflare (a bundled Worker)", async () => {
       writeFileSync(
@@ -149,7 +234,7 @@ async function main(): Promise<void> {
     console.log(`${problem ? "FAIL" : "ok  "}  ${name}${problem ? `: ${problem}` : ""}`);
     if (problem) failed++;
   }
-  if (failed || results.length < 4) process.exit(1);
+  if (failed || results.length < 9) process.exit(1);
 }
 
 main().catch((e) => {

@@ -68,7 +68,10 @@ const shells = new WeakMap<SandboxRecord, Bash>();
 function shellOf(s: SandboxRecord): Bash {
   let bash = shells.get(s);
   if (!bash) {
-    bash = new Bash({ fs: s.fs, cwd: HOME });
+    // No defence in depth: it patches globals (process.env, timers) while a command runs, which
+    // would break the test code around the mock, and it fails outright on Bun. Commands here
+    // are the test's own, and neither Python nor JavaScript is enabled in the emulator.
+    bash = new Bash({ fs: s.fs, cwd: HOME, defenseInDepth: false });
     shells.set(s, bash);
   }
   return bash;

@@ -197,6 +197,19 @@ describe("files and commands share one filesystem", () => {
     await fs.delete("/home/user/app", true);
     await expect(fs.stat("/home/user/app")).rejects.toBeInstanceOf(Leap0NotFoundError);
   });
+
+  test("files: every new sandbox starts with them; a query's text stays text (permissions '644' is a mode, not 644)", async () => {
+    const mock = createMockLeap0({ files: { "/workspace/app/main.py": "print('hi')\n" } });
+    const sandbox = await mock.client.sandboxes.create();
+    expect(await sandbox.filesystem.readFile("/workspace/app/main.py")).toBe("print('hi')\n");
+    const run = await sandbox.process.execute({ command: "cat /workspace/app/main.py" });
+    expect(run.stdout).toBe("print('hi')\n");
+    await sandbox.filesystem.writeFile("/workspace/hello.txt", "hello", { permissions: "640" });
+    expect((await sandbox.filesystem.stat("/workspace/hello.txt")).mode).toMatch(/640$/);
+    // Page sizes are numbers on the wire's text all the same.
+    expect((await mock.client.sandboxes.list({ pageSize: 1 })).items).toHaveLength(1);
+    expect(() => createMockLeap0({ files: { "main.py": "" } })).toThrow(/not an absolute path/);
+  });
 });
 
 describe("command handlers, msw's way", () => {

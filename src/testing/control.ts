@@ -154,7 +154,7 @@ export const controlHandlers: Record<string, Handler> = {
       networkPolicy: policyWire(p.networkPolicy) ?? { mode: "allow-all" },
       mounts: Array.isArray(p.mounts) ? p.mounts.map(mountWire) : [],
       envVars: (p.envVars as Record<string, string>) ?? {},
-      fs: freshFs(),
+      fs: freshFs(world.files),
       restoredFrom: undefined,
     });
     return json(201, sandboxWire(s));

@@ -33,6 +33,11 @@ export interface MockLeap0Options {
   sandboxDomain?: string;
   /** The mock's clock, in milliseconds (e.g. a fake timer's); default `Date.now`. */
   now?: () => number;
+  /**
+   * Files every new sandbox starts with, by absolute path (what its template would hold); a
+   * restored sandbox starts from its snapshot's files instead.
+   */
+  files?: Record<string, string | Uint8Array>;
 }
 
 /**
@@ -120,6 +125,10 @@ export class MockLeap0 {
 
   constructor(options: MockLeap0Options = {}) {
     this.#options = options;
+    for (const path of Object.keys(options.files ?? {})) {
+      // A relative path has no place in a sandbox: say so here, not as a puzzling 404 later.
+      if (!path.startsWith("/")) throw new TypeError(`createMockLeap0: files: "${path}" is not an absolute path`);
+    }
     this.#initial = [...(options.handlers ?? [])];
     this.#api = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
     this.#domain = (options.sandboxDomain ?? DEFAULT_SANDBOX_DOMAIN).toLowerCase();
@@ -141,7 +150,12 @@ export class MockLeap0 {
   }
 
   #newWorld(): World {
-    return new World(this.#options.now ?? Date.now, this.#options.startDelay ?? 0, this.#options.maxSandboxes ?? 3);
+    return new World(
+      this.#options.now ?? Date.now,
+      this.#options.startDelay ?? 0,
+      this.#options.maxSandboxes ?? 3,
+      this.#options.files ?? {},
+    );
   }
 
   /**

@@ -71,12 +71,16 @@ export function match(
   return undefined;
 }
 
-/** A query value as the params check wants it: numbers and booleans are typed on the wire only by their text. */
-function queryValue(values: string[]): unknown {
-  const typed = values.map((v) =>
-    v === "true" ? true : v === "false" ? false : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v,
-  );
-  return typed.length > 1 ? typed : typed[0];
+/** A query value as text; the wire carries no types, so numbers and booleans are typed only when the check asks for them. */
+function queryText(values: string[]): string | string[] {
+  return values.length > 1 ? values : (values[0] as string);
+}
+
+/** The typed reading of query text, for a field whose check rejected the text (a page size, a flag). */
+function typedQuery(value: unknown): unknown {
+  const one = (v: unknown) =>
+    v === "true" ? true : v === "false" ? false : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+  return Array.isArray(value) ? value.map(one) : one(value);
 }
 
 function describe(issue: { code: string; message?: string }): string {
@@ -108,7 +112,7 @@ export async function decode(
   const invalid: { field: string; error: string }[] = [];
   for (const [camelName, wire] of Object.entries(op.query ?? {})) {
     const values = url.searchParams.getAll(wire);
-    if (values.length) params[camelName] = queryValue(values);
+    if (values.length) params[camelName] = queryText(values);
   }
   for (const [camelName, header] of Object.entries(op.headers ?? {})) {
     const value = request.headers.get(header);
@@ -140,7 +144,18 @@ export async function decode(
     }
   }
   if (!invalid.length) {
-    const checked = op.params().safeParse(params);
+    let checked = op.params().safeParse(params);
+    // A query field whose text was refused for its type is read again as a number or boolean:
+    // "644" stays text for a string field, "20" becomes 20 for an integer one.
+    const retyped = checked.success
+      ? []
+      : checked.error.issues
+          .filter((i) => i.code === "invalid_type" && i.path.length === 1 && String(i.path[0]) in (op.query ?? {}))
+          .map((i) => String(i.path[0]));
+    if (retyped.length) {
+      for (const name of retyped) params[name] = typedQuery(params[name]);
+      checked = op.params().safeParse(params);
+    }
     if (!checked.success) {
       for (const issue of checked.error.issues) {
         const field = issue.path.length ? issue.path.map(String).join(".") : "body";

@@ -83,10 +83,11 @@ export function newId(prefix: string, length = 10): string {
   return `${prefix}-${Array.from(bytes, (b) => ALPHABET[b % 36]).join("")}`;
 }
 
-/** A filesystem with the directories a fresh sandbox has. */
-export function freshFs(): InMemoryFs {
+/** A filesystem with the directories a fresh sandbox has, and `files`. */
+export function freshFs(files: Record<string, string | Uint8Array> = {}): InMemoryFs {
   const fs = new InMemoryFs();
   for (const dir of [HOME, "/tmp", "/workspace"]) fs.mkdirSync(dir, { recursive: true });
+  for (const [path, content] of Object.entries(files)) fs.writeFileSync(path, content);
   return fs;
 }
 
@@ -120,6 +121,8 @@ export class World {
     readonly transitionMs: number,
     /** Most sandboxes that may exist at once (the contract's limit is 3). */
     readonly maxSandboxes: number,
+    /** Files every new sandbox starts with. */
+    readonly files: Record<string, string | Uint8Array>,
   ) {
     for (const name of SYSTEM_TEMPLATES) {
       const id = newId("tpl");

@@ -37,7 +37,7 @@ export async function scenario(Leap0, baseUrl) {
 
 const EXPECTED = { sandbox: "sbx-7f3k2m9q4d", snapshot: "snap-4n8w2c6x1p", restored: "sbx-2r6t8y1u5h", notFound: true };
 
-// leap0/testing on the same runtime: a command over the file API's tree, a handler, and an
+// leap0/testing on the same runtime: a command over the file API's tree, a handler, a terminal over its WebSocket, and an
 // error that is leap0's own class.
 const MOCK_SCENARIO = `
 export async function mockScenario(Leap0, Testing) {
@@ -48,10 +48,17 @@ export async function mockScenario(Leap0, Testing) {
   const npm = await sandbox.process.execute({ command: "npm ci" });
   let notFound = false;
   try { await mock.client.sandboxes.get("sbx-nosuchsandbx"); } catch (e) { notFound = e instanceof Leap0.Leap0NotFoundError; }
-  return { stdout: cat.stdout + npm.stdout, notFound, calls: mock.calls.length };
+  // The terminal's WebSocket, in memory: a line in, its output back, exit ends it.
+  const term = await sandbox.pty.open({ id: "t1" });
+  term.send("cat a.txt\\r");
+  let screen = "";
+  while (!screen.includes("API $ ")) screen += await term.recvText({ timeout: 5 });
+  term.send("exit\\r");
+  const ended = (await term.closed).kind;
+  return { stdout: cat.stdout + npm.stdout, notFound, calls: mock.calls.length, ended };
 }
 `;
-const MOCK_EXPECTED = { stdout: "from the file API installed\n", notFound: true, calls: 6 };
+const MOCK_EXPECTED = { stdout: "from the file API installed\n", notFound: true, calls: 8, ended: "exited" };
 
 function checkMock(out: string): string | undefined {
   const line = out.trim().split("\n").pop() ?? "";

@@ -71,6 +71,30 @@ describe("every control-plane answer of leap0/testing is one openapi.yaml docume
       });
       return res;
     }) as typeof fetch;
+    // The terminal's WebSocket: the handshake's answer is the open (101) or the refused status.
+    const NoBody = new Uint8Array();
+    const record = (socket: {
+      addEventListener(t: string, l: (e: { status?: number; body?: string }) => void): void;
+    }) => {
+      socket.addEventListener("open", () =>
+        answers.push({ operation: "connectPtySession", status: 101, type: null, body: NoBody }),
+      );
+      socket.addEventListener("error", (e) =>
+        answers.push({
+          operation: "connectPtySession",
+          status: e.status ?? 0,
+          type: "application/json",
+          body: new TextEncoder().encode(e.body ?? ""),
+        }),
+      );
+    };
+    const Base = mock.WebSocket as unknown as new (url: string, options: object) => Parameters<typeof record>[0];
+    const CapturingWebSocket = class extends Base {
+      constructor(url: string, options: object) {
+        super(url, options);
+        record(this);
+      }
+    } as unknown as typeof mock.WebSocket;
     const client = mock.client;
     // The state every operation needs: a running sandbox with files, and things hung off it.
     const sandbox = await client.sandboxes.create({}, { waitUntilRunning: true });
@@ -154,10 +178,35 @@ describe("every control-plane answer of leap0/testing is one openapi.yaml docume
       resolveConfig({ apiKey: "sk-contract", baseUrl: "https://api.leap0.dev", fetch: capturing, maxRetries: 0 }),
     );
     const driven: string[] = [];
-    const skipped: string[] = [];
     for (const op of ordered) {
       if (op.response === "websocket") {
-        skipped.push(op.name); // the terminal's WebSocket is part two's
+        const terminal = new Leap0Client({ apiKey: "sk-contract", fetch: capturing, webSocket: CapturingWebSocket });
+        const connection = terminal.sandboxes.connect(sandbox.id).pty.connect(term.id);
+        await connection.ready;
+        connection.send("echo hi\n");
+        await connection.close();
+        // Unknown session and wrong key: refused with the documented 404 and 401.
+        await terminal.sandboxes
+          .connect(sandbox.id)
+          .pty.connect("no-such-session")
+          .ready.catch(() => {});
+        await terminal.close();
+        const wrongKey = createMockLeap0({ apiKey: "sk-the-only-key" });
+        const stranger = new Leap0Client({
+          apiKey: "sk-someone-else",
+          fetch: wrongKey.fetch,
+          webSocket: class extends (wrongKey.WebSocket as unknown as typeof Base) {
+            constructor(url: string, options: object) {
+              super(url, options);
+              record(this);
+            }
+          } as unknown as typeof mock.WebSocket,
+        });
+        await stranger.sandboxes
+          .connect(sandbox.id)
+          .pty.connect(term.id)
+          .ready.catch(() => {});
+        driven.push(op.name);
         continue;
       }
       const path = { ...ids, ...(await own[op.name]?.()) };
@@ -209,10 +258,15 @@ describe("every control-plane answer of leap0/testing is one openapi.yaml docume
       .map(([a, why]) => `${a.operation} ${a.status}: ${why}`);
     expect(wrong).toEqual([]);
     const answered = new Set(answers.filter((a) => a.status < 300).map((a) => a.operation));
-    expect(skipped).toEqual(["connectPtySession"]);
-    expect(CONTROL_PLANE.filter((op) => !answered.has(op.name)).map((op) => op.name)).toEqual(["connectPtySession"]);
-    expect(answered.size).toBe(CONTROL_PLANE.length - 1);
-    expect(driven.length).toBe(CONTROL_PLANE.length - 1);
-    expect(new Set(answers.filter((a) => a.status >= 400).map((a) => a.status))).toEqual(new Set([404, 409]));
+    expect(CONTROL_PLANE.filter((op) => !answered.has(op.name)).map((op) => op.name)).toEqual([]);
+    expect(answered.size).toBe(CONTROL_PLANE.length);
+    expect(driven.length).toBe(CONTROL_PLANE.length);
+    expect(
+      answers
+        .filter((a) => a.operation === "connectPtySession")
+        .map((a) => a.status)
+        .sort(),
+    ).toEqual([101, 401, 404]);
+    expect(new Set(answers.filter((a) => a.status >= 400).map((a) => a.status))).toEqual(new Set([401, 404, 409]));
   });
 });

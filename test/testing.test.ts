@@ -13,7 +13,9 @@ import {
   Leap0NotFoundError,
   Leap0RateLimitError,
   Leap0ServerError,
+  Leap0SessionExitedError,
   Leap0TimeoutError,
+  Leap0WebSocketError,
 } from "../src";
 import { command, createMockLeap0 } from "../src/testing";
 
@@ -209,6 +211,118 @@ describe("files and commands share one filesystem", () => {
     // Page sizes are numbers on the wire's text all the same.
     expect((await mock.client.sandboxes.list({ pageSize: 1 })).items).toHaveLength(1);
     expect(() => createMockLeap0({ files: { "main.py": "" } })).toThrow(/not an absolute path/);
+  });
+});
+
+/** Reads a terminal's output until it holds `text`; the output so far. */
+async function until(term: { recvText(o?: { timeout?: number }): Promise<string> }, text: string): Promise<string> {
+  let out = "";
+  while (!out.includes(text)) out += await term.recvText({ timeout: 5 });
+  return out;
+}
+
+describe("the terminal's WebSocket: a shell over the sandbox's files", () => {
+  test("keystrokes echo, lines run, cd lasts, the file API sees what the shell wrote, exit ends the session", async () => {
+    const mock = createMockLeap0();
+    const sandbox = await mock.client.sandboxes.create();
+    const term = await sandbox.pty.open({ id: "t1", cwd: "/workspace" });
+    expect(await until(term, "$ ")).toBe("$ ");
+    term.send("echo hi > a.txt && cat a.txt\r");
+    expect(await until(term, "hi\r\n$ ")).toBe("echo hi > a.txt && cat a.txt\r\nhi\r\n$ ");
+    term.send("cd /tmp && pwd\r");
+    await until(term, "/tmp\r\n$ ");
+    term.send("pwd\r");
+    await until(term, "/tmp\r\n$ ");
+    expect(await sandbox.filesystem.readFile("/workspace/a.txt")).toBe("hi\n");
+    term.send("exit\r");
+    expect(await term.closed).toEqual({ kind: "exited", code: 1000, reason: "" });
+    // What was output before the end is still read; then reads say the session exited.
+    expect(await until(term, "exit\r\n")).toBe("exit\r\n");
+    await expect(term.recvText()).rejects.toBeInstanceOf(Leap0SessionExitedError);
+    await expect(sandbox.pty.get("t1")).rejects.toBeInstanceOf(Leap0NotFoundError);
+    expect(mock.calls.map((c) => c.operation)).toEqual([
+      "createSandbox",
+      "createPtySession",
+      "connectPtySession",
+      "filesystemReadFile",
+      "getPtySession",
+    ]);
+  });
+
+  test("a session outlives its connection; deleting it, or the sandbox, ends the connections", async () => {
+    const mock = createMockLeap0();
+    const sandbox = await mock.client.sandboxes.create();
+    await sandbox.pty.create({ id: "t1" });
+    const first = sandbox.pty.connect("t1");
+    await until(first, "$ ");
+    first.send("export NAME=leap\r");
+    await until(first, "$ ");
+    first.close();
+    expect((await first.closed).kind).toBe("closed");
+    const again = sandbox.pty.connect("t1");
+    again.send("echo $NAME\r");
+    await until(again, "leap\r\n$ ");
+    await sandbox.pty.delete("t1");
+    expect(await again.closed).toEqual({ kind: "exited", code: 1000, reason: "session deleted" });
+
+    await sandbox.pty.create({ id: "t2" });
+    const third = sandbox.pty.connect("t2");
+    await third.ready;
+    await sandbox.delete();
+    expect(await third.closed).toEqual({ kind: "dropped", code: 1001, reason: "sandbox is deleted" });
+  });
+
+  test("refused handshakes: an unknown session, a wrong key, a fault; a stalled one ends by its timeout", async () => {
+    const mock = createMockLeap0({ apiKey: "sk-right" });
+    const sandbox = await mock.client.sandboxes.create();
+    await expect(sandbox.pty.connect("nope").ready).rejects.toBeInstanceOf(Leap0WebSocketError);
+    await sandbox.pty.create({ id: "t1" });
+    const stranger = new Leap0Client({ apiKey: "sk-wrong", fetch: mock.fetch, webSocket: mock.WebSocket });
+    await expect(stranger.sandboxes.connect(sandbox.id).pty.connect("t1").ready).rejects.toThrow(/handshake failed/);
+    mock.fail("connectPtySession", { status: 503, times: 1 });
+    await expect(sandbox.pty.connect("t1").ready).rejects.toBeInstanceOf(Leap0WebSocketError);
+    mock.fail("connectPtySession", { drop: true, times: 1 });
+    await expect(sandbox.pty.connect("t1").ready).rejects.toBeInstanceOf(Leap0WebSocketError);
+    mock.fail("connectPtySession", { stall: "headers", times: 1 });
+    await expect(sandbox.pty.connect("t1", { timeout: 0.2 }).ready).rejects.toBeInstanceOf(Leap0TimeoutError);
+    // The next connection is served again.
+    const ok = sandbox.pty.connect("t1");
+    await until(ok, "$ ");
+    ok.close();
+  });
+
+  test("command handlers answer in the terminal too; output larger than the buffer closes with overflow", async () => {
+    const mock = createMockLeap0({ handlers: [command("python3 app.py", { stdout: "served\n" })] });
+    const sandbox = await mock.client.sandboxes.create();
+    const term = await sandbox.pty.open({ id: "t1" });
+    term.send("python3 app.py\r");
+    await until(term, "served\r\n$ ");
+    await sandbox.filesystem.writeFile("/home/user/big.txt", "x".repeat(4096));
+    const small = sandbox.pty.connect("t1", { maxBufferedBytes: 1024 });
+    await small.ready;
+    small.send("cat big.txt\r");
+    expect((await small.closed).kind).toBe("overflow");
+    term.close();
+  });
+
+  test("install() serves the terminal through the global WebSocket, and uninstall() puts it back", async () => {
+    const before = (globalThis as { WebSocket?: unknown }).WebSocket;
+    const mock = createMockLeap0();
+    vi.stubEnv("LEAP0_API_KEY", "sk-from-env");
+    mock.install();
+    try {
+      const client = new Leap0Client();
+      const sandbox = await client.sandboxes.create();
+      const term = await sandbox.pty.open({ id: "t1" });
+      term.send("echo from-global\r");
+      await until(term, "from-global\r\n$ ");
+      term.close();
+      await client.close();
+    } finally {
+      mock.uninstall();
+      vi.unstubAllEnvs();
+    }
+    expect((globalThis as { WebSocket?: unknown }).WebSocket).toBe(before);
   });
 });
 

@@ -1,17 +1,25 @@
 /**
- * The in-memory Leap0: a `fetch` that answers the contract's operations from state (no server,
+ * The in-memory Leap0: a `fetch` (and a `WebSocket`, for terminals) that answers the contract's operations from state (no server,
  * no port), a real `Leap0Client` over it, command handlers, faults by operationId and a record
  * of every call. Every request is checked as the real API would check it; every answer is one
  * the contract allows for its operation.
  */
 // The SDK itself from its public entry: the package ships this entry apart, so that a test's
 // `err instanceof Leap0NotFoundError` and `client instanceof Leap0Client` see the same classes.
-import { DEFAULT_BASE_URL, DEFAULT_SANDBOX_DOMAIN, Leap0Client } from "leap0";
+import { DEFAULT_BASE_URL, DEFAULT_SANDBOX_DOMAIN, Leap0Client, type WebSocketConstructor } from "leap0";
 import { failure, invalid, Refusal } from "./answers";
-import { controlHandlers, type Handler } from "./control";
+import { controlHandlers, type Handler, runningSandbox } from "./control";
 import { fileHandlers } from "./files";
-import { type CommandHandler, processHandlers } from "./process";
+import { type CommandHandler, type CommandPolicy, processHandlers } from "./process";
 import { decode, match, OPERATIONS } from "./router";
+import {
+  attachTerminal,
+  endTerminals,
+  type Handshake,
+  installedWebSocket,
+  type MockWebSocketClass,
+  mockWebSocketClass,
+} from "./terminal";
 import { toolHandlers } from "./tools";
 import { World } from "./world";
 
@@ -110,6 +118,11 @@ export class MockLeap0 {
   readonly client: Leap0Client;
   /** The mock's `fetch`: answers Leap0's hosts from memory; anything else is refused (never the network). */
   readonly fetch: typeof fetch;
+  /**
+   * The mock's WebSocket class, for a client you build yourself (`webSocket: mock.WebSocket`):
+   * `sandbox.pty` connects to a shell over the sandbox's files. Other hosts are refused.
+   */
+  readonly WebSocket: WebSocketConstructor;
   /** Every operation received, in order (cleared by `reset()`). */
   readonly calls: RecordedCall[] = [];
 
@@ -121,7 +134,8 @@ export class MockLeap0 {
   readonly #handlers: Record<string, Handler>;
   readonly #api: URL;
   readonly #domain: string;
-  #installed: typeof fetch | undefined;
+  #installed: { fetch: typeof fetch; WebSocket: unknown; had: boolean } | undefined;
+  readonly #policy: CommandPolicy;
 
   constructor(options: MockLeap0Options = {}) {
     this.#options = options;
@@ -133,29 +147,88 @@ export class MockLeap0 {
     this.#api = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
     this.#domain = (options.sandboxDomain ?? DEFAULT_SANDBOX_DOMAIN).toLowerCase();
     this.#world = this.#newWorld();
+    this.#policy = { handlers: () => [...this.#added, ...this.#initial], strict: options.strict === true };
     this.#handlers = {
       ...controlHandlers,
       ...fileHandlers,
-      ...processHandlers({ handlers: () => [...this.#added, ...this.#initial], strict: options.strict === true }),
+      ...processHandlers(this.#policy),
       ...toolHandlers,
     };
     this.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
       this.#serve(input, init, undefined)) as typeof fetch;
+    this.WebSocket = mockWebSocketClass(
+      (url, headers) => this.#connect(url, headers),
+      (url) => this.#hostKind(url) !== undefined,
+    ) as unknown as WebSocketConstructor;
     this.client = new Leap0Client({
       apiKey: options.apiKey ?? MOCK_KEY,
       baseUrl: this.#api.href,
       sandboxDomain: options.sandboxDomain,
       fetch: this.fetch,
+      webSocket: this.WebSocket,
     });
   }
 
   #newWorld(): World {
-    return new World(
+    const world = new World(
       this.#options.now ?? Date.now,
       this.#options.startDelay ?? 0,
       this.#options.maxSandboxes ?? 3,
       this.#options.files ?? {},
     );
+    world.onMove = endTerminals;
+    return world;
+  }
+
+  /** A WebSocket handshake, by the rules every request meets: key, route, faults, state. */
+  async #connect(url: URL, headers: Record<string, string>): Promise<Handshake> {
+    const host = this.#hostKind(url);
+    if (!host) return { open: false, status: 404, message: "not served" };
+    const key = /^Bearer (.+)$/.exec(headers.authorization ?? "")?.[1];
+    if (!key || (this.#options.apiKey !== undefined && key !== this.#options.apiKey)) {
+      return { open: false, status: 401, message: "invalid API key" };
+    }
+    const base = host.kind === "api" ? this.#api.pathname.replace(/\/$/, "") : "";
+    const pathname = url.pathname.startsWith(base) ? url.pathname.slice(base.length) : url.pathname;
+    const found = match("GET", pathname, host.kind);
+    if (found?.op.name !== "connectPtySession") {
+      return { open: false, status: 404, message: `no WebSocket is served at ${url.pathname}` };
+    }
+    const call = await decode(
+      new Request(url, { headers }),
+      found.op,
+      found.path,
+      host.kind === "sandbox" ? host.sandboxId : undefined,
+    );
+    this.calls.push({ operation: found.op.name, params: call.params, path: call.path });
+    const fault = this.#takeFault(found.op.name);
+    if (fault?.latency) await new Promise((resolve) => setTimeout(resolve, fault.latency));
+    // A stalled handshake never answers: the caller's handshake timeout or close() ends it.
+    if (fault?.stall === "headers") return new Promise<never>(() => {});
+    if (fault?.drop) return { open: false, status: 0, message: "socket hang up" };
+    if (fault?.status !== undefined) {
+      return { open: false, status: fault.status, message: `leap0/testing: ${found.op.name} failed` };
+    }
+    const world = this.#world;
+    try {
+      const s = runningSandbox(call, world);
+      const session = s.pty.get(call.path.sessionID ?? "");
+      if (!session) {
+        return {
+          open: false,
+          status: 404,
+          message: `terminal session ${JSON.stringify(call.path.sessionID)} not found`,
+        };
+      }
+      return {
+        open: true,
+        stallOutput: fault?.stall === "body",
+        attach: (server) => attachTerminal(s, session, server, this.#policy),
+      };
+    } catch (e) {
+      if (e instanceof Refusal) return { open: false, status: e.status, message: e.message };
+      throw e;
+    }
   }
 
   /**
@@ -189,6 +262,8 @@ export class MockLeap0 {
   reset(): void {
     this.resetHandlers();
     this.calls.length = 0;
+    // Open terminals belonged to the sandboxes forgotten here: they end as a deletion ends them.
+    for (const s of this.#world.live()) endTerminals(s, "deleted");
     this.#world = this.#newWorld();
   }
 
@@ -208,29 +283,41 @@ export class MockLeap0 {
   }
 
   /**
-   * Serves Leap0's hosts through the global `fetch` too, for code that builds its own client
-   * (`new Leap0Client()`); other requests go to the `fetch` that was there. Undo with `uninstall()`.
+   * Serves Leap0's hosts through the global `fetch` and `WebSocket` too, for code that builds its
+   * own client (`new Leap0Client()`); other hosts go to the `fetch` and `WebSocket` that were
+   * there. Undo with `uninstall()`.
    *
    * @returns Nothing.
    * @throws Nothing.
    */
   install(): void {
     if (this.#installed) return;
+    const g = globalThis as { WebSocket?: unknown };
     const original = globalThis.fetch;
-    this.#installed = original;
+    const originalWebSocket = g.WebSocket;
+    this.#installed = { fetch: original, WebSocket: originalWebSocket, had: "WebSocket" in globalThis };
     globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
       this.#serve(input, init, original)) as typeof fetch;
+    g.WebSocket = installedWebSocket(
+      this.WebSocket as unknown as MockWebSocketClass,
+      (url) => this.#hostKind(url) !== undefined,
+      originalWebSocket as MockWebSocketClass | undefined,
+    );
   }
 
   /**
-   * Puts the global `fetch` back.
+   * Puts the global `fetch` and `WebSocket` back.
    *
    * @returns Nothing.
    * @throws Nothing.
    */
   uninstall(): void {
-    if (!this.#installed) return;
-    globalThis.fetch = this.#installed;
+    const installed = this.#installed;
+    if (!installed) return;
+    globalThis.fetch = installed.fetch;
+    const g = globalThis as { WebSocket?: unknown };
+    if (installed.had) g.WebSocket = installed.WebSocket;
+    else delete g.WebSocket;
     this.#installed = undefined;
   }
 

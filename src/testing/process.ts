@@ -65,7 +65,8 @@ export interface CommandPolicy {
 
 const shells = new WeakMap<SandboxRecord, Bash>();
 
-function shellOf(s: SandboxRecord): Bash {
+/** The sandbox's bash emulator, over its filesystem (one per sandbox). */
+export function shellOf(s: SandboxRecord): Bash {
   let bash = shells.get(s);
   if (!bash) {
     // No defence in depth: it patches globals (process.env, timers) while a command runs, which

@@ -6,6 +6,7 @@
  */
 import { empty, json, refuse } from "./answers";
 import { type Handler, runningSandbox } from "./control";
+import { endSession } from "./terminal";
 import { HOME } from "./world";
 
 const NO_GIT = "leap0/testing: git is not emulated by this mock; no git command ran.\n";
@@ -71,6 +72,12 @@ export const toolHandlers: Record<string, Handler> = {
     return json(201, session);
   },
 
+  connectPtySession(call, world) {
+    // The terminal is a WebSocket: a plain request reaches no session (use mock.WebSocket).
+    runningSandbox(call, world);
+    refuse(404, "connectPtySession is a WebSocket upgrade: connect with the client's webSocket (mock.WebSocket)");
+  },
+
   getPtySession(call, world) {
     const s = runningSandbox(call, world);
     const session = s.pty.get(call.path.sessionID ?? "");
@@ -83,6 +90,7 @@ export const toolHandlers: Record<string, Handler> = {
     if (!s.pty.delete(call.path.sessionID ?? "")) {
       refuse(404, `terminal session ${JSON.stringify(call.path.sessionID)} not found`);
     }
+    endSession(s, call.path.sessionID ?? "");
     return empty();
   },
 

@@ -114,6 +114,8 @@ export class World {
   readonly sandboxes = new Map<string, SandboxRecord>();
   readonly snapshots = new Map<string, SnapshotRecord>();
   readonly templates = new Map<string, TemplateRecord>();
+  /** Called on every state change (the terminals of a sandbox that stops running are ended). */
+  onMove: ((s: SandboxRecord, state: State) => void) | undefined;
 
   constructor(
     readonly now: () => number,
@@ -145,6 +147,7 @@ export class World {
   /** Moves a sandbox to `state`; with `then`, on to that one once `transitionMs` has passed. */
   move(s: SandboxRecord, state: State, then?: State): void {
     s.state = state;
+    this.onMove?.(s, state);
     s.stateChangedAt = this.iso();
     s.pending = then ? { to: then, at: this.now() + this.transitionMs } : undefined;
   }

@@ -1,6 +1,7 @@
 /**
- * Every documented JavaScript snippet of the control plane, filesystem and process areas that
- * the other snippet tests hold, run unchanged against leap0/testing, with no network: the code
+ * Every documented JavaScript snippet of the control plane (sandboxes, access, system tools,
+ * filesystem, process, git, terminals, language servers) that the other snippet tests hold, run
+ * unchanged against leap0/testing, with no network: the code
  * between a snippet's `new Leap0Client()` and its `client.close()` is read from those test files
  * (where it stands verbatim, as the docs publish it) and run with `mock.install()` answering the
  * default hosts. The mock's sandboxes start with the files the snippets read, and handlers
@@ -13,7 +14,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vite
 import * as leap0 from "../../src";
 import { command, createMockLeap0 } from "../../src/testing";
 
-const FILES = ["filesystem.test.ts", "process-git.test.ts", "access.test.ts", "system-tools.test.ts"];
+const FILES = [
+  "filesystem.test.ts",
+  "process-git.test.ts",
+  "pty-lsp.test.ts",
+  "access.test.ts",
+  "system-tools.test.ts",
+];
 
 interface Snippet {
   file: string;
@@ -56,6 +63,34 @@ function snippetsOf(file: string): Snippet[] {
   return out;
 }
 
+/**
+ * Snippets that reach a terminal session an earlier snippet of the same page made. Each snippet
+ * here runs on a sandbox of its own, so the runner makes that session right after the snippet's
+ * `sandboxes.create()` returns, as the page's reader would have; without it the mock (like
+ * Leap0) answers 404.
+ */
+const SESSIONS: Record<string, string> = {
+  "pty: Connect via WebSocket": "my-terminal",
+  "pty: Resize terminal": "my-terminal",
+  "pty: Delete a PTY session": "my-terminal",
+  "pty-client reference: connect": "shell",
+};
+
+/** leap0's `Leap0Client`, making `session` in every sandbox it creates. */
+function clientWithSession(session: string): typeof leap0.Leap0Client {
+  return class extends leap0.Leap0Client {
+    constructor(...args: ConstructorParameters<typeof leap0.Leap0Client>) {
+      super(...args);
+      const create = this.sandboxes.create.bind(this.sandboxes);
+      this.sandboxes.create = async (...a) => {
+        const sandbox = await create(...a);
+        await sandbox.pty.create({ id: session });
+        return sandbox;
+      };
+    }
+  };
+}
+
 const snippets = FILES.flatMap(snippetsOf);
 const mock = createMockLeap0({
   maxSandboxes: 100,
@@ -96,15 +131,20 @@ afterAll(() => {
 });
 
 describe("documented snippets, unchanged, against leap0/testing", () => {
-  test("the snippet files hold the snippets this test expects", () => {
-    expect(snippets.length).toBeGreaterThanOrEqual(50);
+  test("the snippet files hold the snippets this test expects (71, less the 2 excluded)", () => {
+    expect(snippets.length).toBe(69);
   });
 
   test.each(snippets.map((s) => [`${s.file}: ${s.name}`, s] as const))("%s", async (_name, s) => {
     const { code } = await transform(s.code, { loader: "ts", format: "esm" });
     // The snippet's free names are leap0's exports, as the snippet files import them, and the
     // reference examples' own `expect`.
-    const scope: Record<string, unknown> = { ...leap0, expect };
+    const session = SESSIONS[s.name];
+    const scope: Record<string, unknown> = {
+      ...leap0,
+      expect,
+      ...(session ? { Leap0Client: clientWithSession(session) } : {}),
+    };
     const names = Object.keys(scope);
     const run = new Function(...names, `return (async () => {\n${code}\n})();`) as (...a: unknown[]) => Promise<void>;
     const before = mock.calls.length;

@@ -13,6 +13,11 @@ export interface BehaviourTarget {
   client: () => Leap0Client;
   /** Seconds to wait for a sandbox to run (the mock: seconds; live: minutes). */
   startTimeout: number;
+  /**
+   * A client whose WebSockets reach the service (live: straight, since the validating proxy
+   * cannot carry an upgrade); default `client`.
+   */
+  terminalClient?: () => Leap0Client;
 }
 
 /** Registers the suite against `target`; everything it creates is deleted in afterAll. */
@@ -53,6 +58,20 @@ export function behaviourSuite(target: BehaviourTarget): void {
 
       await restored.delete();
       await expect(client.sandboxes.get(restored.id)).rejects.toBeInstanceOf(Leap0NotFoundError);
+    });
+
+    test("terminal: a line in, its output back; exit ends the session", async () => {
+      const client = (target.terminalClient ?? target.client)();
+      const sandbox = await client.sandboxes.create({}, { waitUntilRunning: { timeout: target.startTimeout } });
+      made.push(sandbox);
+      const term = await sandbox.pty.open({ id: "behaviour" });
+      // The echo of the line holds the sum unworked; only the shell's output holds its value.
+      term.send("echo leap0-$((40 + 2))\r");
+      let screen = "";
+      while (!screen.includes("leap0-42")) screen += await term.recvText({ timeout: 30 });
+      term.send("exit\r");
+      expect((await term.closed).kind).toBe("exited");
+      await expect(sandbox.pty.get("behaviour")).rejects.toBeInstanceOf(Leap0NotFoundError);
     });
 
     test("an unknown sandbox is a 404", async () => {

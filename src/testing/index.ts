@@ -4,5 +4,14 @@
  * replaced. Needs the `just-bash` package (commands run in its bash emulator).
  * @packageDocumentation
  */
-export { createMockLeap0, type Fault, MockLeap0, type MockLeap0Options, type RecordedCall } from "./mock";
+
+export { type DesktopFixtures, type DesktopHandler, desktop, type ScreenshotRequest } from "./desktop";
+export {
+  createMockLeap0,
+  type Fault,
+  type MockHandler,
+  MockLeap0,
+  type MockLeap0Options,
+  type RecordedCall,
+} from "./mock";
 export { type CommandCall, type CommandHandler, type CommandResult, command } from "./process";

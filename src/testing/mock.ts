@@ -9,6 +9,7 @@
 import { DEFAULT_BASE_URL, DEFAULT_SANDBOX_DOMAIN, Leap0Client, type WebSocketConstructor } from "leap0";
 import { failure, invalid, Refusal } from "./answers";
 import { controlHandlers, type Handler, runningSandbox } from "./control";
+import { type DesktopHandler, desktopHandlers } from "./desktop";
 import { fileHandlers } from "./files";
 import { type CommandHandler, type CommandPolicy, processHandlers } from "./process";
 import { decode, match, OPERATIONS } from "./router";
@@ -23,10 +24,16 @@ import {
 import { toolHandlers } from "./tools";
 import { World } from "./world";
 
+/**
+ * A handler of any kind: commands ({@link command}), the desktop ({@link desktop}). Each area
+ * consults the handlers of its kind, the one added last first.
+ */
+export type MockHandler = CommandHandler | DesktopHandler;
+
 /** How `createMockLeap0` sets the mock up; every field is optional. */
 export interface MockLeap0Options {
-  /** Command handlers consulted before the bash emulator (see {@link command}). */
-  handlers?: CommandHandler[];
+  /** Handlers: for commands, consulted before the bash emulator (see {@link command}), and for the other areas. */
+  handlers?: MockHandler[];
   /** Refuse a command no handler answers, instead of running it in the emulator. */
   strict?: boolean;
   /** Milliseconds a sandbox spends `starting` (and `stopping`) before it moves on; default 0. */
@@ -127,8 +134,8 @@ export class MockLeap0 {
   readonly calls: RecordedCall[] = [];
 
   readonly #options: MockLeap0Options;
-  readonly #initial: CommandHandler[];
-  #added: CommandHandler[] = [];
+  readonly #initial: MockHandler[];
+  #added: MockHandler[] = [];
   #faults = new Map<string, Fault[]>();
   #world: World;
   readonly #handlers: Record<string, Handler>;
@@ -153,6 +160,7 @@ export class MockLeap0 {
       ...fileHandlers,
       ...processHandlers(this.#policy),
       ...toolHandlers,
+      ...desktopHandlers(this.#policy),
     };
     this.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
       this.#serve(input, init, undefined)) as typeof fetch;
@@ -232,13 +240,13 @@ export class MockLeap0 {
   }
 
   /**
-   * Adds command handlers for this test; they win over the ones given at creation (msw's `use`).
+   * Adds handlers for this test; they win over the ones given at creation (msw's `use`).
    *
-   * @param handlers - made by {@link command}; the last added is consulted first
+   * @param handlers - made by {@link command}, {@link desktop}, …; the last added is consulted first
    * @returns Nothing.
    * @throws Nothing.
    */
-  use(...handlers: CommandHandler[]): void {
+  use(...handlers: MockHandler[]): void {
     this.#added = [...handlers, ...this.#added];
   }
 

@@ -57,10 +57,19 @@ export function command(
   };
 }
 
-/** The handlers a mock consults, in order, and whether an unhandled command is an error. */
+/** The handlers a mock consults (of every kind, newest first), and whether an unhandled command is an error. */
 export interface CommandPolicy {
-  handlers(): readonly CommandHandler[];
+  handlers(): readonly { readonly kind: string }[];
   strict: boolean;
+}
+
+/** The first handler of `kind` in the policy's order (the one added last wins). */
+export function handlerOf<H extends { readonly kind: string }>(
+  policy: CommandPolicy,
+  kind: H["kind"],
+  accepts: (h: H) => boolean = () => true,
+): H | undefined {
+  return policy.handlers().find((h): h is H => h.kind === kind && accepts(h as H));
 }
 
 const shells = new WeakMap<SandboxRecord, Bash>();
@@ -93,7 +102,7 @@ export function processHandlers(policy: CommandPolicy): Record<string, Handler> 
         ...s.envVars,
         ...((p.envs as Record<string, string>) ?? {}),
       };
-      const handler = policy.handlers().find((h) => h.matches(line));
+      const handler = handlerOf<CommandHandler>(policy, "command", (h) => h.matches(line));
       let result: CommandResult;
       if (handler) {
         result = await handler.run({ command: line, cwd, env, sandboxId: s.id });

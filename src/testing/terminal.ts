@@ -7,7 +7,7 @@
  * line) ends the session with a clean 1000 close, as a real shell's exit does.
  */
 import type { WebSocketLike } from "leap0";
-import { type CommandHandler, type CommandResult, shellOf } from "./process";
+import { type CommandHandler, type CommandPolicy, type CommandResult, handlerOf, shellOf } from "./process";
 import type { Routed } from "./router";
 import { HOME, type SandboxRecord } from "./world";
 
@@ -245,7 +245,7 @@ export function attachTerminal(
   s: SandboxRecord,
   session: Record<string, unknown>,
   socket: ServerSide,
-  policy: { handlers(): readonly CommandHandler[]; strict: boolean },
+  policy: CommandPolicy,
 ): void {
   let shell = shells.get(session);
   if (!shell) {
@@ -318,7 +318,7 @@ async function runLine(
   s: SandboxRecord,
   sh: Shell,
   line: string,
-  policy: { handlers(): readonly CommandHandler[]; strict: boolean },
+  policy: CommandPolicy,
   write: (text: string) => void,
   end: () => void,
 ): Promise<void> {
@@ -330,7 +330,7 @@ async function runLine(
     return;
   }
   if (trimmed) {
-    const handler = policy.handlers().find((h) => h.matches(trimmed));
+    const handler = handlerOf<CommandHandler>(policy, "command", (h) => h.matches(trimmed));
     let result: CommandResult;
     if (handler) {
       result = await handler.run({ command: trimmed, cwd: sh.cwd, env: { ...sh.env }, sandboxId: s.id });

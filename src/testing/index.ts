@@ -6,6 +6,7 @@
  */
 
 export { type DesktopFixtures, type DesktopHandler, desktop, type ScreenshotRequest } from "./desktop";
+export type { GitRemoteFixture } from "./git";
 export {
   createMockLeap0,
   type Fault,

@@ -11,6 +11,7 @@ import { failure, invalid, Refusal } from "./answers";
 import { controlHandlers, type Handler, runningSandbox } from "./control";
 import { type DesktopHandler, desktopHandlers } from "./desktop";
 import { fileHandlers } from "./files";
+import { type GitRemoteFixture, gitHandlers, normalizeUrl, type Remote } from "./git";
 import { type CommandHandler, type CommandPolicy, processHandlers } from "./process";
 import { decode, match, OPERATIONS } from "./router";
 import {
@@ -143,6 +144,27 @@ export class MockLeap0 {
   readonly #domain: string;
   #installed: { fetch: typeof fetch; WebSocket: unknown; had: boolean } | undefined;
   readonly #policy: CommandPolicy;
+  readonly #remotes = new Map<string, Remote>();
+
+  /** Git fixtures: remote repositories that clone, pull and push reach. */
+  readonly git = {
+    /**
+     * Serves a remote repository at `url` (any spelling: with or without `.git`), made from
+     * `fixture`: its default branch holds `files`, each of `branches` one commit more. Clone,
+     * pull and push reach it with the credentials it asks for; an unregistered URL fails as an
+     * unreachable host does. Registering a URL again starts it afresh.
+     *
+     * @param url - the URL a clone will name
+     * @param fixture - its files, branches and credentials (see {@link GitRemoteFixture})
+     * @returns Nothing.
+     * @throws TypeError when `url` is not an http(s) URL.
+     */
+    remote: (url: string, fixture: GitRemoteFixture = {}): void => {
+      if (!/^https?:\/\//.test(url))
+        throw new TypeError(`leap0/testing: git.remote: ${JSON.stringify(url)} is not an http(s) URL`);
+      this.#remotes.set(normalizeUrl(url), { url, fixture, repo: undefined });
+    },
+  };
 
   constructor(options: MockLeap0Options = {}) {
     this.#options = options;
@@ -160,6 +182,7 @@ export class MockLeap0 {
       ...fileHandlers,
       ...processHandlers(this.#policy),
       ...toolHandlers,
+      ...gitHandlers({ remotes: this.#remotes, now: () => (options.now ?? Date.now)() }),
       ...desktopHandlers(this.#policy),
     };
     this.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
@@ -262,7 +285,7 @@ export class MockLeap0 {
   }
 
   /**
-   * Forgets everything: sandboxes, snapshots, templates, calls, added handlers and faults.
+   * Forgets everything: sandboxes, snapshots, templates, git remotes, calls, added handlers and faults.
    *
    * @returns Nothing.
    * @throws Nothing.
@@ -270,6 +293,7 @@ export class MockLeap0 {
   reset(): void {
     this.resetHandlers();
     this.calls.length = 0;
+    this.#remotes.clear();
     // Open terminals belonged to the sandboxes forgotten here: they end as a deletion ends them.
     for (const s of this.#world.live()) endTerminals(s, "deleted");
     this.#world = this.#newWorld();

@@ -8,6 +8,7 @@ import { Bash } from "just-bash";
 import { json, refuse } from "./answers";
 import { type Handler, runningSandbox } from "./control";
 import { MAX_BODY_BYTES } from "./files";
+import { gitCommand } from "./git";
 import { HOME, type SandboxRecord } from "./world";
 
 /** What a command handler answers: the command's output and exit code (defaults: empty, 0). */
@@ -81,7 +82,7 @@ export function shellOf(s: SandboxRecord): Bash {
     // No defence in depth: it patches globals (process.env, timers) while a command runs, which
     // would break the test code around the mock, and it fails outright on Bun. Commands here
     // are the test's own, and neither Python nor JavaScript is enabled in the emulator.
-    bash = new Bash({ fs: s.fs, cwd: HOME, defenseInDepth: false });
+    bash = new Bash({ fs: s.fs, cwd: HOME, defenseInDepth: false, customCommands: [gitCommand] });
     shells.set(s, bash);
   }
   return bash;

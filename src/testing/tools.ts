@@ -1,52 +1,15 @@
 /**
- * The in-sandbox tools of the control plane (git, terminal sessions, language servers), with
- * answers the contract allows and state where it implies some: terminal sessions are created,
- * listed, resized and deleted. Git and the language servers answer without running anything,
- * and say so in their output: this mock runs commands and files, not git or an LSP server.
+ * Terminal sessions and language servers of the control plane, with answers the contract
+ * allows and state where it implies some: terminal sessions are created, listed, resized and
+ * deleted (git is in git.ts).
  */
 import { empty, json, refuse } from "./answers";
 import { type Handler, runningSandbox } from "./control";
 import { endSession } from "./terminal";
 import { HOME } from "./world";
 
-const NO_GIT = "leap0/testing: git is not emulated by this mock; no git command ran.\n";
-const gitResult = () => json(200, { output: NO_GIT, exit_code: 0 });
-
-const GIT_OPS = [
-  "gitClone",
-  "gitStatus",
-  "gitBranches",
-  "gitDiffUnstaged",
-  "gitDiffStaged",
-  "gitDiff",
-  "gitReset",
-  "gitLog",
-  "gitShow",
-  "gitCreateBranch",
-  "gitCheckoutBranch",
-  "gitDeleteBranch",
-  "gitAdd",
-  "gitPush",
-  "gitPull",
-];
-
 /** The tools' operations, by operationId. */
 export const toolHandlers: Record<string, Handler> = {
-  ...Object.fromEntries(
-    GIT_OPS.map((name): [string, Handler] => [
-      name,
-      (call, world) => {
-        runningSandbox(call, world);
-        return gitResult();
-      },
-    ]),
-  ),
-
-  gitCommit(call, world) {
-    runningSandbox(call, world);
-    return json(200, { sha: "0".repeat(40), result: { output: NO_GIT, exit_code: 0 } });
-  },
-
   listPtySessions(call, world) {
     const s = runningSandbox(call, world);
     return json(200, { items: [...s.pty.values()] });

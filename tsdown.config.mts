@@ -37,12 +37,12 @@ const shared = {
 
 export default defineConfig([
   { ...shared, entry: { index: "src/index.ts", api: "src/api.ts", node: "src/node.ts" }, clean: true },
-  // leap0/testing imports the SDK from "leap0" itself (one copy of its classes), and just-bash,
-  // its own optional peer; the main entry never sees either.
+  // leap0/testing imports the SDK from "leap0" itself (one copy of its classes), and just-bash and isomorphic-git,
+  // its own optional peers; the main entry never sees them.
   {
     ...shared,
     entry: { testing: "src/testing/index.ts" },
     clean: false,
-    deps: { neverBundle: ["leap0", "just-bash"] },
+    deps: { neverBundle: ["leap0", "just-bash", "isomorphic-git"] },
   },
 ]);

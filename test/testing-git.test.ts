@@ -13,7 +13,7 @@ const REPO = "/home/user/repo";
 beforeEach(() => mock.reset());
 
 async function repoWithCommit() {
-  const sandbox = await mock.client.sandboxes.create({}, { waitUntilRunning: true });
+  const sandbox = await mock.client.sandboxes.create();
   const init = await sandbox.process.execute({ command: `git init -b main ${REPO}` });
   expect(init.stdout).toBe(`Initialized empty Git repository in ${REPO}/.git/\n`);
   await sandbox.filesystem.writeFile(`${REPO}/README.md`, "one\ntwo\nthree\n");
@@ -117,7 +117,7 @@ describe("fixture remotes: clone, pull, push", () => {
       branches: { dev: { "dev.txt": "dev\n" } },
       credentials: { username: "x-access-token", password: "ghp_right" },
     });
-    const sandbox = await mock.client.sandboxes.create({}, { waitUntilRunning: true });
+    const sandbox = await mock.client.sandboxes.create();
     const wrong = await sandbox.git.clone({
       url: URL,
       path: "/w/app",
@@ -143,7 +143,7 @@ describe("fixture remotes: clone, pull, push", () => {
   });
 
   test("an unregistered remote fails as an unreachable host does", async () => {
-    const sandbox = await mock.client.sandboxes.create({}, { waitUntilRunning: true });
+    const sandbox = await mock.client.sandboxes.create();
     const r = await sandbox.git.clone({ url: "https://github.com/octocat/Hello-World.git", path: "/w/x" });
     expect(r).toEqual({
       output:
@@ -154,10 +154,7 @@ describe("fixture remotes: clone, pull, push", () => {
 
   test("push moves commits to the remote; another sandbox pulls them (fast-forward); a stale push is rejected", async () => {
     mock.git.remote(URL, { files: { "a.txt": "a\n" } });
-    const [one, two] = [
-      await mock.client.sandboxes.create({}, { waitUntilRunning: true }),
-      await mock.client.sandboxes.create({}, { waitUntilRunning: true }),
-    ];
+    const [one, two] = [await mock.client.sandboxes.create(), await mock.client.sandboxes.create()];
     for (const s of [one, two]) expect((await s.git.clone({ url: URL, path: REPO })).exitCode).toBe(0);
     await one.filesystem.writeFile(`${REPO}/a.txt`, "a\nb\n");
     await one.git.add(REPO, ["a.txt"]);

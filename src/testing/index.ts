@@ -8,11 +8,22 @@
 export { type DesktopFixtures, type DesktopHandler, desktop, type ScreenshotRequest } from "./desktop";
 export type { GitRemoteFixture } from "./git";
 export {
+  type CodeContext,
+  type CodeEvent,
+  type CodeInterpreterHandler,
+  type CodeResultItem,
+  type CodeRun,
+  type CodeRuntime,
+  codeInterpreter,
+} from "./interpreter";
+export { type LspErrorAnswer, type LspHandler, type LspRequest, lsp, lspError } from "./lsp";
+export {
   createMockLeap0,
   type Fault,
   type MockHandler,
   MockLeap0,
   type MockLeap0Options,
+  type PortServer,
   type RecordedCall,
 } from "./mock";
 export { type CommandCall, type CommandHandler, type CommandResult, command } from "./process";

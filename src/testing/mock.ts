@@ -12,8 +12,11 @@ import { controlHandlers, type Handler, runningSandbox } from "./control";
 import { type DesktopHandler, desktopHandlers } from "./desktop";
 import { fileHandlers } from "./files";
 import { type GitRemoteFixture, gitHandlers, normalizeUrl, type Remote } from "./git";
+import { type CodeInterpreterHandler, interpreterHandlers } from "./interpreter";
+import { type LspHandler, lspHandlers } from "./lsp";
 import { type CommandHandler, type CommandPolicy, processHandlers } from "./process";
 import { decode, match, OPERATIONS } from "./router";
+import { sessionHandlers } from "./sessions";
 import {
   attachTerminal,
   endTerminals,
@@ -22,14 +25,14 @@ import {
   type MockWebSocketClass,
   mockWebSocketClass,
 } from "./terminal";
-import { toolHandlers } from "./tools";
 import { World } from "./world";
 
 /**
- * A handler of any kind: commands ({@link command}), the desktop ({@link desktop}). Each area
+ * A handler of any kind: commands ({@link command}), code runs ({@link codeInterpreter}), the
+ * desktop ({@link desktop}), language servers ({@link lsp}). Each area
  * consults the handlers of its kind, the one added last first.
  */
-export type MockHandler = CommandHandler | DesktopHandler;
+export type MockHandler = CommandHandler | CodeInterpreterHandler | DesktopHandler | LspHandler;
 
 /** How `createMockLeap0` sets the mock up; every field is optional. */
 export interface MockLeap0Options {
@@ -78,6 +81,12 @@ export interface Fault {
   /** How many calls the fault applies to; every call until reset when left out. */
   times?: number;
 }
+
+/** A test's server for a sandbox port (see `mock.serve`). */
+export type PortServer = (
+  request: Request,
+  target: { sandboxId: string; port: number },
+) => Response | Promise<Response>;
 
 /** One operation the mock received: its operationId and its params as the SDK names them. */
 export interface RecordedCall {
@@ -145,6 +154,7 @@ export class MockLeap0 {
   #installed: { fetch: typeof fetch; WebSocket: unknown; had: boolean } | undefined;
   readonly #policy: CommandPolicy;
   readonly #remotes = new Map<string, Remote>();
+  readonly #servers = new Map<number, PortServer>();
 
   /** Git fixtures: remote repositories that clone, pull and push reach. */
   readonly git = {
@@ -181,8 +191,10 @@ export class MockLeap0 {
       ...controlHandlers,
       ...fileHandlers,
       ...processHandlers(this.#policy),
-      ...toolHandlers,
+      ...sessionHandlers,
       ...gitHandlers({ remotes: this.#remotes, now: () => (options.now ?? Date.now)() }),
+      ...interpreterHandlers(this.#policy),
+      ...lspHandlers(this.#policy),
       ...desktopHandlers(this.#policy),
     };
     this.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
@@ -215,6 +227,8 @@ export class MockLeap0 {
   async #connect(url: URL, headers: Record<string, string>): Promise<Handshake> {
     const host = this.#hostKind(url);
     if (!host) return { open: false, status: 404, message: "not served" };
+    if (host.kind === "port")
+      return { open: false, status: 502, message: "leap0/testing serves no WebSocket on sandbox ports" };
     const key = /^Bearer (.+)$/.exec(headers.authorization ?? "")?.[1];
     if (!key || (this.#options.apiKey !== undefined && key !== this.#options.apiKey)) {
       return { open: false, status: 401, message: "invalid API key" };
@@ -285,7 +299,8 @@ export class MockLeap0 {
   }
 
   /**
-   * Forgets everything: sandboxes, snapshots, templates, git remotes, calls, added handlers and faults.
+   * Forgets everything: sandboxes, snapshots, templates, git remotes, served ports, calls, added
+   * handlers and faults.
    *
    * @returns Nothing.
    * @throws Nothing.
@@ -294,9 +309,28 @@ export class MockLeap0 {
     this.resetHandlers();
     this.calls.length = 0;
     this.#remotes.clear();
+    this.#servers.clear();
     // Open terminals belonged to the sandboxes forgotten here: they end as a deletion ends them.
     for (const s of this.#world.live()) endTerminals(s, "deleted");
     this.#world = this.#newWorld();
+  }
+
+  /**
+   * Serves `port` in every running sandbox: a fetch to `sandbox.invokeUrl(path, port)` (or a
+   * presigned URL's host) is answered by `handler`, as the user's own server in the sandbox
+   * would answer it. A port nobody serves, or a sandbox that is not running, answers 502.
+   * `reset()` stops serving.
+   *
+   * @param port - the sandbox port, 1–65535
+   * @param handler - answers each request; it is told which sandbox and port it serves
+   * @returns Nothing.
+   * @throws TypeError when `port` is not 1–65535.
+   */
+  serve(port: number, handler: PortServer): void {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new TypeError(`leap0/testing: serve: port ${port} is not a whole number from 1 to 65535`);
+    }
+    this.#servers.set(port, handler);
   }
 
   /**
@@ -353,14 +387,23 @@ export class MockLeap0 {
     this.#installed = undefined;
   }
 
-  /** What `host` is: the API, a sandbox's own host (with its id), or neither. */
-  #hostKind(url: URL): { kind: "api" } | { kind: "sandbox"; sandboxId: string } | undefined {
+  /** What `host` is: the API, a sandbox's own host (with its id), a sandbox's port, or neither. */
+  #hostKind(
+    url: URL,
+  ):
+    | { kind: "api" }
+    | { kind: "sandbox"; sandboxId: string }
+    | { kind: "port"; sandboxId: string; port: number }
+    | undefined {
     if (url.origin === this.#api.origin) return { kind: "api" };
     const host = url.hostname.toLowerCase();
     const suffix = `.${this.#domain}`;
     if (host.endsWith(suffix)) {
       const label = host.slice(0, -suffix.length);
-      if (/^[a-z0-9-]+$/.test(label) && !/-\d{1,5}$/.test(label)) return { kind: "sandbox", sandboxId: label };
+      if (!/^[a-z0-9-]+$/.test(label)) return undefined;
+      const port = /^(.+)-(\d{1,5})$/.exec(label);
+      if (port) return { kind: "port", sandboxId: port[1] as string, port: Number(port[2]) };
+      return { kind: "sandbox", sandboxId: label };
     }
     return undefined;
   }
@@ -377,6 +420,7 @@ export class MockLeap0 {
     }
     const signal = request.signal;
     if (signal.aborted) throw aborted(signal);
+    if (host.kind === "port") return this.#servePort(request, host.sandboxId, host.port);
     const auth = request.headers.get("authorization") ?? "";
     const key = /^Bearer (.+)$/.exec(auth)?.[1];
     if (!key || (this.#options.apiKey !== undefined && key !== this.#options.apiKey)) {
@@ -421,6 +465,16 @@ export class MockLeap0 {
     }
     if (fault?.stall === "body") return stalled(response, signal);
     return response;
+  }
+
+  /** A request to a sandbox's port: the test's server for that port, behind the sandbox's state. */
+  async #servePort(request: Request, sandboxId: string, port: number): Promise<Response> {
+    const s = this.#world.sandbox(sandboxId);
+    // What Leap0's proxy answers when nothing can take the request: a gateway error, not a hang.
+    if (!s || s.state !== "running") return failure(502, `sandbox ${JSON.stringify(sandboxId)} is not running`);
+    const server = this.#servers.get(port);
+    if (!server) return failure(502, `nothing listens on port ${port} in sandbox ${sandboxId}`);
+    return server(request, { sandboxId, port });
   }
 
   #takeFault(operation: string): Fault | undefined {

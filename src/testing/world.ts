@@ -169,3 +169,16 @@ export class World {
     return [...this.templates.values()].find((t) => t.name === name);
   }
 }
+
+/** State an area keeps for each sandbox, made on first use and gone with the sandbox. */
+export function perSandbox<T>(make: () => T): (s: SandboxRecord) => T {
+  const states = new WeakMap<SandboxRecord, T>();
+  return (s) => {
+    let state = states.get(s);
+    if (state === undefined) {
+      state = make();
+      states.set(s, state);
+    }
+    return state;
+  };
+}

@@ -1,15 +1,14 @@
 /**
- * Terminal sessions and language servers of the control plane, with answers the contract
- * allows and state where it implies some: terminal sessions are created, listed, resized and
- * deleted (git is in git.ts).
+ * Terminal sessions of the control plane, with the state the contract implies: they are
+ * created, listed, fetched, resized and deleted (their WebSocket is in terminal.ts).
  */
 import { empty, json, refuse } from "./answers";
 import { type Handler, runningSandbox } from "./control";
 import { endSession } from "./terminal";
 import { HOME } from "./world";
 
-/** The tools' operations, by operationId. */
-export const toolHandlers: Record<string, Handler> = {
+/** The terminal-session operations, by operationId. */
+export const sessionHandlers: Record<string, Handler> = {
   listPtySessions(call, world) {
     const s = runningSandbox(call, world);
     return json(200, { items: [...s.pty.values()] });
@@ -64,35 +63,5 @@ export const toolHandlers: Record<string, Handler> = {
     session.cols = call.params.cols;
     session.rows = call.params.rows;
     return json(200, session);
-  },
-
-  lspStart(call, world) {
-    runningSandbox(call, world);
-    return json(200, { success: true });
-  },
-
-  lspStop(call, world) {
-    runningSandbox(call, world);
-    return json(200, { success: true });
-  },
-
-  lspCompletions(call, world) {
-    runningSandbox(call, world);
-    return json(200, { jsonrpc: "2.0", id: 1, result: [] });
-  },
-
-  lspDocumentSymbols(call, world) {
-    runningSandbox(call, world);
-    return json(200, { jsonrpc: "2.0", id: 1, result: [] });
-  },
-
-  lspDidOpen(call, world) {
-    runningSandbox(call, world);
-    return empty();
-  },
-
-  lspDidClose(call, world) {
-    runningSandbox(call, world);
-    return empty();
   },
 };

@@ -74,6 +74,35 @@ export function behaviourSuite(target: BehaviourTarget): void {
       await expect(sandbox.pty.get("behaviour")).rejects.toBeInstanceOf(Leap0NotFoundError);
     });
 
+    test("git: init → add → commit → log, over the sandbox's files", async () => {
+      const client = target.client();
+      const sandbox = await client.sandboxes.create({}, { waitUntilRunning: { timeout: target.startTimeout } });
+      made.push(sandbox);
+      const repo = "/home/user/behaviour-repo";
+      const init = await sandbox.process.execute({ command: `git init -b main ${repo}` });
+      expect(init.exitCode).toBe(0);
+      await sandbox.filesystem.writeFile(`${repo}/notes.md`, "# notes\n");
+      expect((await sandbox.git.status(repo)).output).toContain("? notes.md\n");
+      expect((await sandbox.git.add(repo, ["notes.md"])).exitCode).toBe(0);
+      const commit = await sandbox.git.commit({
+        path: repo,
+        message: "Add notes",
+        author: "Behaviour Suite",
+        email: "suite@leap0.test",
+      });
+      expect(commit.result.exitCode).toBe(0);
+      expect(commit.sha).toMatch(/^[0-9a-f]{40}$/);
+      const log = await sandbox.git.log({ path: repo });
+      expect(log.exitCode).toBe(0);
+      expect(log.output).toContain(`commit ${commit.sha}`);
+      expect(log.output).toContain("Author: Behaviour Suite <suite@leap0.test>");
+      expect(log.output).toContain("    Add notes");
+      // Committed and clean: the status names the branch and no file.
+      const status = (await sandbox.git.status(repo)).output;
+      expect(status).toContain("# branch.head main\n");
+      expect(status).not.toContain("notes.md");
+    });
+
     test("an unknown sandbox is a 404", async () => {
       await expect(target.client().sandboxes.get("sbx-nosuchsandbx")).rejects.toBeInstanceOf(Leap0NotFoundError);
     });

@@ -19,14 +19,8 @@
  */
 // biome-ignore-all lint/suspicious/useIterableCallbackReturn: the docs' snippets log from forEach; kept verbatim
 // biome-ignore-all lint/style/useTemplate: the docs' snippets concatenate strings; kept verbatim
-import {
-  DEFAULT_CODE_INTERPRETER_TEMPLATE_NAME,
-  DEFAULT_DESKTOP_TEMPLATE_NAME,
-  Leap0Client,
-  type Leap0Client as Leap0ClientType,
-  type Sandbox,
-} from "leap0";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test, vi } from "vitest";
+import { DEFAULT_CODE_INTERPRETER_TEMPLATE_NAME, DEFAULT_DESKTOP_TEMPLATE_NAME, Leap0Client } from "leap0";
+import { afterAll, beforeAll, describe, expect, inject, test, vi } from "vitest";
 import { type ScriptServer, sseHead, startScriptServer } from "../support/script-server";
 import { snippetHarness } from "../support/snippets";
 
@@ -197,40 +191,34 @@ describe("code-interpreter.mdx", () => {
 });
 
 describe("code-interpreter-client.mdx (reference examples)", () => {
-  let client: Leap0ClientType;
-  let sandbox: Sandbox;
-  beforeEach(async () => {
-    client = new Leap0Client();
-    sandbox = await client.sandboxes.create({ templateName: DEFAULT_CODE_INTERPRETER_TEMPLATE_NAME });
-  });
-  afterEach(async () => {
-    await client.close();
-  });
-
   test("execute", async () => {
-    const result = await sandbox.codeInterpreter.execute({
-      language: "python",
-      code: "print('hello')",
-    });
-    expect(result.contextId).toBe("ctx-Wq3n8ZpL2v");
+    const client = new Leap0Client();
+    const sandbox = await client.sandboxes.create({ templateName: DEFAULT_CODE_INTERPRETER_TEMPLATE_NAME });
+    {
+      const result = await sandbox.codeInterpreter.execute({
+        language: "python",
+        code: "print('hello')",
+      });
+    }
+    await client.close();
     ci(["POST /execute"]);
   });
 
   test("executeStream (local event-stream server)", async () => {
-    await client.close();
     vi.stubEnv("LEAP0_SANDBOX_URL", server.url);
-    client = new Leap0Client();
-    sandbox = client.sandboxes.connect(sandbox.id);
     server.handle((_req, res) => {
       sseHead(res);
       res.end('data: {"type":"stdout","data":"hello"}\n\ndata: {"type":"exit","code":0}\n\n');
     });
+    const client = new Leap0Client();
+    const sandbox = await client.sandboxes.create({ templateName: DEFAULT_CODE_INTERPRETER_TEMPLATE_NAME });
     for await (const event of sandbox.codeInterpreter.executeStream({
       language: "python",
       code: "print('hello')",
     })) {
       console.log(event);
     }
+    await client.close();
     expect(logged).toEqual([[{ type: "stdout", data: "hello" }], [{ type: "exit", code: 0 }]]);
   });
 });

@@ -1,20 +1,22 @@
 /**
  * The desktop API a desktop sandbox serves on its own host (28 operations): state an agent's
- * loop can rely on (the pointer moves with move, click and drag; the screen has a size;
+ * loop can rely on (the screen has a size, the pointer moves with move, click and drag,
  * recordings start, stop, list, download and delete), screenshots that are real images of the
  * size asked for, and handlers for what the mock cannot know (windows, processes, the image).
- * SCAFFOLD: being written; answers nothing yet.
+ * Key presses and typed text change nothing here; they are in `mock.calls`.
  */
-import type { Handler } from "./control";
-import type { CommandPolicy } from "./process";
+import { json, refuse } from "./answers";
+import { type Handler, runningSandbox } from "./control";
+import { type CommandPolicy, handlerOf } from "./process";
+import { perSandbox, type SandboxRecord } from "./world";
 
 /** What a test may supply for the desktop (all optional; contract-valid defaults otherwise). */
 export interface DesktopFixtures {
-  /** The image a screenshot returns, for the region and format asked (default: a plain grey image of that size). */
+  /** The image a screenshot returns, for the region and format asked (default: a plain image of that size). */
   screenshot?(request: ScreenshotRequest): Uint8Array | Promise<Uint8Array>;
-  /** The open windows, as the SDK names their fields (default: one terminal window). */
+  /** The open windows, as the SDK names their fields (default: one focused terminal window). */
   windows?(sandboxId: string): Record<string, unknown>[] | Promise<Record<string, unknown>[]>;
-  /** The desktop's processes, as the SDK names their fields (default: the four, all running). */
+  /** The desktop's processes, as the SDK names their fields (default: xvfb, xfce4, x11vnc and novnc, running). */
   processes?(sandboxId: string): Record<string, unknown>[] | Promise<Record<string, unknown>[]>;
 }
 
@@ -47,7 +49,374 @@ export function desktop(fixtures: DesktopFixtures): DesktopHandler {
   return { kind: "desktop", ...fixtures };
 }
 
+// ── Images: the smallest valid encoders, so a test can decode what it gets ──
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = (CRC_TABLE[(c ^ b) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const u32 = (n: number) => new Uint8Array([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
+const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+function pngChunk(type: string, data: Uint8Array): Uint8Array {
+  const body = concat([ascii(type), data]);
+  return concat([u32(data.length), body, u32(crc32(body))]);
+}
+
+/** A black PNG (1-bit greyscale) of `width` × `height`, its pixels in stored (uncompressed) deflate blocks. */
+export function png(width: number, height: number): Uint8Array {
+  const raw = new Uint8Array((Math.ceil(width / 8) + 1) * height); // each row: filter byte 0, then zero bits
+  const blocks: Uint8Array[] = [new Uint8Array([0x78, 0x01])];
+  for (let at = 0; at < raw.length || at === 0; at += 65535) {
+    const len = Math.min(65535, raw.length - at);
+    const last = at + len >= raw.length ? 1 : 0;
+    blocks.push(
+      new Uint8Array([last, len & 255, len >>> 8, ~len & 255, (~len >>> 8) & 255]),
+      raw.subarray(at, at + len),
+    );
+    if (last) break;
+  }
+  let a = 1;
+  let b = 0;
+  for (const byte of raw) {
+    a = (a + byte) % 65521;
+    b = (b + a) % 65521;
+  }
+  blocks.push(u32(((b << 16) | a) >>> 0));
+  const header = concat([u32(width), u32(height), new Uint8Array([1, 0, 0, 0, 0])]);
+  return concat([
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk("IHDR", header),
+    pngChunk("IDAT", concat(blocks)),
+    pngChunk("IEND", new Uint8Array()),
+  ]);
+}
+
+/**
+ * A mid-grey baseline JPEG of `width` × `height`: one component, each 8×8 block a DC difference
+ * of 0 and an end-of-block, with Huffman tables holding just those two codes (one bit each).
+ */
+export function jpeg(width: number, height: number): Uint8Array {
+  const segment = (marker: number, data: number[]) => [
+    0xff,
+    marker,
+    (data.length + 2) >> 8,
+    (data.length + 2) & 255,
+    ...data,
+  ];
+  const oneCode = (tableClass: number) => [tableClass << 4, 1, ...new Array(15).fill(0), 0];
+  const blocks = Math.ceil(width / 8) * Math.ceil(height / 8);
+  const bits = blocks * 2;
+  const scan = new Uint8Array(Math.ceil(bits / 8));
+  // The last byte's unused bits are padded with ones, as the standard asks (never 0xFF: bits >= 2).
+  if (bits % 8) scan[scan.length - 1] = (1 << (8 - (bits % 8))) - 1;
+  return concat([
+    new Uint8Array([0xff, 0xd8]),
+    new Uint8Array(segment(0xdb, [0, ...new Array(64).fill(1)])),
+    new Uint8Array(segment(0xc0, [8, height >> 8, height & 255, width >> 8, width & 255, 1, 1, 0x11, 0])),
+    new Uint8Array(segment(0xc4, [...oneCode(0), ...oneCode(1)])),
+    new Uint8Array(segment(0xda, [1, 1, 0, 0, 63, 0])),
+    scan,
+    new Uint8Array([0xff, 0xd9]),
+  ]);
+}
+
+/** A tiny MP4 (an `ftyp` box and an empty `mdat`): what a downloaded recording holds. */
+const MP4 = concat([u32(24), ascii("ftypisom"), u32(0x200), ascii("isommp41"), u32(8), ascii("mdat")]);
+
+// ── State ──
+
+interface Recording {
+  id: string;
+  startedAt: string;
+  stoppedAt: string | undefined;
+  display: string;
+  resolution: string;
+}
+
+interface DesktopState {
+  width: number;
+  height: number;
+  x: number;
+  y: number;
+  recordings: Map<string, Recording>;
+  active: string | undefined;
+  last: string | undefined;
+  restarts: Map<string, number>;
+}
+
+const DISPLAY = ":0";
+const PROCESSES = ["xvfb", "xfce4", "x11vnc", "novnc"];
+
+const stateOf = perSandbox(
+  (): DesktopState => ({
+    width: 1440,
+    height: 900,
+    x: 720,
+    y: 450,
+    recordings: new Map(),
+    active: undefined,
+    last: undefined,
+    restarts: new Map(),
+  }),
+);
+
+const snake = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+
+function recordingStatus(r: Recording, active: boolean): Record<string, unknown> {
+  return {
+    id: r.id,
+    active,
+    started_at: r.startedAt,
+    ...(r.stoppedAt ? { stopped_at: r.stoppedAt } : {}),
+    download: `/api/recordings/${r.id}/download`,
+    mime_type: "video/mp4",
+    file_name: `${r.id}.mp4`,
+    display: r.display,
+    resolution: r.resolution,
+  };
+}
+
 /** The desktop operations, by operationId, given the mock's handlers. */
-export function desktopHandlers(_policy: CommandPolicy): Record<string, Handler> {
-  return {};
+export function desktopHandlers(policy: CommandPolicy): Record<string, Handler> {
+  const fixtures = () => handlerOf<DesktopHandler>(policy, "desktop");
+  /** The sandbox and its desktop state, for a call that needs it running. */
+  const desk = (...a: Parameters<Handler>): [SandboxRecord, DesktopState] => {
+    const s = runningSandbox(...a);
+    return [s, stateOf(s)];
+  };
+  const clamp = (d: DesktopState, x: unknown, y: unknown) => {
+    if (typeof x === "number") d.x = Math.min(Math.max(0, x), d.width - 1);
+    if (typeof y === "number") d.y = Math.min(Math.max(0, y), d.height - 1);
+    return json(200, { x: d.x, y: d.y });
+  };
+  const processes = async (s: SandboxRecord, d: DesktopState) => {
+    const given = await fixtures()?.processes?.(s.id);
+    if (given) return given.map(snake);
+    return PROCESSES.map((name, i) => ({
+      name,
+      running: true,
+      pid: 100 + i + 1000 * (d.restarts.get(name) ?? 0),
+      stdout_log: `/var/log/desktop/${name}.log`,
+      stderr_log: `/var/log/desktop/${name}.err.log`,
+    }));
+  };
+  const processStatus = async (s: SandboxRecord, d: DesktopState) => {
+    const items = await processes(s, d);
+    const running = items.filter((p) => p.running === true).length;
+    const status = running === items.length ? "running" : running === 0 ? "stopped" : "degraded";
+    return { status, items, running, total: items.length };
+  };
+  const processInfo = async (s: SandboxRecord, d: DesktopState, name: string) => {
+    const info = (await processes(s, d)).find((p) => p.name === name);
+    if (!info) refuse(400, `no desktop process ${JSON.stringify(name)}`);
+    return info;
+  };
+  const shot = async (s: SandboxRecord, d: DesktopState, p: Record<string, unknown>) => {
+    const x = typeof p.x === "number" ? p.x : 0;
+    const y = typeof p.y === "number" ? p.y : 0;
+    const width = typeof p.width === "number" && p.width > 0 ? p.width : d.width - x;
+    const height = typeof p.height === "number" && p.height > 0 ? p.height : d.height - y;
+    if (x + width > d.width || y + height > d.height || width <= 0 || height <= 0) {
+      return json(400, {
+        message: "Invalid request",
+        errors: [{ field: "width", error: `the region does not fit the ${d.width}x${d.height} screen` }],
+      });
+    }
+    const format = p.format === "jpg" || p.format === "jpeg" ? "jpeg" : "png";
+    const quality = typeof p.quality === "number" ? p.quality : undefined;
+    const handler = fixtures()?.screenshot;
+    const request = { sandboxId: s.id, x, y, width, height, format, quality } as const;
+    const bytes = handler ? await handler(request) : format === "png" ? png(width, height) : jpeg(width, height);
+    return new Response(bytes as Uint8Array<ArrayBuffer>, {
+      status: 200,
+      headers: { "content-type": `image/${format}` },
+    });
+  };
+  const recording = (d: DesktopState, id: string | undefined) => {
+    const r = d.recordings.get(id ?? "");
+    if (!r) refuse(404, `recording ${JSON.stringify(id)} not found`);
+    return r;
+  };
+  const ok = () => json(200, { ok: true });
+
+  return {
+    desktopHealth: (...a) => (desk(...a), ok()),
+    getDisplayInfo: (...a) => {
+      const [, d] = desk(...a);
+      return json(200, { display: DISPLAY, width: d.width, height: d.height });
+    },
+    getScreen: (...a) => {
+      const [, d] = desk(...a);
+      return json(200, { display: DISPLAY, width: d.width, height: d.height });
+    },
+    resizeScreen: (...a) => {
+      const [, d] = desk(...a);
+      d.width = Number(a[0].params.width);
+      d.height = Number(a[0].params.height);
+      clamp(d, d.x, d.y);
+      return json(200, { display: DISPLAY, width: d.width, height: d.height });
+    },
+    listWindows: async (...a) => {
+      const [s, d] = desk(...a);
+      const given = await fixtures()?.windows?.(s.id);
+      const items = given?.map(snake) ?? [
+        {
+          id: "0x04000007",
+          desktop: 0,
+          pid: 1234,
+          x: 0,
+          y: 0,
+          width: d.width,
+          height: d.height,
+          class: "Xfce4-terminal.Xfce4-terminal",
+          host: "sandbox",
+          title: "Terminal",
+          focused: true,
+        },
+      ];
+      return json(200, { items });
+    },
+    screenshot: (...a) => shot(...desk(...a), a[0].params),
+    screenshotRegion: (...a) => shot(...desk(...a), a[0].params),
+    getPointerPosition: (...a) => clamp(desk(...a)[1], undefined, undefined),
+    movePointer: (...a) => clamp(desk(...a)[1], a[0].params.x, a[0].params.y),
+    clickPointer: (...a) => clamp(desk(...a)[1], a[0].params.x, a[0].params.y),
+    dragPointer: (...a) => clamp(desk(...a)[1], a[0].params.toX, a[0].params.toY),
+    scrollPointer: (...a) => clamp(desk(...a)[1], undefined, undefined),
+    typeText: (...a) => (desk(...a), ok()),
+    pressKey: (...a) => (desk(...a), ok()),
+    hotkey: (...a) => (desk(...a), ok()),
+
+    getRecordingStatus: (...a) => {
+      const [, d] = desk(...a);
+      const id = d.active ?? d.last;
+      const r = id ? d.recordings.get(id) : undefined;
+      return json(200, r ? recordingStatus(r, r.id === d.active) : { active: false });
+    },
+    startRecording: (...a) => {
+      const [, d] = desk(...a);
+      if (d.active) refuse(409, `recording ${d.active} is already running`);
+      const id = `rec_${Date.now()}${String(d.recordings.size).padStart(3, "0")}`;
+      const r: Recording = {
+        id,
+        startedAt: a[1].iso(),
+        stoppedAt: undefined,
+        display: DISPLAY,
+        resolution: `${d.width}x${d.height}`,
+      };
+      d.recordings.set(id, r);
+      d.active = id;
+      d.last = id;
+      return json(201, recordingStatus(r, true));
+    },
+    stopRecording: (...a) => {
+      const [, d] = desk(...a);
+      if (!d.active) refuse(409, "no recording is running");
+      const r = recording(d, d.active);
+      r.stoppedAt = a[1].iso();
+      d.active = undefined;
+      return json(200, recordingStatus(r, false));
+    },
+    listRecordings: (...a) => {
+      const [, d] = desk(...a);
+      const items = [...d.recordings.values()].map((r) => ({
+        id: r.id,
+        file_name: `${r.id}.mp4`,
+        download: `/api/recordings/${r.id}/download`,
+        mime_type: "video/mp4",
+        size_bytes: MP4.length,
+        created_at: r.startedAt,
+        active: r.id === d.active,
+      }));
+      return json(200, { items });
+    },
+    getRecording: (...a) => {
+      const [, d] = desk(...a);
+      const r = recording(d, a[0].path.recordingID);
+      return json(200, {
+        id: r.id,
+        file_name: `${r.id}.mp4`,
+        download: `/api/recordings/${r.id}/download`,
+        mime_type: "video/mp4",
+        size_bytes: MP4.length,
+        created_at: r.startedAt,
+        active: r.id === d.active,
+      });
+    },
+    deleteRecording: (...a) => {
+      const [, d] = desk(...a);
+      const r = recording(d, a[0].path.recordingID);
+      if (r.id === d.active) refuse(409, `recording ${r.id} is still running; stop it first`);
+      d.recordings.delete(r.id);
+      return new Response(null, { status: 204 });
+    },
+    downloadRecording: (...a) => {
+      const [, d] = desk(...a);
+      recording(d, a[0].path.recordingID);
+      return new Response(MP4 as Uint8Array<ArrayBuffer>, { status: 200, headers: { "content-type": "video/mp4" } });
+    },
+
+    getProcessStatus: async (...a) => json(200, await processStatus(...desk(...a))),
+    streamProcessStatus: (...a) => {
+      const [s, d] = desk(...a);
+      const encoder = new TextEncoder();
+      let timer: ReturnType<typeof setInterval> | undefined;
+      // As the service: a status at once, then one every 2 s, until the reader cancels.
+      const body = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          const send = async () => {
+            try {
+              controller.enqueue(encoder.encode(`data: ${JSON.stringify(await processStatus(s, d))}\n\n`));
+            } catch {
+              clearInterval(timer);
+            }
+          };
+          await send();
+          timer = setInterval(send, 2000);
+        },
+        cancel() {
+          clearInterval(timer);
+        },
+      });
+      return new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } });
+    },
+    getProcessInfo: async (...a) => json(200, await processInfo(...desk(...a), String(a[0].path.processName))),
+    restartProcess: async (...a) => {
+      const [s, d] = desk(...a);
+      const name = String(a[0].path.processName);
+      await processInfo(s, d, name);
+      d.restarts.set(name, (d.restarts.get(name) ?? 0) + 1);
+      return json(200, { message: `${name} restarted`, status: { ...(await processInfo(s, d, name)), running: true } });
+    },
+    getProcessLogs: async (...a) => {
+      const name = String(a[0].path.processName);
+      await processInfo(...desk(...a), name);
+      return json(200, { process: name, logs: `${name}: started on display ${DISPLAY}\n` });
+    },
+    getProcessErrors: async (...a) => {
+      const name = String(a[0].path.processName);
+      await processInfo(...desk(...a), name);
+      return json(200, { process: name, errors: "" });
+    },
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * leap0/testing: an in-memory Leap0 that keeps the contract, for testing code that uses the SDK
  * without a network, a key or real sandboxes. The real SDK runs above it; only the transport is
- * replaced. Needs the `just-bash` package (commands run in its bash emulator).
+ * replaced. Needs the `just-bash` package (commands run in its bash emulator), and for
+ * `sandbox.git` the `isomorphic-git` package (loaded on the first git call).
  * @packageDocumentation
  */
 

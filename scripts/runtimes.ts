@@ -14,7 +14,13 @@ import { startPrism } from "./prism";
 
 const ROOT = resolve(__dirname, "..");
 // Exact versions that install from the registry and run here (see ../shared/TOOLCHAIN.md).
-const RUNTIMES = ["bun@1.4.5", "@deno/linux-x64-glibc@2.9.6", "miniflare@4.20260730.0", "just-bash@3.4.2"];
+const RUNTIMES = [
+  "bun@1.4.5",
+  "@deno/linux-x64-glibc@2.9.6",
+  "miniflare@4.20260730.0",
+  "just-bash@3.4.2",
+  "isomorphic-git@1.44.19",
+];
 
 const SCENARIO = `
 export async function scenario(Leap0, baseUrl) {
@@ -55,10 +61,30 @@ export async function mockScenario(Leap0, Testing) {
   while (!screen.includes("API $ ")) screen += await term.recvText({ timeout: 5 });
   term.send("exit\\r");
   const ended = (await term.closed).kind;
-  return { stdout: cat.stdout + npm.stdout, notFound, calls: mock.calls.length, ended };
+  // Git for real over the in-memory files (isomorphic-git), a code run through a handler, and a
+  // screenshot that is a PNG of the screen's size.
+  const repo = "/home/user/repo";
+  await sandbox.process.execute({ command: "git init -b main " + repo });
+  await sandbox.filesystem.writeFile(repo + "/a.txt", "a\\n");
+  await sandbox.git.add(repo, ["a.txt"]);
+  const commit = await sandbox.git.commit({ path: repo, message: "first", author: "A", email: "a@x.io" });
+  const git = (await sandbox.git.log({ path: repo })).output.includes("commit " + commit.sha);
+  mock.use(Testing.codeInterpreter((code) => [{ type: "stdout", data: code === "2 + 2" ? "4\\n" : "?\\n" }]));
+  const code = (await sandbox.codeInterpreter.execute({ code: "2 + 2" })).logs.stdout.join("");
+  const png = await sandbox.desktop.screenshot();
+  const size = new DataView(png.buffer, png.byteOffset).getUint32(16) + "x" + new DataView(png.buffer, png.byteOffset).getUint32(20);
+  return { stdout: cat.stdout + npm.stdout, notFound, calls: mock.calls.length, ended, git, code, png: size };
 }
 `;
-const MOCK_EXPECTED = { stdout: "from the file API installed\n", notFound: true, calls: 8, ended: "exited" };
+const MOCK_EXPECTED = {
+  stdout: "from the file API installed\n",
+  notFound: true,
+  calls: 15,
+  ended: "exited",
+  git: true,
+  code: "4",
+  png: "1440x900",
+};
 
 function checkMock(out: string): string | undefined {
   const line = out.trim().split("\n").pop() ?? "";

@@ -1,9 +1,11 @@
 /**
- * leap0/testing keeps the contract in what it answers: every control-plane operation is driven
+ * leap0/testing keeps the contract in what it answers: every operation (the control plane's and
+ * the two APIs a sandbox serves itself: code interpreter and desktop) is driven
  * through the core (params built from openapi.yaml, ids of real state), and each answer is
  * checked against the operation's documented response in openapi.yaml by Ajv, a JSON-schema
  * validator independent of the SDK's own checks: the status must be documented, a JSON body
- * must match its schema, and a bytes or multipart body must carry its media type.
+ * must match its schema, a bytes or multipart body must carry its media type, and each event of
+ * an event stream must match the schema its operation documents for one event.
  */
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
@@ -45,6 +47,7 @@ function violation(a: Answer, op: Operation): string | undefined {
   if (!content) return a.body.byteLength ? `a ${a.status} has no body, got ${a.body.byteLength} bytes` : undefined;
   const mediaType = a.type?.split(";")[0]?.trim() ?? "";
   if (!(mediaType in content)) return `media type ${mediaType} is not one of ${Object.keys(content).join(", ")}`;
+  if (mediaType === "text/event-stream") return streamViolation(a, op, content[mediaType] as Node);
   if (mediaType !== "application/json") return undefined;
   const ref = documented.$ref
     ? `openapi#${(documented.$ref as string).slice(1)}/content/${pointer("application/json")}/schema`
@@ -54,21 +57,75 @@ function violation(a: Answer, op: Operation): string | undefined {
   return ajv.errorsText(validate.errors);
 }
 
-const CONTROL_PLANE = [...OPERATIONS.values()].filter((op) => op.host === "api");
+/**
+ * An event stream's events against the schema of one event: the operation's own (a `$ref`), or
+ * for the desktop's status stream, whose schema is only `string`, the `ProcessStatusResponse`
+ * its description names. At least one event must have come.
+ */
+function streamViolation(a: Answer, op: Operation, media: Node): string | undefined {
+  const schema = media.schema as Node | undefined;
+  const ref = schema?.$ref
+    ? `openapi#${(schema.$ref as string).slice(1)}`
+    : op.name === "streamProcessStatus"
+      ? "openapi#/components/schemas/ProcessStatusResponse"
+      : undefined;
+  if (!ref) return `no schema for the events of ${op.name}`;
+  const validate = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
+  const events = new TextDecoder()
+    .decode(a.body)
+    .split("\n\n")
+    .filter((e) => e.trim())
+    .map((e) =>
+      e
+        .split("\n")
+        .filter((l) => l.startsWith("data:"))
+        .map((l) => l.slice(5).trimStart())
+        .join("\n"),
+    );
+  if (!events.length) return "the stream sent no event";
+  for (const data of events)
+    if (!validate(JSON.parse(data))) return `event ${data}: ${ajv.errorsText(validate.errors)}`;
+  return undefined;
+}
 
-describe("every control-plane answer of leap0/testing is one openapi.yaml documents (Ajv)", () => {
-  test("all control-plane operations answer, in success and in the documented errors", async () => {
+/**
+ * A stream's events: all of them, or for a stream that never ends (the desktop's status, with
+ * its heartbeat) the first (up to its first blank line), without waiting for the rest.
+ */
+async function streamEvents(body: ReadableStream<Uint8Array> | null, endless: boolean): Promise<Uint8Array> {
+  if (!body) return new Uint8Array();
+  const reader = body.getReader();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(new Uint8Array(value));
+    text += new TextDecoder().decode(value);
+    if (endless && text.includes("\n\n")) break;
+  }
+  // Not awaited: a clone's cancel settles only once the original's body is cancelled too (the
+  // streams standard's tee), which the driver does after this returns.
+  void reader.cancel();
+  return new Uint8Array(await new Blob(chunks).arrayBuffer());
+}
+
+const ALL = [...OPERATIONS.values()];
+
+describe("every answer of leap0/testing is one openapi.yaml documents (Ajv)", () => {
+  test("all 106 operations answer, in success and in the documented errors", async () => {
     const mock = createMockLeap0({ maxSandboxes: 20 });
     const answers: Answer[] = [];
     const capturing = (async (input: RequestInfo | URL, init?: RequestInit) => {
       const res = await mock.fetch(input, init);
       const copy = res.clone();
-      answers.push({
-        operation: mock.calls.at(-1)?.operation ?? "?",
-        status: res.status,
-        type: res.headers.get("content-type"),
-        body: new Uint8Array(await copy.arrayBuffer()),
-      });
+      const type = res.headers.get("content-type");
+      const operation = mock.calls.at(-1)?.operation ?? "?";
+      // A status stream never ends: its first event is enough to judge.
+      const body = type?.startsWith("text/event-stream")
+        ? await streamEvents(copy.body, operation === "streamProcessStatus")
+        : new Uint8Array(await copy.arrayBuffer());
+      answers.push({ operation, status: res.status, type, body });
       return res;
     }) as typeof fetch;
     // The terminal's WebSocket: the handshake's answer is the open (101) or the refused status.
@@ -117,6 +174,15 @@ describe("every control-plane answer of leap0/testing is one openapi.yaml docume
     const [term, term2] = [await sandbox.pty.create({ id: "t1" }), await sandbox.pty.create({ id: "t2" })];
     const tpl = await client.templates.create({ name: "contract-tpl", uri: "docker.io/x" });
     const tpl2 = await client.templates.create({ name: "contract-tpl-doomed", uri: "docker.io/x" });
+    // In-sandbox state: code-interpreter contexts and a finished desktop recording.
+    const [context, context2] = [
+      await sandbox.codeInterpreter.createContext("python"),
+      await sandbox.codeInterpreter.createContext("python"),
+    ];
+    const recording = await sandbox.desktop.startRecording();
+    await sandbox.desktop.stopRecording();
+    const recording2 = await sandbox.desktop.startRecording();
+    await sandbox.desktop.stopRecording();
 
     const ids: Record<string, string> = {
       sandboxID: sandbox.id,
@@ -126,6 +192,9 @@ describe("every control-plane answer of leap0/testing is one openapi.yaml docume
       sshID: access.id,
       sessionID: term.id,
       templateID: tpl.id,
+      contextID: context.id,
+      recordingID: recording.id ?? "",
+      processName: "x11vnc",
     };
     const S = "/home/user";
     // What sample params cannot know: names of real state, paths that exist.
@@ -155,6 +224,12 @@ describe("every control-plane answer of leap0/testing is one openapi.yaml docume
       filesystemTree: { path: S },
       processExecute: { command: "echo hi" },
       resizePtySession: { cols: 100, rows: 30 },
+      ...Object.fromEntries(
+        ["lspStart", "lspStop", "lspCompletions", "lspDocumentSymbols", "lspDidOpen", "lspDidClose"].map((n) => [
+          n,
+          { languageId: "python", pathToProject: S, ...(n.startsWith("lspS") ? {} : { uri: `file://${S}/a.txt` }) },
+        ]),
+      ),
     };
     // Operations that end what they touch get state of their own.
     const own: Record<string, () => Promise<Record<string, string>>> = {
@@ -166,11 +241,16 @@ describe("every control-plane answer of leap0/testing is one openapi.yaml docume
       deleteSshAccess: async () => ({ sshID: access2.id }),
       deletePtySession: async () => ({ sessionID: term2.id }),
       deleteTemplate: async () => ({ templateID: tpl2.id }),
+      deleteContext: async () => ({ contextID: context2.id }),
+      deleteRecording: async () => ({ recordingID: recording2.id ?? "" }),
     };
     // The order matters only for what moves or deletes: those go last.
-    const last = ["filesystemMove", "filesystemDelete", "deleteSnapshot", "deleteTemplate", "deleteSandbox"];
+    const last = ["lspStop", "filesystemMove", "filesystemDelete", "deleteSnapshot", "deleteTemplate", "deleteSandbox"];
+    // A language server answers once it is started.
+    const first = [OPERATIONS.get("lspStart") as Operation];
     const ordered = [
-      ...CONTROL_PLANE.filter((op) => !last.includes(op.name)),
+      ...first,
+      ...ALL.filter((op) => !last.includes(op.name) && !first.includes(op)),
       ...last.map((n) => OPERATIONS.get(n) as Operation),
     ];
 
@@ -219,6 +299,7 @@ describe("every control-plane answer of leap0/testing is one openapi.yaml docume
       }
       const input = {
         path,
+        sandboxId: op.host === "sandbox" ? sandbox.id : undefined,
         params: { ...sampled, ...params[op.name] },
         bytes: op.request === "bytes" ? new Uint8Array([0, 1, 255]) : undefined,
         multipart:
@@ -251,6 +332,11 @@ describe("every control-plane answer of leap0/testing is one openapi.yaml docume
       .connect(sandbox.id)
       .filesystem.stat("/home/user/none")
       .catch(() => {});
+    const inside = checked.sandboxes.connect(sandbox.id);
+    await inside.codeInterpreter.getContext("ctx-none").catch(() => {});
+    await inside.desktop.getRecording("rec_none").catch(() => {});
+    await inside.desktop.startRecording();
+    await inside.desktop.startRecording().catch(() => {});
 
     const wrong = answers
       .map((a) => [a, violation(a, OPERATIONS.get(a.operation) as Operation)] as const)
@@ -258,9 +344,9 @@ describe("every control-plane answer of leap0/testing is one openapi.yaml docume
       .map(([a, why]) => `${a.operation} ${a.status}: ${why}`);
     expect(wrong).toEqual([]);
     const answered = new Set(answers.filter((a) => a.status < 300).map((a) => a.operation));
-    expect(CONTROL_PLANE.filter((op) => !answered.has(op.name)).map((op) => op.name)).toEqual([]);
-    expect(answered.size).toBe(CONTROL_PLANE.length);
-    expect(driven.length).toBe(CONTROL_PLANE.length);
+    expect(ALL.filter((op) => !answered.has(op.name)).map((op) => op.name)).toEqual([]);
+    expect(answered.size).toBe(106);
+    expect(driven.length).toBe(106);
     expect(
       answers
         .filter((a) => a.operation === "connectPtySession")

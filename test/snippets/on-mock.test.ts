@@ -1,7 +1,7 @@
 /**
- * Every documented JavaScript snippet of the control plane (sandboxes, access, system tools,
- * filesystem, process, git, terminals, language servers) that the other snippet tests hold, run
- * unchanged against leap0/testing, with no network: the code
+ * Every documented JavaScript snippet that the other snippet tests hold (sandboxes, access,
+ * system tools, filesystem, process, git, terminals, language servers, code interpreter,
+ * desktop), run unchanged against leap0/testing, with no network: the code
  * between a snippet's `new Leap0Client()` and its `client.close()` is read from those test files
  * (where it stands verbatim, as the docs publish it) and run with `mock.install()` answering the
  * default hosts. The mock's sandboxes start with the files the snippets read, and handlers
@@ -20,6 +20,7 @@ const FILES = [
   "pty-lsp.test.ts",
   "access.test.ts",
   "system-tools.test.ts",
+  "code-interpreter-desktop.test.ts",
 ];
 
 interface Snippet {
@@ -29,12 +30,18 @@ interface Snippet {
 }
 
 /**
- * Snippets the mock cannot run as published, each with the reason. The docs' template pages use
- * the placeholder id "<template_id>", which no template has: the mock answers 404, as Leap0 would.
+ * Snippets the mock cannot run as published, each with the reason: they name a placeholder id
+ * ("<template_id>", "<context_id>", "<recording_id>") that nothing has, so the mock answers 404,
+ * as Leap0 would. (Deleting a context that is not there is not an error in the contract, so that
+ * snippet runs.)
  */
 const EXCLUDED: Record<string, string> = {
   "Templates: Rename a template": 'placeholder id "<template_id>"',
   "Templates: Delete a template": 'placeholder id "<template_id>"',
+  "Get a context": 'placeholder id "<context_id>"',
+  "Get recording": 'placeholder id "<recording_id>"',
+  "Download recording": 'placeholder id "<recording_id>"',
+  "Delete recording": 'placeholder id "<recording_id>"',
 };
 
 /**
@@ -45,17 +52,20 @@ const EXCLUDED: Record<string, string> = {
 function snippetsOf(file: string): Snippet[] {
   const source = readFileSync(join(__dirname, file), "utf8");
   const out: Snippet[] = [];
-  for (const m of source.matchAll(/^test\("([^"]+)", async \(\) => \{\n([\s\S]*?)^\}\);$/gm)) {
-    const name = m[1] as string;
-    const body = m[2] as string;
+  // A test at the top level or inside a describe (then indented): its body ends where it does.
+  for (const m of source.matchAll(/^( *)test\("([^"]+)", async \(\) => \{\n([\s\S]*?)^\1\}\);$/gm)) {
+    const indent = `${m[1] as string}  `;
+    const name = m[2] as string;
+    const body = m[3] as string;
     if (name in EXCLUDED) continue;
-    const block = /^ {2}\{\n([\s\S]*?)^ {2}\}$/m.exec(body);
+    const start = body.search(/^\s*const client = new Leap0Client\(/m);
+    const block = new RegExp(`^${indent}\\{\\n([\\s\\S]*?)^${indent}\\}$`, "m").exec(body);
     if (block) {
-      // The reference pages' examples start from a `sandbox` the test makes just above the block.
-      out.push({ file, name, code: body.slice(0, block.index) + (block[1] as string) });
+      // The reference pages' examples start from a `sandbox` the test makes just above the block
+      // (from its client on; what comes before sets up the Prism side).
+      out.push({ file, name, code: body.slice(Math.max(start, 0), block.index) + (block[1] as string) });
       continue;
     }
-    const start = body.search(/^\s*const client = new Leap0Client\(/m);
     const end = body.indexOf("await client.close();");
     if (start < 0 || end < 0) continue;
     out.push({ file, name, code: body.slice(start, end + "await client.close();".length) });
@@ -64,27 +74,33 @@ function snippetsOf(file: string): Snippet[] {
 }
 
 /**
- * Snippets that reach a terminal session an earlier snippet of the same page made. Each snippet
- * here runs on a sandbox of its own, so the runner makes that session right after the snippet's
- * `sandboxes.create()` returns, as the page's reader would have; without it the mock (like
- * Leap0) answers 404.
+ * Snippets that reach state an earlier snippet of the same page made: a terminal session, a
+ * recording under way, a started language server. Each snippet here runs on a sandbox of its own, so the runner makes that
+ * state right after the snippet's `sandboxes.create()` returns, as the page's reader would have;
+ * without it the mock (like Leap0) answers 404 or 409.
  */
-const SESSIONS: Record<string, string> = {
-  "pty: Connect via WebSocket": "my-terminal",
-  "pty: Resize terminal": "my-terminal",
-  "pty: Delete a PTY session": "my-terminal",
-  "pty-client reference: connect": "shell",
+const PREPARED: Record<string, (sandbox: leap0.Sandbox) => Promise<unknown>> = {
+  "pty: Connect via WebSocket": (s) => s.pty.create({ id: "my-terminal" }),
+  "pty: Resize terminal": (s) => s.pty.create({ id: "my-terminal" }),
+  "pty: Delete a PTY session": (s) => s.pty.create({ id: "my-terminal" }),
+  "pty-client reference: connect": (s) => s.pty.create({ id: "shell" }),
+  "Stop recording": (s) => s.desktop.startRecording(),
+  "lsp: Open a document": (s) => s.lsp.start({ languageId: "python", pathToProject: "/home/user/project" }),
+  "lsp: Get completions": (s) => s.lsp.start({ languageId: "python", pathToProject: "/home/user/project" }),
+  "lsp: Get document symbols": (s) => s.lsp.start({ languageId: "python", pathToProject: "/home/user/project" }),
+  "lsp: Close a document": (s) => s.lsp.start({ languageId: "python", pathToProject: "/home/user/project" }),
+  "lsp-client reference: didOpen": (s) => s.lsp.start({ languageId: "typescript", pathToProject: "/workspace/app" }),
 };
 
-/** leap0's `Leap0Client`, making `session` in every sandbox it creates. */
-function clientWithSession(session: string): typeof leap0.Leap0Client {
+/** leap0's `Leap0Client`, running `prepare` on every sandbox it creates. */
+function clientPreparing(prepare: (sandbox: leap0.Sandbox) => Promise<unknown>): typeof leap0.Leap0Client {
   return class extends leap0.Leap0Client {
     constructor(...args: ConstructorParameters<typeof leap0.Leap0Client>) {
       super(...args);
       const create = this.sandboxes.create.bind(this.sandboxes);
       this.sandboxes.create = async (...a) => {
         const sandbox = await create(...a);
-        await sandbox.pty.create({ id: session });
+        await prepare(sandbox);
         return sandbox;
       };
     }
@@ -131,19 +147,19 @@ afterAll(() => {
 });
 
 describe("documented snippets, unchanged, against leap0/testing", () => {
-  test("the snippet files hold the snippets this test expects (71, less the 2 excluded)", () => {
-    expect(snippets.length).toBe(69);
+  test("the snippet files hold the snippets this test expects (104, less the 6 excluded)", () => {
+    expect(snippets.length).toBe(98);
   });
 
   test.each(snippets.map((s) => [`${s.file}: ${s.name}`, s] as const))("%s", async (_name, s) => {
     const { code } = await transform(s.code, { loader: "ts", format: "esm" });
     // The snippet's free names are leap0's exports, as the snippet files import them, and the
     // reference examples' own `expect`.
-    const session = SESSIONS[s.name];
+    const prepare = PREPARED[s.name];
     const scope: Record<string, unknown> = {
       ...leap0,
       expect,
-      ...(session ? { Leap0Client: clientWithSession(session) } : {}),
+      ...(prepare ? { Leap0Client: clientPreparing(prepare) } : {}),
     };
     const names = Object.keys(scope);
     const run = new Function(...names, `return (async () => {\n${code}\n})();`) as (...a: unknown[]) => Promise<void>;

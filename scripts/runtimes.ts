@@ -6,10 +6,10 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { builtinModules, createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { startPrism } from "./prism";
 
 const ROOT = resolve(__dirname, "..");
@@ -84,6 +84,24 @@ const MOCK_EXPECTED = {
   git: true,
   code: "4",
   png: "1440x900",
+};
+
+/** Node's built-in modules in a Worker bundle, as wrangler's nodejs_compat treats them. */
+const nodeBuiltins: Plugin = {
+  name: "node-builtins",
+  setup(b) {
+    const names = new RegExp(`^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, "\\/")).join("|")})$`);
+    b.onResolve({ filter: names }, (args) => {
+      const name = args.path.replace(/^node:/, "");
+      return args.kind === "require-call"
+        ? { path: name, namespace: "node-builtin" }
+        : { path: `node:${name}`, external: true };
+    });
+    b.onLoad({ filter: /.*/, namespace: "node-builtin" }, (args) => ({
+      contents: `export * from "node:${args.path}";`,
+      loader: "js",
+    }));
+  },
 };
 
 function checkMock(out: string): string | undefined {
@@ -182,7 +200,10 @@ async function main(): Promise<void> {
       () => run(deno, ["run", "--allow-read", "--allow-env", "mock-esm.mjs"], dir, { DENO_NO_UPDATE_CHECK: "1" }),
       checkMock,
     );
-    // just-bash's browser build imports node:zlib, which a Worker has with nodejs_compat.
+    // just-bash's browser build imports node:zlib, and isomorphic-git's hashing (sha.js through
+    // safe-buffer) requires "buffer": a Worker has both with nodejs_compat. As wrangler does, a
+    // built-in module is left to the runtime, and a `require()` of one (which an ES module
+    // cannot make at run time) becomes a static import.
     const worker = async (source: string) => {
       writeFileSync(join(dir, "worker.mjs"), source);
       const bundle = await build({
@@ -193,7 +214,7 @@ async function main(): Promise<void> {
         platform: "browser",
         conditions: ["worker", "browser"],
         target: "es2022",
-        external: ["node:*"],
+        plugins: [nodeBuiltins],
         logLevel: "silent",
       });
       const requireHere = createRequire(join(dir, "package.json"));

@@ -16,11 +16,13 @@ let loaded: Promise<Git> | undefined;
 export function loadGit(): Promise<Git> {
   loaded ??= import("isomorphic-git").then(
     (m) => ((m as unknown as { default?: Git }).default ?? m) as Git,
-    () => {
+    (e: unknown) => {
       loaded = undefined;
+      // Why the import failed is the user's first clue (not installed, or not loadable here).
+      const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
       throw new GitFailure(
         127,
-        "git: command not found (leap0/testing runs git with the isomorphic-git package: npm i -D isomorphic-git)\n",
+        `git: command not found (leap0/testing runs git with the isomorphic-git package: npm i -D isomorphic-git; loading it failed: ${why})\n`,
       );
     },
   );

@@ -196,6 +196,19 @@ function recordingStatus(r: Recording, active: boolean): Record<string, unknown>
   };
 }
 
+/** A `RecordingSummary`, as list and get answer it. */
+function recordingSummary(r: Recording, d: DesktopState): Record<string, unknown> {
+  return {
+    id: r.id,
+    file_name: `${r.id}.mp4`,
+    download: `/api/recordings/${r.id}/download`,
+    mime_type: "video/mp4",
+    size_bytes: MP4.length,
+    created_at: r.startedAt,
+    active: r.id === d.active,
+  };
+}
+
 /** The desktop operations, by operationId, given the mock's handlers. */
 export function desktopHandlers(policy: CommandPolicy): Record<string, Handler> {
   const fixtures = () => handlerOf<DesktopHandler>(policy, "desktop");
@@ -339,29 +352,11 @@ export function desktopHandlers(policy: CommandPolicy): Record<string, Handler> 
     },
     listRecordings: (...a) => {
       const [, d] = desk(...a);
-      const items = [...d.recordings.values()].map((r) => ({
-        id: r.id,
-        file_name: `${r.id}.mp4`,
-        download: `/api/recordings/${r.id}/download`,
-        mime_type: "video/mp4",
-        size_bytes: MP4.length,
-        created_at: r.startedAt,
-        active: r.id === d.active,
-      }));
-      return json(200, { items });
+      return json(200, { items: [...d.recordings.values()].map((r) => recordingSummary(r, d)) });
     },
     getRecording: (...a) => {
       const [, d] = desk(...a);
-      const r = recording(d, a[0].path.recordingID);
-      return json(200, {
-        id: r.id,
-        file_name: `${r.id}.mp4`,
-        download: `/api/recordings/${r.id}/download`,
-        mime_type: "video/mp4",
-        size_bytes: MP4.length,
-        created_at: r.startedAt,
-        active: r.id === d.active,
-      });
+      return json(200, recordingSummary(recording(d, a[0].path.recordingID), d));
     },
     deleteRecording: (...a) => {
       const [, d] = desk(...a);

@@ -302,8 +302,7 @@ const OPERATIONS: Record<string, (mem: InMemoryFs, p: Params, ctx: GitContext) =
     }
     const tip = await git.resolveRef({ fs, dir, ref: `refs/remotes/origin/${branch}` });
     await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: tip, force: true });
-    await git.setConfig({ fs, dir, path: `branch.${branch}.remote`, value: "origin" });
-    await git.setConfig({ fs, dir, path: `branch.${branch}.merge`, value: `refs/heads/${branch}` });
+    await track({ git, fs, dir, mem }, branch, "origin", branch);
     await git.checkout({ fs, dir, ref: branch, force: true });
     if (typeof p.commitId === "string" && p.commitId) {
       const r = { git, fs, dir, mem };
@@ -480,8 +479,7 @@ const OPERATIONS: Record<string, (mem: InMemoryFs, p: Params, ctx: GitContext) =
         .catch(() => undefined);
       if (!tracked) fail(1, `error: pathspec '${name}' did not match any file(s) known to git`);
       await r.git.writeRef({ fs: r.fs, dir: r.dir, ref: `refs/heads/${name}`, value: tracked });
-      await r.git.setConfig({ fs: r.fs, dir: r.dir, path: `branch.${name}.remote`, value: "origin" });
-      await r.git.setConfig({ fs: r.fs, dir: r.dir, path: `branch.${name}.merge`, value: `refs/heads/${name}` });
+      await track(r, name, "origin", name);
       await checkout(r, name);
       return {
         output: `branch '${name}' set up to track 'origin/${name}'.\nSwitched to a new branch '${name}'\n`,
@@ -549,14 +547,7 @@ const OPERATIONS: Record<string, (mem: InMemoryFs, p: Params, ctx: GitContext) =
   async gitPush(mem, p, ctx) {
     const r = await openRepo(mem, p.path);
     const name = typeof p.remote === "string" && p.remote ? p.remote : "origin";
-    const url = await config(r, `remote.${name}.url`);
-    if (!url)
-      fail(
-        128,
-        `fatal: '${name}' does not appear to be a git repository\nfatal: Could not read from remote repository.`,
-      );
-    const remote = reach(ctx.remotes, url);
-    authorize(remote, p.username, p.password);
+    const { url, remote } = await remoteNamed(r, name, ctx, p);
     const branch = typeof p.branch === "string" && p.branch ? p.branch : await branchOf(r);
     const local = branch
       ? await r.git.resolveRef({ fs: r.fs, dir: r.dir, ref: `refs/heads/${branch}` }).catch(() => undefined)
@@ -583,10 +574,7 @@ const OPERATIONS: Record<string, (mem: InMemoryFs, p: Params, ctx: GitContext) =
     await copyObjects(mem, `${r.dir}/.git`, target, `${REMOTE_DIR}/.git`);
     await r.git.writeRef({ ...t, ref: `refs/heads/${branch}`, value: local, force: true });
     await r.git.writeRef({ fs: r.fs, dir: r.dir, ref: `refs/remotes/${name}/${branch}`, value: local, force: true });
-    if (p.setUpstream === true) {
-      await r.git.setConfig({ fs: r.fs, dir: r.dir, path: `branch.${branch}.remote`, value: name });
-      await r.git.setConfig({ fs: r.fs, dir: r.dir, path: `branch.${branch}.merge`, value: `refs/heads/${branch}` });
-    }
+    if (p.setUpstream === true) await track(r, branch, name, branch);
     return { output: `To ${url}\n${line}\n` };
   },
 
@@ -596,14 +584,7 @@ const OPERATIONS: Record<string, (mem: InMemoryFs, p: Params, ctx: GitContext) =
     if (!current) fail(128, "fatal: You are not currently on a branch.");
     const name =
       typeof p.remote === "string" && p.remote ? p.remote : ((await config(r, `branch.${current}.remote`)) ?? "origin");
-    const url = await config(r, `remote.${name}.url`);
-    if (!url)
-      fail(
-        128,
-        `fatal: '${name}' does not appear to be a git repository\nfatal: Could not read from remote repository.`,
-      );
-    const remote = reach(ctx.remotes, url);
-    authorize(remote, p.username, p.password);
+    const { url, remote } = await remoteNamed(r, name, ctx, p);
     const merge = await config(r, `branch.${current}.merge`);
     const branch =
       typeof p.branch === "string" && p.branch ? p.branch : (merge?.replace(/^refs\/heads\//, "") ?? current);
@@ -614,10 +595,7 @@ const OPERATIONS: Record<string, (mem: InMemoryFs, p: Params, ctx: GitContext) =
     if (!theirs) fail(1, `fatal: couldn't find remote ref ${branch}`);
     await copyObjects(source, `${REMOTE_DIR}/.git`, mem, `${r.dir}/.git`);
     await r.git.writeRef({ fs: r.fs, dir: r.dir, ref: `refs/remotes/${name}/${branch}`, value: theirs, force: true });
-    if (p.setUpstream === true) {
-      await r.git.setConfig({ fs: r.fs, dir: r.dir, path: `branch.${current}.remote`, value: name });
-      await r.git.setConfig({ fs: r.fs, dir: r.dir, path: `branch.${current}.merge`, value: `refs/heads/${branch}` });
-    }
+    if (p.setUpstream === true) await track(r, current, name, branch);
     const ours = await headOid(r);
     const from = `From ${url}\n * branch            ${branch}     -> FETCH_HEAD\n`;
     if (ours && (await isAncestor(r, theirs, ours))) return { output: `${from}Already up to date.\n` };
@@ -653,6 +631,28 @@ const OPERATIONS: Record<string, (mem: InMemoryFs, p: Params, ctx: GitContext) =
 };
 
 const ZERO = "0000000";
+
+/** The remote a push or pull names, reached with the call's credentials. */
+async function remoteNamed(
+  r: Repo,
+  name: string,
+  ctx: GitContext,
+  p: Params,
+): Promise<{ url: string; remote: Remote }> {
+  const url = await config(r, `remote.${name}.url`);
+  if (!url) {
+    fail(128, `fatal: '${name}' does not appear to be a git repository\nfatal: Could not read from remote repository.`);
+  }
+  const remote = reach(ctx.remotes, url);
+  authorize(remote, p.username, p.password);
+  return { url, remote };
+}
+
+/** Makes `branch` track `remote`'s `upstream` (what `--set-upstream` and a clone set). */
+async function track(r: Repo, branch: string, remote: string, upstream: string): Promise<void> {
+  await r.git.setConfig({ fs: r.fs, dir: r.dir, path: `branch.${branch}.remote`, value: remote });
+  await r.git.setConfig({ fs: r.fs, dir: r.dir, path: `branch.${branch}.merge`, value: `refs/heads/${upstream}` });
+}
 
 /** Commits reachable from `from` and not from `not`. */
 async function count(r: Repo, from: string, not: string): Promise<number> {

@@ -7,6 +7,7 @@
  * as the contract documents: `data: {"type":0,"data":"…"}`, with 0 stdout, 1 stderr, 2 exit,
  * 3 error).
  */
+import type { ExecutionResult } from "../../generated/types";
 import { json, refuse } from "./answers";
 import { type Handler, runningSandbox } from "./control";
 import { type CommandPolicy, handlerOf } from "./process";
@@ -26,31 +27,8 @@ export type CodeEvent =
   /** The run's exit code (default 0, or 1 after an error). */
   | { type: "exit"; code: number };
 
-/** A rich output item, as `Execution.items` holds them (SDK names). */
-export interface CodeResultItem {
-  /** Whether this is the run's main result. */
-  isPrimary?: boolean;
-  /** Plain text. */
-  text?: string;
-  /** HTML. */
-  html?: string;
-  /** Markdown. */
-  markdown?: string;
-  /** SVG. */
-  svg?: string;
-  /** A PNG image, base64. */
-  png?: string;
-  /** A JPEG image, base64. */
-  jpeg?: string;
-  /** A PDF, base64. */
-  pdf?: string;
-  /** LaTeX. */
-  latex?: string;
-  /** JSON data. */
-  json?: Record<string, unknown>;
-  /** JavaScript. */
-  javascript?: string;
-}
+/** A rich output item, as `Execution.items` holds them (SDK names): the contract's own type. */
+export type CodeResultItem = ExecutionResult;
 
 /** The context a run happens in. */
 export interface CodeContext {

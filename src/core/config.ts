@@ -107,7 +107,19 @@ export interface ResolvedConfig {
   otel: boolean;
 }
 
-/** Per-call options; every facade method takes them as its last argument. */
+/**
+ * Per-call options; every method that calls the API takes them as its last argument (`options`).
+ *
+ * What any such call can raise is said here once, not on each method (a method's own doc names
+ * only what is particular to it):
+ * - {@link Leap0ValidationError} when the arguments break the contract (the field is named;
+ *   nothing is sent);
+ * - {@link Leap0BadRequestError} when the service refuses the parameters (400), and the other
+ *   {@link Leap0APIError} classes for what it answers: 401, 403, 404, 409, 429, 5xx;
+ * - {@link Leap0TimeoutError} when `timeout` runs out, {@link Leap0AbortError} when `signal`
+ *   fires or the client is closed, {@link Leap0ConnectionError} when the connection fails
+ *   (with `mayHaveSucceeded` when a request that creates may have reached the service).
+ */
 export interface RequestOptions {
   /** Seconds this call may take in all, retries included; overrides the client's `timeout`. */
   timeout?: number;

@@ -150,10 +150,8 @@ export class Sandbox {
   /**
    * Re-reads the sandbox's state from the API.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns This handle, its fields updated.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async refresh(options?: RequestOptions): Promise<this> {
     // getSandbox returns no network policy: the handle keeps what it knew (see #apply).
@@ -163,11 +161,9 @@ export class Sandbox {
   /**
    * Pauses the sandbox (memory and disk are saved; no named snapshot is made).
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns This handle, its fields updated from the answer.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    * @throws {@link Leap0ConflictError} when the sandbox is not running.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async pause(options?: RequestOptions): Promise<this> {
     return this.#apply(await invoke(this.#p, pauseSandbox, { path: { sandboxID: this.id } }, options));
@@ -176,11 +172,9 @@ export class Sandbox {
   /**
    * Stops the sandbox, keeping its disk but not its memory.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns This handle, its fields updated from the answer.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    * @throws {@link Leap0ConflictError} when the sandbox is not running.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async stop(options?: RequestOptions): Promise<this> {
     return this.#apply(await invoke(this.#p, stopSandbox, { path: { sandboxID: this.id } }, options));
@@ -196,7 +190,6 @@ export class Sandbox {
    * @throws {@link Leap0RateLimitError} when the organisation's limit is reached.
    * @throws {@link Leap0ServerError} when the service has no capacity (503).
    * @throws {@link Leap0SandboxStateError} with `waitUntilRunning`, when the sandbox reaches a state it cannot leave for `running` by itself.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async start(options?: LifecycleOptions): Promise<this> {
     const [call, wait] = splitWait(options);
@@ -207,11 +200,9 @@ export class Sandbox {
   /**
    * Deletes the sandbox; afterwards the handle's `state` is `deleted`.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the service has accepted the deletion.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    * @throws {@link Leap0ConflictError} when the sandbox is changing state (try again once it settles).
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async delete(options?: RequestOptions): Promise<void> {
     await invoke(this.#p, deleteSandbox, { path: { sandboxID: this.id } }, options);
@@ -225,13 +216,9 @@ export class Sandbox {
    * stored; call `refresh()` to see that.
    *
    * @param params - the snapshot's name and `killSandboxAfter` (all optional)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The stored snapshot.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    * @throws {@link Leap0ConflictError} when a snapshot with this name exists already or is being written.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * const snapshot = await sandbox.createSnapshot({ name: "workspace-warm" });
@@ -251,13 +238,10 @@ export class Sandbox {
    * they are scrubbed from errors. Never retried.
    *
    * @param mount - the bucket, endpoint, mount path, keys and options
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The attached mount (without its keys).
    * @throws {@link Leap0ValidationError} when the mount's fields break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    * @throws {@link Leap0ConflictError} when the sandbox already has as many mounts as it may.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * const mount = await sandbox.addMount({ bucket: "assets", endpoint: "https://storage.googleapis.com", mountPath: "/data" });
@@ -282,13 +266,10 @@ export class Sandbox {
    *
    * @param mount - the mount's id, or the mount itself
    * @param patch - the fields to change
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The mount as it is now (without its keys).
    * @throws {@link Leap0ValidationError} when `mount` is not a usable id or the patch breaks the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the sandbox or the mount does not exist.
    * @throws {@link Leap0ConflictError} when the service does not allow this change to the mount.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * await sandbox.updateMount(mount.id, { prefix: "" }); // expose the whole bucket again
@@ -312,11 +293,9 @@ export class Sandbox {
    * Detaches a mount (by id, or the mount itself) and removes it from `sandbox.mounts`.
    *
    * @param mount - the mount's id, or the mount itself
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the mount is detached.
    * @throws {@link Leap0ValidationError} when `mount` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the sandbox or the mount does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async deleteMount(mount: Ref, options?: RequestOptions): Promise<void> {
     const mountID = refId(mount, "mount id");
@@ -331,12 +310,9 @@ export class Sandbox {
    *
    * @param port - the sandbox port to expose (1–65535)
    * @param expiresIn - seconds the URL stays valid (3600 when omitted)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The URL and its token (both secrets, hidden from logging) and when it expires.
    * @throws {@link Leap0ValidationError} when the port or lifetime is out of range (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * const link = await sandbox.createPresignedUrl(8080, 900);
@@ -345,26 +321,10 @@ export class Sandbox {
   createPresignedUrl(port: number, expiresIn?: number, options?: RequestOptions): Promise<PresignedUrl>;
   /**
    * Makes `port` reachable at a public HTTPS URL for the default 3600 seconds.
-   *
-   * @param port - the sandbox port to expose (1–65535)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns The URL and its token (both secrets, hidden from logging) and when it expires.
-   * @throws {@link Leap0ValidationError} when the port or lifetime is out of range (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   createPresignedUrl(port: number, options?: RequestOptions): Promise<PresignedUrl>;
   /**
    * Makes a port reachable at a public HTTPS URL, the params as one object: `createPresignedUrl({ port, expiresIn })`.
-   *
-   * @param params - `port` and optionally `expiresIn` (seconds, 3600 when omitted)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns The URL and its token (both secrets, hidden from logging) and when it expires.
-   * @throws {@link Leap0ValidationError} when the port or lifetime is out of range (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   createPresignedUrl(params: CreatePresignedURLParams, options?: RequestOptions): Promise<PresignedUrl>;
   async createPresignedUrl(
@@ -391,12 +351,9 @@ export class Sandbox {
    * Revokes a presigned URL (by id, or the URL object) before it expires.
    *
    * @param presignedUrl - the URL's id, or the object `createPresignedUrl()` returned
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the URL is revoked.
    * @throws {@link Leap0ValidationError} when `presignedUrl` is not a usable id (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the sandbox or the URL does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async deletePresignedUrl(presignedUrl: Ref, options?: RequestOptions): Promise<void> {
     await invoke(
@@ -410,10 +367,8 @@ export class Sandbox {
   /**
    * The home directory of the user that commands in the sandbox run as.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The directory's absolute path.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async getUserHomeDir(options?: RequestOptions): Promise<string> {
     return (await invoke(this.#p, getSandboxUserHomeDir, { path: { sandboxID: this.id } }, options)).userHomeDir;
@@ -422,10 +377,8 @@ export class Sandbox {
   /**
    * The directory the template's start command runs in.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The directory's absolute path.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async getWorkdir(options?: RequestOptions): Promise<string> {
     return (await invoke(this.#p, getSandboxWorkdir, { path: { sandboxID: this.id } }, options)).workdir;

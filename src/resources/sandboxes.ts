@@ -85,10 +85,8 @@ export class Sandboxes {
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions; plus `waitUntilRunning` (true or `{ timeout, signal, onProgress }`) to resolve only once the sandbox is `running`
    * @returns A live handle to the new sandbox (once it is `running`, with `waitUntilRunning`).
    * @throws {@link Leap0ValidationError} when the params break the contract, or `otelExport` is set without `OTEL_EXPORTER_OTLP_ENDPOINT` (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0ConflictError} when the organisation already runs as many sandboxes as it may.
    * @throws {@link Leap0SandboxStateError} with `waitUntilRunning`, when the sandbox reaches a state it cannot leave for `running` by itself.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * const sandbox = await client.sandboxes.create({ vcpu: 2, memory: 2048, timeout: 600 });
@@ -107,11 +105,9 @@ export class Sandboxes {
    * Looks a sandbox up by id and returns a handle over its current state.
    *
    * @param ref - the sandbox's id, or anything with an `id`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns A handle over the sandbox's current state.
    * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async get(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
     const info = await invoke(this.#p, getSandbox, { path: { sandboxID: refId(ref, "sandbox id") } }, options);
@@ -134,11 +130,7 @@ export class Sandboxes {
    * One page of the organisation's sandboxes.
    *
    * @param params - filters and paging (all optional)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns One page of sandbox summaries and the total that matched; ask for the next with `page: n + 1`, or use `iterate()`.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   list(params: ListSandboxesParams = {}, options?: RequestOptions): Promise<Page<SandboxSummary>> {
     return invoke(this.#p, listSandboxes, { params, what: "list parameters" }, options);
@@ -148,11 +140,8 @@ export class Sandboxes {
    * Every sandbox matching `params`, page after page, fetched as you consume them.
    *
    * @param params - filters and page size (all optional)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns An async generator of sandbox summaries; pages are fetched as it is read.
    * @throws {@link Leap0ValidationError} when the params break the contract (thrown at once, before any page is fetched; nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * for await (const s of client.sandboxes.iterate({ state: "running" })) console.log(s.id);
@@ -166,12 +155,10 @@ export class Sandboxes {
    * Pauses a running sandbox (memory and disk are saved; no named snapshot is made).
    *
    * @param ref - the sandbox's id, or anything with an `id`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns A handle over the paused sandbox.
    * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    * @throws {@link Leap0ConflictError} when the sandbox is not running.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   pause(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
     return this.connect(ref).pause(options);
@@ -181,12 +168,10 @@ export class Sandboxes {
    * Stops a running sandbox, keeping its disk but not its memory.
    *
    * @param ref - the sandbox's id, or anything with an `id`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns A handle over the stopped sandbox.
    * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    * @throws {@link Leap0ConflictError} when the sandbox is not running.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   stop(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
     return this.connect(ref).stop(options);
@@ -204,7 +189,6 @@ export class Sandboxes {
    * @throws {@link Leap0RateLimitError} when the organisation's limit is reached.
    * @throws {@link Leap0ServerError} when the service has no capacity (503).
    * @throws {@link Leap0SandboxStateError} with `waitUntilRunning`, when the sandbox reaches a state it cannot leave for `running` by itself.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   start(ref: Ref, options?: LifecycleOptions): Promise<Sandbox> {
     return this.connect(ref).start(options);
@@ -214,12 +198,10 @@ export class Sandboxes {
    * Deletes a sandbox (terminating it first when it runs).
    *
    * @param ref - the sandbox's id, or anything with an `id`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the service has accepted the deletion.
    * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    * @throws {@link Leap0ConflictError} when the sandbox is changing state (try again once it settles).
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   delete(ref: Ref, options?: RequestOptions): Promise<void> {
     return this.connect(ref).delete(options);

@@ -38,13 +38,10 @@ export class Snapshots {
    *
    * @param sandbox - the sandbox's id, or anything with an `id`
    * @param params - the snapshot's name and whether to terminate the sandbox after (all optional)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The stored snapshot.
    * @throws {@link Leap0ValidationError} when `sandbox` is not a usable id or the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    * @throws {@link Leap0ConflictError} when a snapshot with this name exists already or is being written.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   create(sandbox: Ref, params: CreateSnapshotParams = {}, options?: RequestOptions): Promise<Snapshot> {
     return new Sandbox({ id: refId(sandbox, "sandbox id") }, this.#p).createSnapshot(params, options);
@@ -58,13 +55,10 @@ export class Snapshots {
    * @param params - which snapshot (`snapshotName`) and the new sandbox's settings
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions; plus `waitUntilRunning` (true or `{ timeout, signal, onProgress }`) to resolve only once the sandbox is `running`
    * @returns A live handle to the new sandbox (once it is `running`, with `waitUntilRunning`).
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the snapshot does not exist.
    * @throws {@link Leap0RateLimitError} when the organisation's limit is reached.
    * @throws {@link Leap0ServerError} when the service has no capacity (503) after the retries.
    * @throws {@link Leap0SandboxStateError} with `waitUntilRunning`, when the sandbox reaches a state it cannot leave for `running` by itself.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * const sandbox = await client.snapshots.restore({ snapshotName: "workspace-warm", timeout: 1800 });
@@ -81,7 +75,6 @@ export class Snapshots {
    * process. 0.1's `timeoutMin` is still accepted and sent as `timeout` in seconds.
    *
    * @param params - the same as `restore()`'s, or 0.1's with `timeoutMin` (minutes)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns A live handle to the new sandbox.
    * @throws The same errors as {@link Snapshots.restore}.
    *
@@ -106,11 +99,7 @@ export class Snapshots {
    * One page of the organisation's snapshots.
    *
    * @param params - filters and paging (all optional)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns One page of snapshots and the total that matched; ask for the next with `page: n + 1`, or use `iterate()`.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   list(params: ListSnapshotsParams = {}, options?: RequestOptions): Promise<Page<Snapshot>> {
     return invoke(this.#p, listSnapshots, { params, what: "list parameters" }, options);
@@ -120,11 +109,8 @@ export class Snapshots {
    * Every snapshot matching `params`, page after page, fetched as you consume them.
    *
    * @param params - filters and page size (all optional)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns An async generator of snapshots; pages are fetched as it is read.
    * @throws {@link Leap0ValidationError} when the params break the contract (thrown at once, before any page is fetched; nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * for await (const s of client.snapshots.iterate({ query: "workspace" })) console.log(s.name);
@@ -138,12 +124,10 @@ export class Snapshots {
    * Deletes a snapshot by id (or anything with an `id`, such as a {@link Snapshot}).
    *
    * @param snapshot - the snapshot's id, or anything with an `id`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the snapshot is deleted.
    * @throws {@link Leap0ValidationError} when `snapshot` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the snapshot does not exist.
    * @throws {@link Leap0ConflictError} when a live sandbox still uses the snapshot.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async delete(snapshot: Ref, options?: RequestOptions): Promise<void> {
     await invoke(this.#p, deleteSnapshot, { path: { snapshotID: refId(snapshot, "snapshot id") } }, options);

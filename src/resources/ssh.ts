@@ -31,11 +31,9 @@ export class SshClient {
    * Issues new SSH credentials for a sandbox (an id or a handle). Never retried.
    *
    * @param sandbox - the sandbox's id, or its handle
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The new credentials (`id` is the SSH user name; the password is hidden from logging).
    * @throws {@link Leap0ValidationError} when `sandbox` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   createAccess(sandbox: Ref, options?: RequestOptions): Promise<SshCreateAccessDto> {
     return this.#on(sandbox).createAccess(options);
@@ -46,12 +44,9 @@ export class SshClient {
    *
    * @param sandbox - the sandbox's id, or its handle
    * @param params - the credentials' `id` and the `password` to check
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns `{ valid }`: whether the password opens the credentials.
    * @throws {@link Leap0ValidationError} when `sandbox` or `params.id` is not a usable id (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the sandbox (or the credentials) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   validateAccess(sandbox: Ref, params: SshValidateParams, options?: RequestOptions): Promise<SshValidation> {
     return this.#on(sandbox).validateAccess(params, options);
@@ -62,11 +57,9 @@ export class SshClient {
    *
    * @param sandbox - the sandbox's id, or its handle
    * @param access - the credentials' id, or anything with an `id`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The credentials with their new password (hidden from logging).
    * @throws {@link Leap0ValidationError} when `sandbox` or `access` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the sandbox (or the credentials) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   regenerateAccess(sandbox: Ref, access: Ref, options?: RequestOptions): Promise<SshAccessDto> {
     return this.#on(sandbox).regenerateAccess(access, options);
@@ -77,11 +70,9 @@ export class SshClient {
    *
    * @param sandbox - the sandbox's id, or its handle
    * @param access - the credentials' id, or anything with an `id`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the credentials are revoked.
    * @throws {@link Leap0ValidationError} when `sandbox` or `access` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the sandbox (or the credentials) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   deleteAccess(sandbox: Ref, access: Ref, options?: RequestOptions): Promise<void> {
     return this.#on(sandbox).deleteAccess(access, options);

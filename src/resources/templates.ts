@@ -32,10 +32,7 @@ export class TemplatesClient {
    * @param params - the template's `name`, the image `uri` and any registry `credentials`
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions (`timeout` defaults to {@link TEMPLATE_CREATE_TIMEOUT_SECONDS} here)
    * @returns The new template.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0ConflictError} when the name is taken or the organisation has as many templates as it may.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * const template = await client.templates.create({ name: "python-fastapi", uri: "docker.io/library/python:3.12-slim" });
@@ -54,13 +51,10 @@ export class TemplatesClient {
    *
    * @param template - the template's id, or anything with an `id`
    * @param params - the new `name`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the template is renamed.
    * @throws {@link Leap0ValidationError} when `template` is not a usable id or the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the template does not exist.
    * @throws {@link Leap0ConflictError} when the name is taken or the template cannot be renamed (a system template).
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async rename(template: Ref, params: RenameTemplateParams, options?: RequestOptions): Promise<void> {
     await invoke(
@@ -75,12 +69,10 @@ export class TemplatesClient {
    * Deletes a template. One still used by sandboxes, or a system template, cannot be (409).
    *
    * @param template - the template's id, or anything with an `id`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the template is deleted.
    * @throws {@link Leap0ValidationError} when `template` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the template does not exist.
    * @throws {@link Leap0ConflictError} when the template is in use or may not be deleted (a system template).
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async delete(template: Ref, options?: RequestOptions): Promise<void> {
     await invoke(this.#p, deleteTemplate, { path: { templateID: refId(template, "template id") } }, options);

@@ -23,7 +23,15 @@ export interface GitRemoteFixture {
   /** The default branch's name; default `main`. */
   defaultBranch?: string;
   /** Credentials clone, pull and push must give; none means the remote is public (push too). */
-  credentials?: { username?: string; password: string };
+  credentials?: GitCredentials;
+}
+
+/** What a fixture remote asks of a caller. */
+export interface GitCredentials {
+  /** The user name it wants; any name passes when left out (tokens usually go with any name). */
+  username?: string;
+  /** The password or token it wants. */
+  password: string;
 }
 
 /** A registered remote: its repository (built on first use) and what it asks of callers. */

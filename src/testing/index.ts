@@ -7,17 +7,21 @@
  */
 
 export { type DesktopFixtures, type DesktopHandler, desktop, type ScreenshotRequest } from "./desktop";
-export type { GitRemoteFixture } from "./git";
+export type { GitCredentials, GitRemoteFixture } from "./git";
 export {
   type CodeContext,
+  type CodeErrorEvent,
   type CodeEvent,
+  type CodeExitEvent,
   type CodeInterpreterHandler,
+  type CodeOutputEvent,
+  type CodeResultEvent,
   type CodeResultItem,
   type CodeRun,
   type CodeRuntime,
   codeInterpreter,
 } from "./interpreter";
-export { type LspErrorAnswer, type LspHandler, type LspRequest, lsp, lspError } from "./lsp";
+export { type LspErrorAnswer, type LspErrorBody, type LspHandler, type LspRequest, lsp, lspError } from "./lsp";
 export {
   createMockLeap0,
   type Fault,

@@ -17,18 +17,44 @@ import { HOME, newId, perSandbox, type SandboxRecord } from "./world";
 export type CodeRuntime = "python" | "typescript";
 
 /** One thing a run produced, as a handler states it (SDK names). */
-export type CodeEvent =
-  /** A line (or more) the code printed. */
-  | { type: "stdout" | "stderr"; data: string }
-  /** A rich result (`execute` only; a stream has none): text, images as base64, … */
-  | ({ type: "result" } & CodeResultItem)
-  /** The code raised: its error's name, message and traceback. */
-  | { type: "error"; name: string; value: string; traceback?: string }
-  /** The run's exit code (default 0, or 1 after an error). */
-  | { type: "exit"; code: number };
+export type CodeEvent = CodeOutputEvent | CodeResultEvent | CodeErrorEvent | CodeExitEvent;
+
+/** A rich result (`execute` only; a stream has none): text, images as base64, … */
+export interface CodeResultEvent extends CodeResultItem {
+  /** Marks a result. */
+  type: "result";
+}
+
+/** A line (or more) the code printed. */
+export interface CodeOutputEvent {
+  /** Which stream. */
+  type: "stdout" | "stderr";
+  /** What was printed; a stream sends one event per line. */
+  data: string;
+}
+
+/** The code raised. */
+export interface CodeErrorEvent {
+  /** Marks an error. */
+  type: "error";
+  /** The error's name, e.g. `NameError`. */
+  name: string;
+  /** Its message. */
+  value: string;
+  /** Its traceback, if the test gives one. */
+  traceback?: string;
+}
+
+/** The run's exit code (default 0, or 1 after an error). */
+export interface CodeExitEvent {
+  /** Marks the end. */
+  type: "exit";
+  /** The exit code. */
+  code: number;
+}
 
 /** A rich output item, as `Execution.items` holds them (SDK names): the contract's own type. */
-export type CodeResultItem = ExecutionResult;
+export interface CodeResultItem extends ExecutionResult {}
 
 /** The context a run happens in. */
 export interface CodeContext {

@@ -4,6 +4,7 @@
  * ({@link lsp}) inside the JSON-RPC envelope the contract documents, with the id the service's
  * server numbered the request with. No language server runs; by default results are empty.
  */
+import type { LspPositionParams } from "../../generated/types";
 import { empty, json, refuse } from "./answers";
 import { type Handler, runningSandbox } from "./control";
 import { type CommandPolicy, handlerOf } from "./process";
@@ -22,7 +23,7 @@ export interface LspRequest {
   /** The document's text: what `didOpen` sent, else the file's contents in the sandbox (if any). */
   text: string | undefined;
   /** Where completion was asked (completions only). */
-  position?: { line: number; character: number };
+  position?: LspPositionParams;
   /** Why completion was asked (completions only), as the SDK names it. */
   context?: Record<string, unknown>;
   /** The sandbox. */
@@ -33,7 +34,18 @@ const ERROR = Symbol("lspError");
 
 /** A JSON-RPC error for a handler to answer with (see {@link lspError}). */
 export interface LspErrorAnswer {
-  readonly [ERROR]: { code: number; message: string; data?: unknown };
+  /** The error, under a key no result can have. */
+  readonly [ERROR]: LspErrorBody;
+}
+
+/** A JSON-RPC error object. */
+export interface LspErrorBody {
+  /** The JSON-RPC error code (e.g. -32601, method not found). */
+  code: number;
+  /** What went wrong. */
+  message: string;
+  /** Anything more the server says. */
+  data?: unknown;
 }
 
 /** A JSON-RPC error answer, e.g. `lspError(-32801, "content modified")`: the SDK raises it as `Leap0LspError`. */

@@ -103,9 +103,7 @@ export class CodeInterpreterClient {
   /**
    * True when the interpreter answers that it runs; use it to wait for a fresh sandbox.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Whether the interpreter says it runs.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async health(options?: RequestOptions): Promise<boolean> {
     const r = await invoke(this.#p, codeInterpreterHealth, { sandboxId: this.#sandboxId }, options);
@@ -118,22 +116,12 @@ export class CodeInterpreterClient {
    *
    * @param language - the context's language (`python` when omitted)
    * @param cwd - its working directory (the service's default when omitted)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The new context, with its id.
    * @throws {@link Leap0ValidationError} when the language or directory is unusable (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   createContext(language?: CodeLanguage, cwd?: string, options?: RequestOptions): Promise<Context>;
   /**
    * Starts a context (a REPL session): `createContext({ language, cwd })`.
-   *
-   * @param params - `language` (`python` when omitted) and `cwd`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns The new context, with its id.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   createContext(params: CreateContextParams, options?: RequestOptions): Promise<Context>;
   createContext(
@@ -153,9 +141,7 @@ export class CodeInterpreterClient {
   /**
    * Every live context in the sandbox.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The contexts.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async listContexts(options?: RequestOptions): Promise<Context[]> {
     const r = await invoke(this.#p, listContexts, { sandboxId: this.#sandboxId }, options);
@@ -166,11 +152,9 @@ export class CodeInterpreterClient {
    * One context, by id (or the context itself).
    *
    * @param context - the context's id, or the context itself
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The context.
    * @throws {@link Leap0ValidationError} when `context` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the context does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   getContext(context: Ref, options?: RequestOptions): Promise<Context> {
     return invoke(
@@ -185,10 +169,8 @@ export class CodeInterpreterClient {
    * Ends a context and its REPL process; its variables are gone.
    *
    * @param context - the context's id, or the context itself
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the context is ended.
    * @throws {@link Leap0ValidationError} when `context` is not a usable id (nothing is sent).
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   deleteContext(context: Ref, options?: RequestOptions): Promise<void> {
     return invoke(
@@ -206,12 +188,8 @@ export class CodeInterpreterClient {
    * runs both. Not retried: code may have run.
    *
    * @param params - the `code`, and optionally `language`, `contextId`, `envVars` and `timeoutMs`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The run's output, results, error (if the code raised) and `contextId`.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0ServerError} when the interpreter fails (500).
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * const first = await sandbox.codeInterpreter.execute({ code: "x = 2", language: "python" });
@@ -228,13 +206,9 @@ export class CodeInterpreterClient {
    * `timeout` applies to the wait for the headers and then to each silence between events.
    *
    * @param params - the `code`, and optionally `language`, `contextId` and `timeoutMs`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns An async generator of output events, ending after `exit` (a stream that stops before it, with no `error` event, throws `Leap0ConnectionError`).
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0ServerError} when the interpreter fails (500).
    * @throws {@link Leap0MalformedResponseError} when an event in the stream cannot be read.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * for await (const event of sandbox.codeInterpreter.executeStream({ code: "print('hi')", language: "python" })) {

@@ -143,9 +143,7 @@ export class DesktopClient {
   /**
    * Whether the desktop's control server runs (`{ ok: true }`).
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The control server's `{ ok }` answer.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   health(options?: RequestOptions): Promise<DesktopHealthResponse> {
     return invoke(this.#p, desktopHealth, { sandboxId: this.#sandboxId }, options);
@@ -208,9 +206,7 @@ export class DesktopClient {
   /**
    * The X display's name and resolution.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The display's name and resolution.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   displayInfo(options?: RequestOptions): Promise<DisplayInfo> {
     return invoke(this.#p, getDisplayInfo, { sandboxId: this.#sandboxId }, options);
@@ -219,9 +215,7 @@ export class DesktopClient {
   /**
    * The virtual screen's current size.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The screen's width and height.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   screen(options?: RequestOptions): Promise<ScreenState> {
     return invoke(this.#p, getScreen, { sandboxId: this.#sandboxId }, options);
@@ -231,11 +225,8 @@ export class DesktopClient {
    * Changes the screen resolution (width 320–7680, height 320–4320); answers the new size.
    *
    * @param params - the new `width` and `height`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The screen's new size.
    * @throws {@link Leap0ValidationError} when the size is out of range (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   resizeScreen(params: ResizeScreenParams, options?: RequestOptions): Promise<ScreenState> {
     return invoke(this.#p, resizeScreen, { sandboxId: this.#sandboxId, params }, options);
@@ -244,9 +235,7 @@ export class DesktopClient {
   /**
    * The open windows, with position, size, title and focus.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The open windows.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async windows(options?: RequestOptions): Promise<WindowInfo[]> {
     return (await invoke(this.#p, listWindows, { sandboxId: this.#sandboxId }, options)).items;
@@ -257,11 +246,7 @@ export class DesktopClient {
    * unless `format` says `jpg`/`jpeg` (then `quality` 1–100 applies).
    *
    * @param params - optional region (`x`, `y`, `width`, `height`), `format` and `quality`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The image's bytes.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   screenshot(params: ScreenshotParams = {}, options?: RequestOptions): Promise<Uint8Array> {
     return invoke(this.#p, screenshot, { sandboxId: this.#sandboxId, params }, options);
@@ -271,11 +256,7 @@ export class DesktopClient {
    * One rectangle of the screen as image bytes (PNG unless `format` says otherwise).
    *
    * @param params - the region (`x`, `y`, `width`, `height`), and optionally `format` and `quality`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The image's bytes.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   screenshotRegion(params: ScreenshotRegionParams, options?: RequestOptions): Promise<Uint8Array> {
     return invoke(this.#p, screenshotRegion, { sandboxId: this.#sandboxId, params }, options);
@@ -284,9 +265,7 @@ export class DesktopClient {
   /**
    * Where the pointer is.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The pointer's `x` and `y`.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   pointerPosition(options?: RequestOptions): Promise<PointerPosition> {
     return invoke(this.#p, getPointerPosition, { sandboxId: this.#sandboxId }, options);
@@ -297,22 +276,12 @@ export class DesktopClient {
    *
    * @param x - the column, from the left edge
    * @param y - the row, from the top edge
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The pointer's new position.
    * @throws {@link Leap0ValidationError} when the position is not usable (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   movePointer(x: number, y: number, options?: RequestOptions): Promise<PointerPosition>;
   /**
    * Moves the pointer: `movePointer({ x, y })`. Answers the new position.
-   *
-   * @param params - `x` and `y`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns The pointer's new position.
-   * @throws {@link Leap0ValidationError} when the position is not usable (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   movePointer(params: MovePointerParams, options?: RequestOptions): Promise<PointerPosition>;
   movePointer(
@@ -331,11 +300,7 @@ export class DesktopClient {
    * Clicks `button` (1 left, the default; 2 middle; 3 right) where the pointer is, or at `x`, `y`.
    *
    * @param params - optional `button`, `x`, `y` (and any further click fields the API takes)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The pointer's position after the click.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   click(params: ClickPointerParams = {}, options?: RequestOptions): Promise<PointerPosition> {
     return invoke(this.#p, clickPointer, { sandboxId: this.#sandboxId, params }, options);
@@ -345,11 +310,7 @@ export class DesktopClient {
    * Presses at `(fromX, fromY)`, moves to `(toX, toY)` and releases there.
    *
    * @param params - `fromX`, `fromY`, `toX`, `toY` (and optionally the button)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The pointer's position after the drag.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   drag(params: DragPointerParams, options?: RequestOptions): Promise<PointerPosition> {
     return invoke(this.#p, dragPointer, { sandboxId: this.#sandboxId, params }, options);
@@ -359,11 +320,7 @@ export class DesktopClient {
    * Scrolls `amount` steps (1–100, default 1) `up`, `down`, `left` or `right` where the pointer is.
    *
    * @param params - `direction` and optionally `amount`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The pointer's position.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   scroll(params: ScrollPointerParams, options?: RequestOptions): Promise<PointerPosition> {
     return invoke(this.#p, scrollPointer, { sandboxId: this.#sandboxId, params }, options);
@@ -373,11 +330,8 @@ export class DesktopClient {
    * Types text as if on the keyboard (at most 50,000 characters); true on success.
    *
    * @param text - the text, or `{ text }`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns True when the desktop typed it.
    * @throws {@link Leap0ValidationError} when the text is missing or too long (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async typeText(text: string | { text: string }, options?: RequestOptions): Promise<boolean> {
     const params = typeof text === "string" ? { text } : text;
@@ -388,11 +342,8 @@ export class DesktopClient {
    * Presses and releases one key, by X11 keysym name (`Return`, `Escape`, `Tab`); true on success.
    *
    * @param key - the keysym name, or `{ key }`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns True when the desktop pressed it.
    * @throws {@link Leap0ValidationError} when the key is missing (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async pressKey(key: string | { key: string }, options?: RequestOptions): Promise<boolean> {
     const params = typeof key === "string" ? { key } : key;
@@ -403,11 +354,8 @@ export class DesktopClient {
    * Presses 1–10 keys together, e.g. `["ctrl", "l"]`; true on success.
    *
    * @param keys - the keys, or `{ keys }`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns True when the desktop pressed them.
    * @throws {@link Leap0ValidationError} when there are no keys or more than 10 (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async hotkey(keys: readonly string[] | { keys: readonly string[] }, options?: RequestOptions): Promise<boolean> {
     const params = Array.isArray(keys) ? { keys: [...keys] } : { ...(keys as { keys: string[] }) };
@@ -417,9 +365,7 @@ export class DesktopClient {
   /**
    * The running recording's state, or the last one's.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The recording's state.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   recordingStatus(options?: RequestOptions): Promise<RecordingStatus> {
     return invoke(this.#p, getRecordingStatus, { sandboxId: this.#sandboxId }, options);
@@ -428,10 +374,8 @@ export class DesktopClient {
   /**
    * Starts recording the screen to MP4; only one recording runs at a time.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The new recording's state.
    * @throws {@link Leap0ConflictError} when a recording already runs.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   startRecording(options?: RequestOptions): Promise<RecordingStatus> {
     return invoke(this.#p, startRecording, { sandboxId: this.#sandboxId }, options);
@@ -440,10 +384,8 @@ export class DesktopClient {
   /**
    * Stops the running recording and keeps its file.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The stopped recording's state.
    * @throws {@link Leap0ConflictError} when no recording runs.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   stopRecording(options?: RequestOptions): Promise<RecordingStatus> {
     return invoke(this.#p, stopRecording, { sandboxId: this.#sandboxId }, options);
@@ -452,9 +394,7 @@ export class DesktopClient {
   /**
    * Every saved recording.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The saved recordings.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async recordings(options?: RequestOptions): Promise<RecordingSummary[]> {
     return (await invoke(this.#p, listRecordings, { sandboxId: this.#sandboxId }, options)).items;
@@ -464,11 +404,9 @@ export class DesktopClient {
    * One saved recording's file name, size and download path.
    *
    * @param recording - the recording's id, or the recording itself
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The recording.
    * @throws {@link Leap0ValidationError} when `recording` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the recording does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   getRecording(recording: RecordingRef, options?: RequestOptions): Promise<RecordingSummary> {
     return invoke(this.#p, getRecording, this.#recording(recording), options);
@@ -478,12 +416,10 @@ export class DesktopClient {
    * Deletes a saved recording; a running one must be stopped first.
    *
    * @param recording - the recording's id, or the recording itself
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the recording is deleted.
    * @throws {@link Leap0ValidationError} when `recording` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the recording does not exist.
    * @throws {@link Leap0ConflictError} when the recording is still running.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   deleteRecording(recording: RecordingRef, options?: RequestOptions): Promise<void> {
     return invoke(this.#p, deleteRecording, this.#recording(recording), options);
@@ -496,25 +432,15 @@ export class DesktopClient {
    * to its end must be cancelled (`stream.cancel()`) to release the connection.
    *
    * @param recording - the recording's id, or the recording itself
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The file's bytes.
    * @throws {@link Leap0ValidationError} when `recording` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the recording does not exist.
    * @throws {@link Leap0ResponseTooLargeError} when the file is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   downloadRecording(recording: RecordingRef, options?: RequestOptions): Promise<Uint8Array>;
   /**
    * A recording's MP4 file as a `ReadableStream` (`{ format: "stream" }`), for files of any size.
    * Cancel a stream not read to its end (`stream.cancel()`) to release the connection.
-   *
-   * @param recording - the recording's id, or the recording itself
-   * @param how - `{ format: "stream" }`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns The file's body, arriving as it is read.
-   * @throws {@link Leap0ValidationError} when `recording` is not a usable id (nothing is sent).
-   * @throws {@link Leap0NotFoundError} when the recording does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   downloadRecording(
     recording: RecordingRef,
@@ -523,15 +449,6 @@ export class DesktopClient {
   ): Promise<ReadableStream<Uint8Array>>;
   /**
    * A recording's MP4 file, as bytes or a stream as `how.format` says (`bytes` when omitted).
-   *
-   * @param recording - the recording's id, or the recording itself
-   * @param how - `format`: `bytes` (the default) or `stream`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns The file's bytes, or its body as a stream.
-   * @throws {@link Leap0ValidationError} when `recording` is not a usable id or `format` is neither `bytes` nor `stream` (nothing is sent).
-   * @throws {@link Leap0NotFoundError} when the recording does not exist.
-   * @throws {@link Leap0ResponseTooLargeError} when reading bytes and the file is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   downloadRecording(
     recording: RecordingRef,
@@ -559,9 +476,7 @@ export class DesktopClient {
   /**
    * Every desktop process and whether it runs (`running`, `degraded` or `stopped` overall).
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The overall status and each process's.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   processStatus(options?: RequestOptions): Promise<ProcessStatusResponse> {
     return invoke(this.#p, getProcessStatus, { sandboxId: this.#sandboxId }, options);
@@ -573,11 +488,9 @@ export class DesktopClient {
    * `options.signal`) to stop, which releases the connection. The call's `timeout` applies to
    * each silence between events. A server-side error event is thrown as `Leap0ServerError`.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns An async generator of statuses; it ends only when you stop reading.
    * @throws {@link Leap0ServerError} when the stream reports an error event.
    * @throws {@link Leap0MalformedResponseError} when an event cannot be read.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async *statusStream(options?: RequestOptions): AsyncGenerator<ProcessStatusResponse, void, undefined> {
     const op = streamProcessStatus;
@@ -601,11 +514,8 @@ export class DesktopClient {
    * One desktop process: whether it runs, its pid and where its logs are.
    *
    * @param name - the process (`xvfb`, `xfce4`, `x11vnc` or `novnc`)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The process's state, pid and log paths.
    * @throws {@link Leap0ValidationError} when `name` is not a usable process name (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   getProcess(name: DesktopProcessName, options?: RequestOptions): Promise<ProcessInfo> {
     return invoke(this.#p, getProcessInfo, this.#process(name), options);
@@ -615,11 +525,8 @@ export class DesktopClient {
    * Restarts one desktop process (e.g. `xfce4` after a hang).
    *
    * @param name - the process (`xvfb`, `xfce4`, `x11vnc` or `novnc`)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The service's answer to the restart.
    * @throws {@link Leap0ValidationError} when `name` is not a usable process name (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   restartProcess(name: DesktopProcessName, options?: RequestOptions): Promise<RestartResponse> {
     return invoke(this.#p, restartProcess, this.#process(name), options);
@@ -629,11 +536,8 @@ export class DesktopClient {
    * One desktop process's output log.
    *
    * @param name - the process (`xvfb`, `xfce4`, `x11vnc` or `novnc`)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The process's output log.
    * @throws {@link Leap0ValidationError} when `name` is not a usable process name (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   processLogs(name: DesktopProcessName, options?: RequestOptions): Promise<LogResponse> {
     return invoke(this.#p, getProcessLogs, this.#process(name), options);
@@ -643,11 +547,8 @@ export class DesktopClient {
    * One desktop process's error log.
    *
    * @param name - the process (`xvfb`, `xfce4`, `x11vnc` or `novnc`)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The process's error log.
    * @throws {@link Leap0ValidationError} when `name` is not a usable process name (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   processErrors(name: DesktopProcessName, options?: RequestOptions): Promise<ErrorLogResponse> {
     return invoke(this.#p, getProcessErrors, this.#process(name), options);

@@ -432,12 +432,8 @@ export class FilesystemClient {
    *
    * @param path - the directory
    * @param params - optionally `recursive` (everything below it, not just its direct entries) and `exclude` (glob patterns of entries to leave out)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The directory's entries (`{ items }`), each with its name, path, kind, size, mode, modification time, owner and group.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the directory (or the sandbox) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   ls(path: string, params?: Omit<LSRequestParams, "path">, options?: RequestOptions): Promise<LSResponse> {
     return invoke(this.#p, filesystemLS, { path: this.#path, params: { ...params, path } }, options);
@@ -447,12 +443,8 @@ export class FilesystemClient {
    * Size, mode, owner, modification time and link target of one path.
    *
    * @param path - the file or directory
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns What the path is: name, path, whether it is a directory or a link (and where it points), size, mode, modification time (Unix seconds), owner and group.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the path (or the sandbox) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   stat(path: string, options?: RequestOptions): Promise<FileInfo> {
     return invoke(this.#p, filesystemStat, { path: this.#path, params: { path } }, options);
@@ -463,11 +455,8 @@ export class FilesystemClient {
    *
    * @param path - the directory to create
    * @param params - optionally `recursive` (create missing parents as well) and `permissions` (the mode, e.g. `"755"` or `0o755`)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the directory exists.
    * @throws {@link Leap0ValidationError} when `permissions` is not a mode or the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async mkdir(path: string, params?: MkdirOptions, options?: RequestOptions): Promise<void> {
     const { permissions, ...rest } = params ?? {};
@@ -489,11 +478,8 @@ export class FilesystemClient {
    * @param path - the file to write
    * @param content - the bytes: a string (written as UTF-8), `Uint8Array`, `ArrayBuffer`, `Blob`, or a `ReadableStream` / `AsyncIterable` of `Uint8Array`
    * @param params - optionally `permissions` (the file's mode, e.g. `"644"` or `0o644`) and `onProgress` (progress of the upload)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the file is written.
    * @throws {@link Leap0ValidationError} when `permissions` is not a mode, `content` is not one of the types above, buffered content is over 10 MiB ({@link MAX_UPLOAD_BYTES}) or the arguments break the contract (nothing is sent); also when a stream passes 10 MiB or yields something other than `Uint8Array` (the upload is aborted).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async writeFile(
     path: string,
@@ -532,11 +518,8 @@ export class FilesystemClient {
    * @param path - the file to write
    * @param content - the bytes: a string (written as UTF-8), `Uint8Array`, `ArrayBuffer`, `Blob`, or a `ReadableStream` / `AsyncIterable` of `Uint8Array`
    * @param params - optionally `permissions` (the file's mode, e.g. `"644"` or `0o644`) and `onProgress` (progress of the upload)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the file is written.
    * @throws {@link Leap0ValidationError} when `permissions` is not a mode, `content` is not one of the types above, buffered content is over 10 MiB ({@link MAX_UPLOAD_BYTES}) or the arguments break the contract (nothing is sent); also when a stream passes 10 MiB or yields something other than `Uint8Array` (the upload is aborted).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   writeBytes(path: string, content: FileContent, params?: WriteFileOptions, options?: RequestOptions): Promise<void> {
     return this.writeFile(path, content, params, options);
@@ -548,11 +531,8 @@ export class FilesystemClient {
    *
    * @param files - path → content (a string, written as UTF-8, `Uint8Array`, `ArrayBuffer` or `Blob`)
    * @param params - optionally `onProgress` (progress of the upload, over all files)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once every file is written.
    * @throws {@link Leap0ValidationError} when `files` is not an object, a path is empty or holds `%22`, `%0D` or `%0A` (use `writeFile` for it), a content is not one of the types above, or the request is over 10 MiB ({@link MAX_UPLOAD_BYTES}) with its multipart framing (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async writeFiles(
     files: Record<string, BufferedContent>,
@@ -587,11 +567,8 @@ export class FilesystemClient {
    *
    * @param files - path → content (a string, written as UTF-8, `Uint8Array`, `ArrayBuffer` or `Blob`)
    * @param params - optionally `onProgress` (progress of the upload, over all files)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once every file is written.
    * @throws {@link Leap0ValidationError} when `files` is not an object, a path is empty or holds `%22`, `%0D` or `%0A` (use `writeFile` for it), a content is not one of the types above, or the request is over 10 MiB ({@link MAX_UPLOAD_BYTES}) with its multipart framing (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   writeFilesBytes(
     files: Record<string, BufferedContent>,
@@ -609,65 +586,25 @@ export class FilesystemClient {
    *
    * @param path - the file
    * @param params - optionally `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both), `encoding` (any label `TextDecoder` knows; UTF-8 by default), `onProgress` (progress of the download), `maxBytes` (the most it will hold; 256 MiB by default) and `format: "text"`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The file's text (or the part asked for).
    * @throws {@link Leap0ValidationError} when `encoding` is not one `TextDecoder` knows, or the range or lines break the contract (`head` with `tail`, a negative `offset`, …) (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
    * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
    * @throws {@link Leap0FileTooLargeError} when the read would hold more than `maxBytes` (256 MiB by default); no further range is fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   readFile(path: string, params?: ReadFileOptions & { format?: "text" }, options?: RequestOptions): Promise<string>;
   /**
    * The file's bytes.
-   *
-   * @param path - the file
-   * @param params - `format: "bytes"`, and optionally `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both), `onProgress` (progress of the download) and `maxBytes` (the most it will hold; 256 MiB by default)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns The file's bytes (or the part asked for).
-   * @throws {@link Leap0ValidationError} when the range or lines break the contract (`head` with `tail`, a negative `offset`, …) (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
-   * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
-   * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0FileTooLargeError} when the read would hold more than `maxBytes` (256 MiB by default); no further range is fetched.
-   * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   readFile(path: string, params: ReadFileOptions & { format: "bytes" }, options?: RequestOptions): Promise<Uint8Array>;
   /**
    * The file as a Blob.
-   *
-   * @param path - the file
-   * @param params - `format: "blob"`, and optionally `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both), `onProgress` (progress of the download) and `maxBytes` (the most it will hold; 256 MiB by default)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns The file's bytes (or the part asked for) as a `Blob`.
-   * @throws {@link Leap0ValidationError} when the range or lines break the contract (`head` with `tail`, a negative `offset`, …) (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
-   * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
-   * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0FileTooLargeError} when the read would hold more than `maxBytes` (256 MiB by default); no further range is fetched.
-   * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   readFile(path: string, params: ReadFileOptions & { format: "blob" }, options?: RequestOptions): Promise<Blob>;
   /**
    * The file as a stream, fetched range by range as it is read: memory stays bounded.
-   *
-   * @param path - the file
-   * @param params - `format: "stream"`, and optionally `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both) and `onProgress` (progress of the download)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns The file's bytes (or the part asked for) as a `ReadableStream`, once the first range has answered. An error after that (the file changing between ranges, a broken connection, …) errors the stream as it is read; cancel a stream not read to its end (`stream.cancel()`).
-   * @throws {@link Leap0ValidationError} when the range or lines break the contract (`head` with `tail`, a negative `offset`, …) (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
-   * @throws {@link Leap0FileChangedError} (from the stream, as it is read) when the file changed between ranges (read it again).
-   * @throws {@link Leap0MalformedResponseError} (from the stream, as it is read) when a range answers with more bytes than were asked for.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   readFile(
     path: string,
@@ -676,19 +613,6 @@ export class FilesystemClient {
   ): Promise<ReadableStream<Uint8Array>>;
   /**
    * Any format, chosen at run time.
-   *
-   * @param path - the file
-   * @param params - optionally `format` (`"text"`, the default, `"bytes"`, `"blob"` or `"stream"`), `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both), `encoding` (for text; UTF-8 by default), `onProgress` (progress of the download) and `maxBytes` (the most a buffered format will hold; 256 MiB by default)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns The file (or the part asked for) as a string, a `Uint8Array`, a `Blob` or a `ReadableStream`, as `format` says.
-   * @throws {@link Leap0ValidationError} when `format` is not one of the four, `encoding` is not one `TextDecoder` knows, or the range or lines break the contract (`head` with `tail`, a negative `offset`, …) (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
-   * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again). With `"stream"`, from the stream as it is read.
-   * @throws {@link Leap0ResponseTooLargeError} when, for any format but `"stream"`, one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
-   * @throws {@link Leap0FileTooLargeError} when, for any format but `"stream"`, the read would hold more than `maxBytes` (256 MiB by default); no further range is fetched.
-   * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   readFile(
     path: string,
@@ -792,16 +716,13 @@ export class FilesystemClient {
    *
    * @param path - the file
    * @param params - optionally `offset` and `limit` (a byte range) or `head` or `tail` (the first or last lines, never both), `onProgress` (progress of the download) and `maxBytes` (the most it will hold; 256 MiB by default)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The file's bytes (or the part asked for).
    * @throws {@link Leap0ValidationError} when the range or lines break the contract (`head` with `tail`, a negative `offset`, …) (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    * @throws {@link Leap0FileChangedError} when the file, read range by range, changed between ranges (read it again).
    * @throws {@link Leap0ResponseTooLargeError} when one response (a `head`/`tail` read is a single one) is larger than the client's `maxResponseBytes`.
    * @throws {@link Leap0FileTooLargeError} when the read would hold more than `maxBytes` (256 MiB by default); no further range is fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   readBytes(
     path: string,
@@ -817,14 +738,11 @@ export class FilesystemClient {
    *
    * @param paths - the files
    * @param params - optionally `encoding` (any label `TextDecoder` knows; UTF-8 by default) and `onProgress` (progress of the download)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Each file's text, keyed by its path.
    * @throws {@link Leap0ValidationError} when `encoding` is not one `TextDecoder` knows or `paths` breaks the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0FilesMissingError} when a requested path did not come back (`missing` names them; `files` holds, as bytes, what did).
    * @throws {@link Leap0ResponseTooLargeError} when the answer is larger than the client's `maxResponseBytes`.
    * @throws {@link Leap0MalformedResponseError} when the answer is not a readable `multipart/form-data` body.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async readFiles(
     paths: string[],
@@ -850,14 +768,11 @@ export class FilesystemClient {
    *
    * @param paths - the files
    * @param params - optionally `onProgress` (progress of the download)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Each file's bytes, keyed by its path.
    * @throws {@link Leap0ValidationError} when `paths` breaks the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0FilesMissingError} when a requested path did not come back (`missing` names them; `files` holds, as bytes, what did).
    * @throws {@link Leap0ResponseTooLargeError} when the answer is larger than the client's `maxResponseBytes`.
    * @throws {@link Leap0MalformedResponseError} when the answer is not a readable `multipart/form-data` body.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async readFilesBytes(
     paths: string[],
@@ -946,24 +861,12 @@ export class FilesystemClient {
    *
    * @param path - the file or directory
    * @param recursive - also delete a directory's contents
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the path is gone.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the path (or the sandbox) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   delete(path: string, recursive?: boolean, options?: RequestOptions): Promise<void>;
   /**
    * The same, in object form.
-   *
-   * @param params - `path`, and optionally `recursive` (also delete a directory's contents)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns Resolves once the path is gone.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0NotFoundError} when the path (or the sandbox) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   delete(params: DeleteOptions, options?: RequestOptions): Promise<void>;
   async delete(a: string | DeleteOptions, b?: boolean | RequestOptions, c?: RequestOptions): Promise<void> {
@@ -979,12 +882,9 @@ export class FilesystemClient {
    *
    * @param path - the file or directory
    * @param params - any of `mode` (e.g. `"755"` or `0o755`), `owner` and `group`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the change is applied.
    * @throws {@link Leap0ValidationError} when `mode` is not a mode or the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the path (or the sandbox) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async setPermissions(path: string, params?: SetPermissionsOptions, options?: RequestOptions): Promise<void> {
     const { mode, ...rest } = params ?? {};
@@ -1003,11 +903,7 @@ export class FilesystemClient {
    * @param path - the directory to search under
    * @param pattern - the glob pattern the names must match, e.g. `**\/*.py`
    * @param params - optionally `exclude` (glob patterns of paths to skip)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The matching paths.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async glob(
     path: string,
@@ -1030,11 +926,7 @@ export class FilesystemClient {
    * @param path - the directory to search under
    * @param pattern - the text to look for
    * @param params - optionally `include` (only files whose names match, e.g. `*.go`) and `exclude` (glob patterns of paths to skip)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The matching lines, each with its file (`path`), line number (`line`) and text (`content`).
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async grep(
     path: string,
@@ -1056,12 +948,8 @@ export class FilesystemClient {
    *
    * @param path - the file
    * @param edits - the edits, in order: each a `find` text and what to `replace` it with (nothing: delete it)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The change as a unified diff (`diff`) and how many replacements were made in all (`replacements`).
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   editFile(path: string, edits: FileEditParams[], options?: RequestOptions): Promise<EditFileResponse> {
     return invoke(this.#p, filesystemEditFile, { path: this.#path, params: { path, edits } }, options);
@@ -1071,11 +959,7 @@ export class FilesystemClient {
    * Replaces one text with another in each of several files; each file reports its outcome.
    *
    * @param params - the files as `paths` (or `files`), the text to `find`, and what to `replace` it with (nothing: delete it)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns One result per file (`items`: `file`, `success`, and `error` when it failed); a file that could not be edited is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   editFiles(params: EditFilesOptions, options?: RequestOptions): Promise<EditFilesResponse> {
     const { paths, files, ...rest } = params;
@@ -1093,24 +977,12 @@ export class FilesystemClient {
    * @param srcPath - the current path
    * @param dstPath - the new path
    * @param overwrite - replace the destination if it exists
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the path has moved.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the path (or the sandbox) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   move(srcPath: string, dstPath: string, overwrite?: boolean, options?: RequestOptions): Promise<void>;
   /**
    * The same, in object form.
-   *
-   * @param params - `srcPath`, `dstPath`, and optionally `overwrite` (replace the destination if it exists)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns Resolves once the path has moved.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0NotFoundError} when the path (or the sandbox) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   move(params: MoveOptions, options?: RequestOptions): Promise<void>;
   async move(
@@ -1132,13 +1004,9 @@ export class FilesystemClient {
    * @param srcPath - the path to copy
    * @param dstPath - the path of the copy
    * @param params - optionally `recursive` (copy a directory with everything in it) and `overwrite` (replace the destination if it exists)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the copy is made.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the path (or the sandbox) does not exist.
    * @throws {@link Leap0ConflictError} when the destination exists (and `overwrite` was not set).
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async copy(
     srcPath: string,
@@ -1153,11 +1021,7 @@ export class FilesystemClient {
    * Whether anything exists at a path.
    *
    * @param path - the path
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns `true` when anything exists at the path, `false` otherwise.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async exists(path: string, options?: RequestOptions): Promise<boolean> {
     return (await invoke(this.#p, filesystemExists, { path: this.#path, params: { path } }, options)).exists;
@@ -1168,12 +1032,8 @@ export class FilesystemClient {
    *
    * @param path - the directory at the root of the tree
    * @param depth - how many levels deep to go, or `{ maxDepth, exclude }` (`exclude`: glob patterns of entries to leave out)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The entries at the top level (`items`), each with its name, type and, for a directory, its `children`.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the directory (or the sandbox) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   tree(
     path: string,

@@ -106,9 +106,6 @@ export class GitClient {
    * @param params - `url`, `path`, and optionally `branch`, `commitId`, `depth`, `username`, `password`
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions (`timeout` defaults to {@link GIT_REMOTE_TIMEOUT_SECONDS} here)
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * await sandbox.git.clone({ url: "https://github.com/org/repo.git", path: "/workspace/repo", branch: "main" });
@@ -117,14 +114,6 @@ export class GitClient {
   clone(params: GitCloneParams, options?: RequestOptions): Promise<GitResult>;
   /**
    * Clones a public repository into `path`: `clone(url, path)`. Never retried.
-   *
-   * @param url - the remote's URL
-   * @param path - the directory to clone into
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions (`timeout` defaults to {@link GIT_REMOTE_TIMEOUT_SECONDS} here)
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   clone(url: string, path: string, options?: RequestOptions): Promise<GitResult>;
   clone(a: GitCloneParams | string, b?: string | RequestOptions, c?: RequestOptions): Promise<GitResult> {
@@ -136,22 +125,11 @@ export class GitClient {
    * `git status --porcelain=v2 --branch` of the repository at `path`.
    *
    * @param path - the repository's directory in the sandbox
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   status(path: string, options?: RequestOptions): Promise<GitResult>;
   /**
    * `git status --porcelain=v2 --branch` of the repository: `status({ path })`.
-   *
-   * @param params - `path`, the repository's directory
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   status(params: GitStatusParams, options?: RequestOptions): Promise<GitResult>;
   status(a: string | GitStatusParams, options?: RequestOptions): Promise<GitResult> {
@@ -162,22 +140,11 @@ export class GitClient {
    * The repository's branches (local unless `branchType` says otherwise), as `git branch` prints them.
    *
    * @param params - `path`, and optionally `branchType`, `contains`, `notContains`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   branches(params: GitBranchesParams, options?: RequestOptions): Promise<GitResult>;
   /**
    * The repository's local branches, as `git branch` prints them.
-   *
-   * @param path - the repository's directory in the sandbox
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   branches(path: string, options?: RequestOptions): Promise<GitResult>;
   branches(a: GitBranchesParams | string, options?: RequestOptions): Promise<GitResult> {
@@ -189,33 +156,15 @@ export class GitClient {
    *
    * @param path - the repository's directory in the sandbox
    * @param contextLines - lines of context around each change (3 when omitted)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   diffUnstaged(path: string, contextLines?: number, options?: RequestOptions): Promise<GitResult>;
   /**
    * Changes in the working tree not staged yet, with 3 lines of context.
-   *
-   * @param path - the repository's directory in the sandbox
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   diffUnstaged(path: string, options?: RequestOptions): Promise<GitResult>;
   /**
    * Changes in the working tree not staged yet: `diffUnstaged({ path, contextLines })`.
-   *
-   * @param params - `path`, and optionally `contextLines`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   diffUnstaged(params: GitDiffUnstagedParams, options?: RequestOptions): Promise<GitResult>;
   diffUnstaged(a: string | GitDiffUnstagedParams, b?: number | RequestOptions, c?: RequestOptions): Promise<GitResult> {
@@ -227,33 +176,15 @@ export class GitClient {
    *
    * @param path - the repository's directory in the sandbox
    * @param contextLines - lines of context around each change (3 when omitted)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   diffStaged(path: string, contextLines?: number, options?: RequestOptions): Promise<GitResult>;
   /**
    * Changes staged for the next commit, with 3 lines of context.
-   *
-   * @param path - the repository's directory in the sandbox
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   diffStaged(path: string, options?: RequestOptions): Promise<GitResult>;
   /**
    * Changes staged for the next commit: `diffStaged({ path, contextLines })`.
-   *
-   * @param params - `path`, and optionally `contextLines`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   diffStaged(params: GitDiffUnstagedParams, options?: RequestOptions): Promise<GitResult>;
   diffStaged(a: string | GitDiffUnstagedParams, b?: number | RequestOptions, c?: RequestOptions): Promise<GitResult> {
@@ -266,34 +197,15 @@ export class GitClient {
    * @param path - the repository's directory in the sandbox
    * @param target - the branch, tag or commit to compare with
    * @param contextLines - lines of context around each change (3 when omitted)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   diff(path: string, target: string, contextLines?: number, options?: RequestOptions): Promise<GitResult>;
   /**
    * How the repository differs from `target` (a branch, tag or commit), with 3 lines of context.
-   *
-   * @param path - the repository's directory in the sandbox
-   * @param target - the branch, tag or commit to compare with
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   diff(path: string, target: string, options?: RequestOptions): Promise<GitResult>;
   /**
    * How the repository differs from a target: `diff({ path, target, contextLines })`.
-   *
-   * @param params - `path`, `target`, and optionally `contextLines`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   diff(params: GitDiffParams, options?: RequestOptions): Promise<GitResult>;
   diff(
@@ -311,22 +223,11 @@ export class GitClient {
    * Unstages every staged change; the working tree is left alone.
    *
    * @param path - the repository's directory in the sandbox
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   reset(path: string, options?: RequestOptions): Promise<GitResult>;
   /**
    * Unstages every staged change: `reset({ path })`; the working tree is left alone.
-   *
-   * @param params - `path`, the repository's directory
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   reset(params: GitStatusParams, options?: RequestOptions): Promise<GitResult>;
   reset(a: string | GitStatusParams, options?: RequestOptions): Promise<GitResult> {
@@ -337,22 +238,11 @@ export class GitClient {
    * Recent commits: at most `maxCount` (10 when omitted), optionally within a time window.
    *
    * @param params - `path`, and optionally `maxCount`, `startTimestamp`, `endTimestamp`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   log(params: GitLogParams, options?: RequestOptions): Promise<GitResult>;
   /**
    * The 10 most recent commits of the repository at `path`.
-   *
-   * @param path - the repository's directory in the sandbox
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   log(path: string, options?: RequestOptions): Promise<GitResult>;
   log(a: GitLogParams | string, options?: RequestOptions): Promise<GitResult> {
@@ -364,33 +254,15 @@ export class GitClient {
    *
    * @param path - the repository's directory in the sandbox
    * @param revision - the commit, branch or tag (`HEAD` when omitted)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   show(path: string, revision?: string, options?: RequestOptions): Promise<GitResult>;
   /**
    * What `git show` prints for `HEAD`.
-   *
-   * @param path - the repository's directory in the sandbox
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   show(path: string, options?: RequestOptions): Promise<GitResult>;
   /**
    * What `git show` prints for a revision: `show({ path, revision })`.
-   *
-   * @param params - `path` and `revision` (a commit, branch or tag)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   show(params: GitShowParams, options?: RequestOptions): Promise<GitResult>;
   show(a: string | GitShowParams, b?: string | RequestOptions, c?: RequestOptions): Promise<GitResult> {
@@ -403,11 +275,7 @@ export class GitClient {
    * Creates a branch (from `baseBranch` or the current one) and switches to it when `checkout` is set.
    *
    * @param params - `path`, `name`, and optionally `checkout` and `baseBranch`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   createBranch(params: GitCreateBranchParams, options?: RequestOptions): Promise<GitResult> {
     return this.#call(gitCreateBranch, params, options);
@@ -417,11 +285,7 @@ export class GitClient {
    * Switches to a branch, creating it first when `create` is set and it does not exist.
    *
    * @param params - `path`, `branch`, and optionally `create`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   checkoutBranch(params: GitCheckoutBranchParams, options?: RequestOptions): Promise<GitResult> {
     return this.#call(gitCheckoutBranch, params, options);
@@ -433,34 +297,15 @@ export class GitClient {
    * @param path - the repository's directory in the sandbox
    * @param name - the branch to delete
    * @param force - delete it even when it is not merged (false when omitted)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   deleteBranch(path: string, name: string, force?: boolean, options?: RequestOptions): Promise<GitResult>;
   /**
    * Deletes a local branch that is merged.
-   *
-   * @param path - the repository's directory in the sandbox
-   * @param name - the branch to delete
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   deleteBranch(path: string, name: string, options?: RequestOptions): Promise<GitResult>;
   /**
    * Deletes a local branch: `deleteBranch({ path, name, force })`.
-   *
-   * @param params - `path`, `name`, and optionally `force`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   deleteBranch(params: GitDeleteBranchParams, options?: RequestOptions): Promise<GitResult>;
   deleteBranch(
@@ -479,22 +324,11 @@ export class GitClient {
    *
    * @param path - the repository's directory in the sandbox
    * @param files - the paths to stage, relative to the repository
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   add(path: string, files: string[], options?: RequestOptions): Promise<GitResult>;
   /**
    * Stages files, like `git add`: `add({ path, files })`.
-   *
-   * @param params - `path` and `files` (relative to the repository)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   add(params: GitAddParams, options?: RequestOptions): Promise<GitResult>;
   add(a: string | GitAddParams, b?: string[] | RequestOptions, c?: RequestOptions): Promise<GitResult> {
@@ -506,11 +340,7 @@ export class GitClient {
    * Commits the staged changes, optionally as `author` <`email`>; answers with the new commit's `sha`.
    *
    * @param params - `path`, `message`, and optionally `author`, `email`, `allowEmpty`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The new commit's `sha`, and what git printed (`result`).
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   commit(params: GitCommitParams, options?: RequestOptions): Promise<GitCommitResult> {
     return invoke(
@@ -528,9 +358,6 @@ export class GitClient {
    * @param params - `path`, and optionally `remote`, `branch`, `setUpstream`, `username`, `password`
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions (`timeout` defaults to {@link GIT_REMOTE_TIMEOUT_SECONDS} here)
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   push(params: GitPushParams, options?: RequestOptions): Promise<GitResult> {
     return this.#remote(gitPush, params, options);
@@ -543,9 +370,6 @@ export class GitClient {
    * @param params - `path`, and optionally `remote`, `branch`, `rebase`, `username`, `password`
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions (`timeout` defaults to {@link GIT_REMOTE_TIMEOUT_SECONDS} here)
    * @returns What git printed and its exit code (`{ output, exitCode }`); a failing git command is reported there, not thrown.
-   * @throws {@link Leap0ValidationError} when the arguments break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   pull(params: GitPullParams, options?: RequestOptions): Promise<GitResult> {
     return this.#remote(gitPull, params, options);

@@ -227,24 +227,12 @@ export class LspClient {
    * the client's or the call's timeout says more.
    *
    * @param params - `languageId` (`python`, `typescript` or `javascript`) and `pathToProject`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The server's `{ success }` answer.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   start(params: LspServerRequestParams, options?: RequestOptions): Promise<LspSuccessResponse>;
   /**
    * Starts the language server: `start("python", "/home/user/project")`. Waits up to
    * {@link LSP_START_TIMEOUT_SECONDS} unless the client's or the call's timeout says more.
-   *
-   * @param languageId - `python`, `typescript` or `javascript`
-   * @param pathToProject - the project's root directory
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns The server's `{ success }` answer.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   start(languageId: string, pathToProject: string, options?: RequestOptions): Promise<LspSuccessResponse>;
   start(
@@ -261,23 +249,11 @@ export class LspClient {
    * Shuts the project's language server down.
    *
    * @param params - `languageId` and `pathToProject`, as given to `start`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The server's `{ success }` answer.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   stop(params: LspServerRequestParams, options?: RequestOptions): Promise<LspSuccessResponse>;
   /**
    * Shuts the project's language server down: `stop("python", "/home/user/project")`.
-   *
-   * @param languageId - `python`, `typescript` or `javascript`
-   * @param pathToProject - the project's root directory
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns The server's `{ success }` answer.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   stop(languageId: string, pathToProject: string, options?: RequestOptions): Promise<LspSuccessResponse>;
   stop(
@@ -293,11 +269,7 @@ export class LspClient {
    * Tells the server a document is open, with its text; do this before completions or symbols.
    *
    * @param params - the server (`languageId`, `pathToProject`), the document's `uri`, its `text` and `version`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the server has been told.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async didOpen(params: LspDidOpenRequestParams, options?: RequestOptions): Promise<void> {
     await invoke(this.#p, lspDidOpen, { path: this.#path(), params }, options);
@@ -307,11 +279,8 @@ export class LspClient {
    * {@link didOpen} by absolute path; the file URI is built (percent-encoded) for you.
    *
    * @param params - as for `didOpen`, with the document's absolute `path` instead of `uri`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the server has been told.
    * @throws {@link Leap0ValidationError} when `path` is not an absolute path or the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async didOpenPath(params: LspDidOpenPathParams, options?: RequestOptions): Promise<void> {
     return this.didOpen(withUri(params), options);
@@ -321,11 +290,7 @@ export class LspClient {
    * Tells the server a document is no longer open.
    *
    * @param params - the server (`languageId`, `pathToProject`) and the document's `uri`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the server has been told.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async didClose(params: LspDocumentRequestParams, options?: RequestOptions): Promise<void> {
     await invoke(this.#p, lspDidClose, { path: this.#path(), params }, options);
@@ -335,11 +300,8 @@ export class LspClient {
    * {@link didClose} by absolute path.
    *
    * @param params - the server (`languageId`, `pathToProject`) and the document's absolute `path`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the server has been told.
    * @throws {@link Leap0ValidationError} when `path` is not an absolute path or the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async didClosePath(params: LspDocumentPathParams, options?: RequestOptions): Promise<void> {
     return this.didClose(withUri(params), options);
@@ -351,12 +313,9 @@ export class LspClient {
    * a JSON-RPC error is returned in `error`, not thrown ({@link LspClient.server} throws it).
    *
    * @param params - the server, the document's `uri`, the position (`line` and `character`, or `position`) and an optional `context`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The JSON-RPC envelope: `result` (a list of items) or `error`.
    * @throws {@link Leap0ValidationError} when the params break the contract or give both `position` and `line`/`character` (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0MalformedResponseError} when the result is neither a list of items nor a `CompletionList`.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async completions(params: LspCompletionsInput, options?: RequestOptions): Promise<LspCompletionsResponse> {
     const body = withPosition(asObject(params, "params"));
@@ -368,12 +327,9 @@ export class LspClient {
    * {@link completions} by absolute path.
    *
    * @param params - as for `completions`, with the document's absolute `path` instead of `uri`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The JSON-RPC envelope: `result` (a list of items) or `error`.
    * @throws {@link Leap0ValidationError} when `path` is not an absolute path or the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0MalformedResponseError} when the result is neither a list of items nor a `CompletionList`.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async completionsPath(params: LspCompletionsPathInput, options?: RequestOptions): Promise<LspCompletionsResponse> {
     return this.completions(withUri(params) as LspCompletionsInput, options);
@@ -383,12 +339,8 @@ export class LspClient {
    * The symbols (functions, classes, variables) of an open document, as the JSON-RPC envelope.
    *
    * @param params - the server (`languageId`, `pathToProject`) and the document's `uri`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The JSON-RPC envelope: `result` (the symbols, or null) or `error`.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0MalformedResponseError} when the result is neither a list nor null.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async documentSymbols(
     params: LspDocumentRequestParams,
@@ -415,11 +367,8 @@ export class LspClient {
    * {@link documentSymbols} by absolute path.
    *
    * @param params - the server (`languageId`, `pathToProject`) and the document's absolute `path`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The JSON-RPC envelope: `result` (the symbols, or null) or `error`.
    * @throws {@link Leap0ValidationError} when `path` is not an absolute path or the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async documentSymbolsPath(
     params: LspDocumentPathParams,
@@ -436,12 +385,8 @@ export class LspClient {
    *
    * @param languageId - `python`, `typescript` or `javascript`
    * @param pathToProject - the project's root directory
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns A handle for the started server.
-   * @throws {@link Leap0ValidationError} when the params break the contract (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0Error} when the service answers that the server did not start.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async server(languageId: string, pathToProject: string, options?: RequestOptions): Promise<LspServer> {
     const server = new LspServer(this, languageId, pathToProject);
@@ -507,11 +452,8 @@ export class LspServer {
    *
    * @param path - the document's absolute path
    * @param text - the document's full text
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The version sent (1 for the first open, one more on each reopen).
    * @throws {@link Leap0ValidationError} when `path` is not an absolute path (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async open(path: string, text: string, options?: RequestOptions): Promise<number> {
     const uri = toFileUri(path);
@@ -527,11 +469,8 @@ export class LspServer {
    * Closes a document.
    *
    * @param path - the document's absolute path
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the server has been told.
    * @throws {@link Leap0ValidationError} when `path` is not an absolute path (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async close(path: string, options?: RequestOptions): Promise<void> {
     const uri = toFileUri(path);
@@ -544,12 +483,9 @@ export class LspServer {
    *
    * @param path - the document's absolute path
    * @param position - `line` and `character`, counting from 0
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The completion items (empty when there are none).
    * @throws {@link Leap0ValidationError} when `path` is not an absolute path or `position` is not an object (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0LspError} when the language server answers with a JSON-RPC error.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async completions(path: string, position: LspPositionParams, options?: RequestOptions): Promise<LspCompletionItem[]> {
     const answer = await this.#lsp.completions(
@@ -563,12 +499,9 @@ export class LspServer {
    * The document's symbols, as a list; throws {@link Leap0LspError}.
    *
    * @param path - the document's absolute path
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The symbols (empty when there are none).
    * @throws {@link Leap0ValidationError} when `path` is not an absolute path (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0LspError} when the language server answers with a JSON-RPC error.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async documentSymbols(path: string, options?: RequestOptions): Promise<LspSymbol[]> {
     const answer = await this.#lsp.documentSymbols({ ...this.#server(), uri: toFileUri(path) }, options);
@@ -578,10 +511,7 @@ export class LspServer {
   /**
    * Stops the language server (once; later calls do nothing).
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the server is stopped (at once on later calls).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async stop(options?: RequestOptions): Promise<void> {
     if (this.#stopped) return;
@@ -593,7 +523,6 @@ export class LspServer {
    * `await using server = …` stops the server at the end of the block.
    *
    * @returns Resolves once the server is stopped.
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0TimeoutError} / {@link Leap0ConnectionError} when the stop call times out or the connection fails.
    */
   async [Symbol.asyncDispose](): Promise<void> {

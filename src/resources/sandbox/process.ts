@@ -82,7 +82,6 @@ export class ProcessClient {
    * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions (`timeout` defaults to the command's timeout plus the grace here)
    * @returns The command's exit code, stdout and stderr.
    * @throws {@link Leap0ValidationError} when the params break the contract, `env` and `envs` are both given, or `check` is not a boolean (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0CommandError} with `check: true`, when the command exits non-zero (`error.result` has its output).
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails. A timeout or abort does not stop the command.
    *

@@ -112,9 +112,7 @@ export class PtyClient {
   /**
    * Every terminal session of the sandbox.
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The sessions, with their size, directory and whether their shell runs.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async list(options?: RequestOptions): Promise<PtySessionInfo[]> {
     return (await invoke(this.#p, listPtySessions, { path: { sandboxID: this.#sandboxId } }, options)).items;
@@ -125,11 +123,8 @@ export class PtyClient {
    * opens, so nothing it prints is missed (see {@link PtyClient.open}). Never retried once sent.
    *
    * @param params - the session's id (`id` or `sessionId`), size, directory, env and `lazyStart` (all optional)
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The new session.
    * @throws {@link Leap0ValidationError} when the params break the contract, or `id` and `sessionId` differ (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async create(params: PtyCreateParams = {}, options?: RequestOptions): Promise<PtySessionInfo> {
     return invoke(
@@ -144,11 +139,9 @@ export class PtyClient {
    * One session's size, directory and whether its shell runs.
    *
    * @param sessionId - the session's id
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The session.
    * @throws {@link Leap0ValidationError} when `sessionId` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the session does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   get(sessionId: string, options?: RequestOptions): Promise<PtySessionInfo> {
     return invoke(this.#p, getPtySession, { path: { sandboxID: this.#sandboxId, sessionID: sessionId } }, options);
@@ -158,11 +151,9 @@ export class PtyClient {
    * Kills the session's shell and forgets the session.
    *
    * @param sessionId - the session's id
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the session is gone.
    * @throws {@link Leap0ValidationError} when `sessionId` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the session does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   delete(sessionId: string, options?: RequestOptions): Promise<void> {
     return invoke(this.#p, deletePtySession, { path: { sandboxID: this.#sandboxId, sessionID: sessionId } }, options);
@@ -174,24 +165,13 @@ export class PtyClient {
    * @param sessionId - the session's id
    * @param cols - width in columns
    * @param rows - height in rows
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The session with its new size.
    * @throws {@link Leap0ValidationError} when `sessionId` is not a usable id or the size is out of range (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the session does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   resize(sessionId: string, cols: number, rows: number, options?: RequestOptions): Promise<PtySessionInfo>;
   /**
    * Sets the terminal's size: `resize({ sessionId: "shell", cols: 200, rows: 50 })`.
-   *
-   * @param params - `sessionId`, `cols` and `rows`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
-   * @returns The session with its new size.
-   * @throws {@link Leap0ValidationError} when `sessionId` is not a usable id or the size is out of range (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
-   * @throws {@link Leap0NotFoundError} when the session does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   resize(params: PtyResizeParams, options?: RequestOptions): Promise<PtySessionInfo>;
   async resize(
@@ -267,7 +247,6 @@ export class PtyClient {
    * @param options - the connection's options, plus `timeout`, `signal` and `maxRetries` for the create call
    * @returns The open connection, its handshake done.
    * @throws {@link Leap0ValidationError} when the params or options are unusable (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0WebSocketError} when the handshake is refused or fails (the session is deleted again).
    * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the timeout runs out, the signal fires, or the connection fails.
    */

@@ -40,10 +40,8 @@ export class SandboxSshClient {
   /**
    * Issues new SSH credentials. Never retried (a retry would issue a second set).
    *
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The new credentials (`id` is the SSH user name; the password is hidden from logging).
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    *
    * @example
    * const access = await sandbox.ssh.createAccess();
@@ -57,12 +55,9 @@ export class SandboxSshClient {
    * Whether `password` is right for credentials `id` and they have not expired.
    *
    * @param params - the credentials' `id` and the `password` to check
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns `{ valid }`: whether the password opens the credentials.
    * @throws {@link Leap0ValidationError} when `params.id` is not a usable id or the password is missing (nothing is sent).
-   * @throws {@link Leap0BadRequestError} when the service refuses the parameters.
    * @throws {@link Leap0NotFoundError} when the sandbox (or the credentials) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async validateAccess(params: SshValidateParams, options?: RequestOptions): Promise<SshValidation> {
     const p = (params ?? {}) as Partial<SshValidateParams>;
@@ -82,11 +77,9 @@ export class SandboxSshClient {
    * Issues a new password for credentials `id` (or an access object); the old one stops working at once.
    *
    * @param access - the credentials' id, or anything with an `id`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns The credentials with their new password (hidden from logging).
    * @throws {@link Leap0ValidationError} when `access` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the sandbox (or the credentials) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async regenerateAccess(access: Ref, options?: RequestOptions): Promise<SshAccessDto> {
     return invoke(
@@ -101,11 +94,9 @@ export class SandboxSshClient {
    * Revokes credentials `id` (or an access object) at once.
    *
    * @param access - the credentials' id, or anything with an `id`
-   * @param options - per-call options: timeout (seconds), signal, maxRetries, headers, fetchOptions
    * @returns Resolves once the credentials are revoked.
    * @throws {@link Leap0ValidationError} when `access` is not a usable id (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the sandbox (or the credentials) does not exist.
-   * @throws {@link Leap0TimeoutError} / {@link Leap0AbortError} / {@link Leap0ConnectionError} when the call's timeout runs out, its signal fires, or the connection fails.
    */
   async deleteAccess(access: Ref, options?: RequestOptions): Promise<void> {
     await invoke(

@@ -22,5 +22,7 @@ console.log(`  type-check: ${typecheck === 0 ? "clean" : "errors above: update t
 console.log(
   `  spec diff:  ${diff === 0 ? "nothing breaking for users" : diff === 1 ? "BREAKING changes for users (see above): plan a major version" : "failed"}`,
 );
-console.log("  next:       npm test (the bounds test checks zod against the new spec), then README and CHANGELOG");
+console.log(
+  "  next:       npm test (test/properties.test.ts checks the parameter rules against the new spec), then README and CHANGELOG",
+);
 process.exitCode = generated !== 0 || typecheck !== 0 ? 1 : 0;

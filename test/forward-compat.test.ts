@@ -1,8 +1,9 @@
 /**
- * Forward compatibility: every facade method against Prism in dynamic mode with a fixed seed.
- * Prism then answers with random data from the schemas — `null` where a field is nullable,
- * optional fields present or not, and unknown extra properties — the way a newer server may.
- * Nothing may break, and what comes back must still have the shape the models promise.
+ * Forward compatibility, two ways. Facade methods against Prism in dynamic mode with fixed
+ * seeds: Prism answers with random data from the schemas (`null` where a field is nullable,
+ * optional fields present or not, unknown extra properties), the way a newer server may; nothing
+ * may break, and what comes back must still have the shape the models promise. And a sandbox
+ * field the service adds: it arrives on the handle.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type RunningPrism, startPrism } from "../scripts/prism";
@@ -106,5 +107,35 @@ describe("what Prism does not generate: unknown fields, states and modes", () =>
     expect(sandbox.networkPolicy).toEqual({ mode: "egress-proxy", allowDomains: ["a.com"], proxyUrl: "http://proxy" });
     await sandbox.refresh();
     expect(sandbox.state).toBe("hibernating");
+  });
+});
+
+describe("a sandbox field the service adds arrives on the handle", () => {
+  test("create, refresh and state calls carry it; printing and JSON show it; members are not overwritten", async () => {
+    const { createMockLeap0 } = await import("../src/testing");
+    const mock = createMockLeap0();
+    // The service of tomorrow: every sandbox answer has a field today's contract lacks, and one
+    // named like a member of the handle.
+    const newer = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const res = await mock.fetch(input, init);
+      const type = res.headers.get("content-type") ?? "";
+      if (!type.includes("json")) return res;
+      const body = await res.json();
+      if (body && typeof body === "object" && "template_id" in body) {
+        Object.assign(body, { gpu_count: 2, region_name: "eu-west", git: "not the git client" });
+      }
+      return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
+    }) as typeof fetch;
+    const client = new Leap0Client({ apiKey: API_KEY, fetch: newer });
+    const sandbox = await client.sandboxes.create();
+    const fields = sandbox as unknown as Record<string, unknown>;
+    expect(fields.gpuCount).toBe(2);
+    expect(fields.regionName).toBe("eu-west");
+    expect(sandbox.git).toBeInstanceOf(Object);
+    expect(typeof sandbox.git.status).toBe("function");
+    expect(JSON.parse(JSON.stringify(sandbox))).toMatchObject({ id: sandbox.id, gpuCount: 2, regionName: "eu-west" });
+    await sandbox.refresh();
+    expect(fields.gpuCount).toBe(2);
+    expect(sandbox.state).toBe("running");
   });
 });

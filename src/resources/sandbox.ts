@@ -47,6 +47,18 @@ import { type LifecycleOptions, splitWait, type WaitOptions, waitUntilRunning } 
 export type PresignedUrl = CreatePresignedURLResult;
 
 /**
+ * The fields a handle carries: the sandbox as the API answers it, so a field the contract gains
+ * arrives on the handle with no change here (and one the service sends before the contract says
+ * so is on the object too). `networkPolicy` is `undefined` while the API has not said (a get
+ * answers without it).
+ */
+type SandboxFields = Omit<SandboxInfo, "id" | "networkPolicy"> & { networkPolicy: NetworkPolicy | null | undefined };
+
+// The class below declares only what it adds; the fields are the answer's, declared once here.
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface only declares fields that #apply() sets from every answer
+export interface Sandbox extends SandboxFields {}
+
+/**
  * A handle over the latest known state of one sandbox. Its methods call the API and update the
  * handle's fields from the answer, so `sandbox.state` stays current without extra requests.
  * Handles are plain data plus one shared reference: holding thousands is cheap, and printing or
@@ -57,29 +69,10 @@ export type PresignedUrl = CreatePresignedURLResult;
  * const snapshot = await sandbox.createSnapshot({ name: "workspace-warm" });
  * await sandbox.delete();
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
 export class Sandbox {
   /** The sandbox's id. */
   readonly id: string;
-  /** The template it was booted from. */
-  templateId!: string;
-  /** Its state when the handle was last updated. */
-  state!: SandboxState;
-  /** Virtual CPUs. */
-  vcpu!: number;
-  /** Memory in MiB. */
-  memory!: number;
-  /** Writable disk in MiB. */
-  disk!: number;
-  /** Lifetime in seconds. */
-  timeout!: number;
-  /** Whether it pauses rather than terminates at its timeout. */
-  autoPause!: boolean;
-  /** Its network policy; `null` for none, `undefined` when the API has not said. */
-  networkPolicy: NetworkPolicy | null | undefined;
-  /** Attached object storage mounts. */
-  mounts: Mount[] | undefined;
-  /** ISO 8601 creation time. */
-  createdAt!: string;
   // Private, so printing or serialising a handle never shows the key-holding pipeline.
   readonly #p: Pipeline;
   // Sub-resources, created on first use: a handle nobody drives inside costs nothing for them.
@@ -480,18 +473,19 @@ export class Sandbox {
     });
   }
 
-  /** Copies what the API said into the handle; a policy the answer left out stays as it was. */
+  /**
+   * Copies every field the API said into the handle, those it adds later too; a policy the
+   * answer left out stays as it was. A field named like one of the handle's members (`git`,
+   * `delete`) is not copied: the member stays what the SDK documents.
+   */
   #apply(info: Omit<SandboxInfo, "networkPolicy"> & { networkPolicy?: NetworkPolicy | null }): this {
-    this.templateId = info.templateId;
-    this.state = info.state;
-    this.vcpu = info.vcpu;
-    this.memory = info.memory;
-    this.disk = info.disk;
-    this.timeout = info.timeout;
-    this.autoPause = info.autoPause;
-    if (info.networkPolicy !== undefined) this.networkPolicy = info.networkPolicy;
-    this.mounts = info.mounts;
-    this.createdAt = info.createdAt;
+    const { id: _id, networkPolicy, ...fields } = info;
+    for (const [key, value] of Object.entries(fields)) {
+      if (!(key in Sandbox.prototype)) (this as unknown as Record<string, unknown>)[key] = value;
+    }
+    // Mounts an answer leaves out are not kept: the answer is the latest word on them.
+    if (!("mounts" in fields)) this.mounts = undefined;
+    if (networkPolicy !== undefined) this.networkPolicy = networkPolicy;
     return this;
   }
 }

@@ -299,7 +299,7 @@ export class DesktopClient {
   /**
    * Clicks `button` (1 left, the default; 2 middle; 3 right) where the pointer is, or at `x`, `y`.
    *
-   * @param params - optional `button`, `x`, `y` (and any further click fields the API takes)
+   * @param params - optional `button`, `x`, `y`
    * @returns The pointer's position after the click.
    */
   click(params: ClickPointerParams = {}, options?: RequestOptions): Promise<PointerPosition> {

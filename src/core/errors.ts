@@ -176,3 +176,62 @@ const BY_STATUS: Record<number, typeof Leap0APIError> = {
 export function apiErrorClass(status: number): typeof Leap0APIError {
   return BY_STATUS[status] ?? (status >= 500 ? Leap0ServerError : Leap0APIError);
 }
+
+/**
+ * A ranged read saw the file change between two ranges (its size or modification time, from
+ * `stat`, moved), so the bytes read so far do not belong to one version of the file.
+ */
+export class Leap0FileChangedError extends Leap0Error {
+  override name = "Leap0FileChangedError";
+  /** The file. */
+  readonly path: string;
+  /** @internal */
+  constructor(message: string, path: string, details: Leap0ErrorDetails = {}) {
+    super(message, details);
+    this.path = path;
+  }
+}
+
+/**
+ * A buffered read (text, bytes, blob) that would hold more than its `maxBytes`: nothing past
+ * the range that showed it was fetched. Read it as a stream (`format: "stream"`), or raise
+ * `maxBytes`. A limit the caller chose, not a fault of the server, so not a
+ * `Leap0MalformedResponseError`.
+ */
+export class Leap0FileTooLargeError extends Leap0Error {
+  override name = "Leap0FileTooLargeError";
+  /** The file. */
+  readonly path: string;
+  /** The bound that was passed, in bytes. */
+  readonly limit: number;
+  /**
+   * The bytes the read would bring (the file's size from `stat`, or the part of it that
+   * `offset`/`limit` ask for), when known before the bound was passed.
+   */
+  readonly size: number | undefined;
+  /** @internal */
+  constructor(message: string, path: string, limit: number, size: number | undefined, details: Leap0ErrorDetails = {}) {
+    super(message, details);
+    this.path = path;
+    this.limit = limit;
+    this.size = size;
+  }
+}
+
+/**
+ * `readFiles`/`readFilesBytes`: some requested paths did not come back. `files` holds the ones
+ * that did, `missing` the ones that did not.
+ */
+export class Leap0FilesMissingError extends Leap0Error {
+  override name = "Leap0FilesMissingError";
+  /** Requested paths absent from the answer. */
+  readonly missing: string[];
+  /** What did come back, keyed by path (bytes). */
+  readonly files: Record<string, Uint8Array>;
+  /** @internal */
+  constructor(message: string, missing: string[], files: Record<string, Uint8Array>, details: Leap0ErrorDetails = {}) {
+    super(message, details);
+    this.missing = missing;
+    this.files = files;
+  }
+}

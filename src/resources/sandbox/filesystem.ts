@@ -1,3 +1,8 @@
+/**
+ * `sandbox.filesystem`: the 17 file operations and their options. The work behind them lives
+ * beside it, one job a file: file-transfer.ts (limits, content, modes, progress, uploads),
+ * file-read.ts (the range-read engine), file-parts.ts (the multipart answer of `readFiles`).
+ */
 import {
   filesystemCopy,
   filesystemDelete,
@@ -56,43 +61,38 @@ import {
 } from "../../core/multipart";
 import type { Pipeline, StreamedResponse } from "../../core/pipeline";
 import { followSignal } from "../../core/signals";
+import { filesOfParts } from "./file-parts";
+import { type FileReader, fileTooLarge, overshoot, readRanges, readStream, tooLarge } from "./file-read";
+import {
+  type BufferedContent,
+  buffered,
+  concat,
+  countedUpload,
+  type FileContent,
+  type FileMode,
+  invalid,
+  isStreamContent,
+  MAX_BUFFERED_READ_BYTES,
+  MAX_STRING_LENGTH,
+  MAX_UPLOAD_BYTES,
+  modeString,
+  type ProgressListener,
+  partialWrite,
+  READ_RANGE_BYTES,
+  report,
+  tooBig,
+} from "./file-transfer";
 
-/** The service refuses a request body larger than this (10 MiB), so the SDK refuses it first. */
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-/**
- * Reads of more than this many bytes are fetched range by range (`offset`/`limit`), each range
- * one response: the service's 10 MiB response cap (or the client's `maxResponseBytes`, when
- * smaller), so a file up to the cap still takes a single read.
- */
-export const READ_RANGE_BYTES = 10 * 1024 * 1024;
-/**
- * The most a buffered read (text, bytes, blob) holds unless its `maxBytes` says otherwise: a
- * file of any size can be read range by range, so without a bound a large file, or a server
- * that claims one, would take all the memory there is. 256 MiB also keeps decoded text under
- * the longest string V8 can make (about 512 Mi characters).
- */
-export const MAX_BUFFERED_READ_BYTES = 256 * 1024 * 1024;
-// V8's longest string, in UTF-16 code units: a text read is held to it whatever maxBytes says.
-const MAX_STRING_LENGTH = 2 ** 29 - 24;
-
-/** How far a transfer has got; `total` is undefined while the size is not known. */
-export interface TransferProgress {
-  /** Bytes moved so far. */
-  loaded: number;
-  /** Bytes in all, when known. */
-  total: number | undefined;
-}
-
-/** Called as a transfer moves; see README for how often. Exceptions it throws are ignored. */
-export type ProgressListener = (progress: TransferProgress) => void;
-
-/** Bytes that can be sent again as they are: a buffered write may be retried. */
-export type BufferedContent = string | Uint8Array | ArrayBuffer | Blob;
-/** What a file can be written from. A stream is read once, so a write from one is never retried. */
-export type FileContent = BufferedContent | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
-
-/** File permission bits: `"644"`, `"0644"` or `0o644`. */
-export type FileMode = string | number;
+export {
+  type BufferedContent,
+  type FileContent,
+  type FileMode,
+  MAX_BUFFERED_READ_BYTES,
+  MAX_UPLOAD_BYTES,
+  type ProgressListener,
+  READ_RANGE_BYTES,
+  type TransferProgress,
+} from "./file-transfer";
 
 /** Options of a single-file write. */
 export interface WriteFileOptions {
@@ -194,233 +194,18 @@ export interface EditFilesByFiles extends EditFilesReplace {
 /** `editFiles` params: the files as `paths` (the docs' name) or `files` (the wire's). */
 export type EditFilesOptions = EditFilesByPaths | EditFilesByFiles;
 
-/**
- * A ranged read saw the file change between two ranges (its size or modification time, from
- * `stat`, moved), so the bytes read so far do not belong to one version of the file.
- */
-export class Leap0FileChangedError extends Leap0Error {
-  override name = "Leap0FileChangedError";
-  /** The file. */
-  readonly path: string;
-  /** @internal */
-  constructor(message: string, path: string, details: Leap0ErrorDetails = {}) {
-    super(message, details);
-    this.path = path;
-  }
-}
-
-/**
- * A buffered read (text, bytes, blob) that would hold more than its `maxBytes`: nothing past
- * the range that showed it was fetched. Read it as a stream (`format: "stream"`), or raise
- * `maxBytes`. A limit the caller chose, not a fault of the server, so not a
- * `Leap0MalformedResponseError`.
- */
-export class Leap0FileTooLargeError extends Leap0Error {
-  override name = "Leap0FileTooLargeError";
-  /** The file. */
-  readonly path: string;
-  /** The bound that was passed, in bytes. */
-  readonly limit: number;
-  /**
-   * The bytes the read would bring (the file's size from `stat`, or the part of it that
-   * `offset`/`limit` ask for), when known before the bound was passed.
-   */
-  readonly size: number | undefined;
-  /** @internal */
-  constructor(message: string, path: string, limit: number, size: number | undefined, details: Leap0ErrorDetails = {}) {
-    super(message, details);
-    this.path = path;
-    this.limit = limit;
-    this.size = size;
-  }
-}
-
-/**
- * `readFiles`/`readFilesBytes`: some requested paths did not come back. `files` holds the ones
- * that did, `missing` the ones that did not.
- */
-export class Leap0FilesMissingError extends Leap0Error {
-  override name = "Leap0FilesMissingError";
-  /** Requested paths absent from the answer. */
-  readonly missing: string[];
-  /** What did come back, keyed by path (bytes). */
-  readonly files: Record<string, Uint8Array>;
-  /** @internal */
-  constructor(message: string, missing: string[], files: Record<string, Uint8Array>, details: Leap0ErrorDetails = {}) {
-    super(message, details);
-    this.missing = missing;
-    this.files = files;
-  }
-}
-
-const utf8 = new TextEncoder();
-
-function report(listener: ProgressListener | undefined, loaded: number, total: number | undefined): void {
-  if (!listener) return;
-  try {
-    listener({ loaded, total });
-  } catch {
-    // A progress callback must not break the transfer.
-  }
-}
-
-function invalid(field: string, problem: string): Leap0ValidationError {
-  return new Leap0ValidationError(`Invalid ${field}: ${field} ${problem}. Nothing was sent.`, {
-    fieldErrors: [{ field, error: problem }],
-  });
-}
-
-/** `"644"`, `"0644"` or `0o644` → the octal digits the service takes. */
-function modeString(mode: FileMode | null | undefined, field: string): string | null | undefined {
-  if (mode === undefined || mode === null) return mode;
-  if (typeof mode === "number") {
-    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw invalid(field, "must be a mode from 0 to 0o7777");
-    return mode.toString(8).padStart(3, "0");
-  }
-  if (typeof mode !== "string" || !/^[0-7]{3,4}$/.test(mode)) {
-    throw invalid(field, 'must be octal digits such as "644" or "0755", or a number such as 0o644');
-  }
-  return mode;
-}
-
-function isStreamContent(c: unknown): c is ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> {
-  return (
-    (typeof ReadableStream !== "undefined" && c instanceof ReadableStream) ||
-    (typeof c === "object" && c !== null && Symbol.asyncIterator in c)
-  );
-}
-
-/** Buffered content as bytes or a Blob, with its size. */
-function buffered(content: BufferedContent, field: string): { body: Uint8Array | Blob; size: number } {
-  if (typeof content === "string") {
-    const body = utf8.encode(content);
-    return { body, size: body.byteLength };
-  }
-  if (content instanceof Uint8Array) return { body: content, size: content.byteLength };
-  if (content instanceof ArrayBuffer) return { body: new Uint8Array(content), size: content.byteLength };
-  if (typeof Blob !== "undefined" && content instanceof Blob) return { body: content, size: content.size };
-  throw invalid(
-    field,
-    "must be a string, Uint8Array, ArrayBuffer, Blob, ReadableStream or AsyncIterable of Uint8Array",
-  );
-}
-
-function tooBig(field: string, size: number): Leap0ValidationError {
-  return invalid(
-    field,
-    `is ${size} bytes, over the service's 10 MiB (${MAX_UPLOAD_BYTES} bytes) request limit; split it into files of at most that size`,
-  );
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
-
-/**
- * A stream body that counts what fetch pulls from it and stops past the upload limit.
- * `release()` lets go of the caller's source (cancels it, or returns its iterator), whether or
- * not fetch got to read it: a failed call must not leave a file stream open.
- */
-function countedUpload(
-  source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
-  onProgress: ProgressListener | undefined,
-  field: string,
-): {
-  stream: ReadableStream<Uint8Array>;
-  overflow: () => Leap0ValidationError | undefined;
-  release: () => Promise<void>;
-  /** Bytes fetch has taken from the source so far. */
-  loaded: () => number;
-} {
-  let taken: AsyncIterator<Uint8Array> | undefined;
-  const take = (): AsyncIterator<Uint8Array> => {
-    taken ??= source instanceof ReadableStream ? readerIterator(source) : source[Symbol.asyncIterator]();
-    return taken;
-  };
-  let loaded = 0;
-  let overflow: Leap0ValidationError | undefined;
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const iterator = take();
-        const { done, value } = await iterator.next();
-        if (done) {
-          controller.close();
-          return;
-        }
-        if (!(value instanceof Uint8Array)) {
-          overflow = invalid(field, "must yield Uint8Array chunks");
-          await iterator.return?.();
-          controller.error(overflow);
-          return;
-        }
-        loaded += value.byteLength;
-        if (loaded > MAX_UPLOAD_BYTES) {
-          overflow = tooBig(field, loaded);
-          await iterator.return?.();
-          controller.error(overflow);
-          return;
-        }
-        controller.enqueue(value);
-        report(onProgress, loaded, undefined);
-      },
-      async cancel() {
-        await taken?.return?.();
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  const release = async () => {
-    try {
-      await take().return?.();
-    } catch {
-      // The source's own cleanup failed: nothing more can be done with it.
-    }
-  };
-  return { stream, overflow: () => overflow, release, loaded: () => loaded };
-}
-
-/**
- * A streamed upload that failed after part of it was handed to fetch: the service may have
- * written what arrived (it has no rename-into-place), so the error says so and counts as one
- * that may have taken effect, instead of claiming that nothing was sent.
- */
-function partialWrite(error: unknown, path: string, sent: number, failure: unknown): unknown {
-  // A transport that reads the whole body before sending (leap0/node) says it sent nothing.
-  const reached = failure instanceof Leap0Error && failure.mayHaveSucceeded;
-  if (sent === 0 || !reached || !(error instanceof Leap0Error)) return error;
-  error.message = `${error.message.replace(/ Nothing was sent\.$/, "")} ${sent} bytes of the stream had been sent before the upload failed, so a partial file may remain at ${JSON.stringify(path)}: write it again, or delete it.`;
-  Object.defineProperty(error, "mayHaveSucceeded", { value: true, enumerable: true, configurable: true });
-  return error;
-}
-
-function readerIterator(stream: ReadableStream<Uint8Array>): AsyncIterator<Uint8Array> {
-  const reader = stream.getReader();
-  return {
-    next: () => reader.read() as Promise<IteratorResult<Uint8Array>>,
-    return: async () => {
-      await reader.cancel().catch(() => {});
-      return { done: true, value: undefined };
-    },
-  };
-}
-
 /** Files in the sandbox: read, write, list, search, edit, move, copy; binary-safe and streaming. Reached as a property of a {@link Sandbox} handle, created on first use. */
 export class FilesystemClient {
   readonly #p: Pipeline;
   readonly #sandboxId: string;
+  // What the range-read engine (file-read.ts) needs of this client.
+  readonly #reader: FileReader;
 
   /** @internal Created by the {@link Sandbox} handle. */
   constructor(pipeline: Pipeline, sandboxId: string) {
     this.#p = pipeline;
     this.#sandboxId = sandboxId;
+    this.#reader = { p: pipeline, path: { sandboxID: sandboxId }, stat: (path, options) => this.stat(path, options) };
   }
 
   get #path(): { sandboxID: string } {
@@ -625,7 +410,7 @@ export class FilesystemClient {
     options?: RequestOptions,
   ): Promise<string | Uint8Array | Blob | ReadableStream<Uint8Array>> {
     const { format = "text", encoding, onProgress, maxBytes, ...range } = params;
-    if (format === "stream") return this.#readStream(path, range, onProgress, options);
+    if (format === "stream") return readStream(this.#reader, path, range, onProgress, options);
     const cap = maxBytes ?? MAX_BUFFERED_READ_BYTES;
     if (typeof cap !== "number" || !(cap === Number.POSITIVE_INFINITY || (Number.isSafeInteger(cap) && cap >= 0))) {
       throw invalid("maxBytes", "must be a whole number of bytes (0 or more), or Infinity");
@@ -652,7 +437,7 @@ export class FilesystemClient {
     // fails also ends a stat it left in flight instead of leaving it to its own timeout.
     const { ctl: stopper, unlink } = followSignal(options?.signal, "abort");
     const calls: RequestOptions = { ...options, signal: stopper.signal };
-    const plan = this.#ranges(path, range, calls);
+    const plan = readRanges(this.#reader, path, range, calls);
     try {
       for (let step = await plan.next(); !step.done; ) {
         const { params, want, sized, total } = step.value;
@@ -783,77 +568,7 @@ export class FilesystemClient {
     // A path asked for twice is asked for once, so that each path has exactly one part.
     const unique = Array.isArray(paths) ? [...new Set(paths)] : paths;
     const res = await invokeStream(this.#p, op, { path: this.#path, params: { paths: unique } }, options);
-    const boundary = boundaryOf(res.headers.get("content-type"));
-    if (!boundary) {
-      await res.body.cancel().catch(() => {});
-      throw new Leap0MalformedResponseError(
-        `${op.name}: malformed response (HTTP ${res.status}): expected multipart/form-data with a boundary, got ${JSON.stringify(res.headers.get("content-type")?.slice(0, 100) ?? "no content type")}.`,
-        { operation: op.name, status: res.status },
-      );
-    }
-    const limit = this.#p.maxResponseBytes;
-    const announced = Number(res.headers.get("content-length")) || undefined;
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader = res.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(limit, res.status, op.name);
-      }
-      chunks.push(value);
-      report(params?.onProgress, size, announced);
-    }
-    let parts: ReturnType<typeof parseMultipart>;
-    try {
-      parts = parseMultipart(concat(chunks, size), boundary);
-    } catch (e) {
-      if (!(e instanceof MultipartError)) throw e;
-      throw new Leap0MalformedResponseError(
-        `${op.name}: malformed multipart response (HTTP ${res.status}): ${e.message}.`,
-        { operation: op.name, status: res.status },
-      );
-    }
-    // A part is matched to the path asked for under its name as it is on the wire, escaped
-    // either way (WHATWG percent escapes or quoted-string backslashes), so a path holding a
-    // quote, a backslash, CR or LF comes back under its own name whichever way the server
-    // escaped it.
-    const wanted = new Map<string, string>();
-    for (const p of paths) {
-      for (const form of [p, escapedFormName(p), backslashedFormName(p)]) if (!wanted.has(form)) wanted.set(form, p);
-    }
-    // Only the paths asked for, each once: a caller may write the answer to disk under these
-    // names, so a part nobody asked for (`../../.ssh/authorized_keys`, `__proto__`) or a second
-    // part for one path makes the whole answer malformed rather than a silent pick.
-    const out: Record<string, Uint8Array> = Object.create(null);
-    for (const part of parts) {
-      const path = wanted.get(part.name);
-      const why =
-        path === undefined ? "a part nobody asked for" : Object.hasOwn(out, path) ? "a second part for" : undefined;
-      if (why) {
-        throw new Leap0MalformedResponseError(
-          `${op.name}: malformed multipart response (HTTP ${res.status}): ${why} ${JSON.stringify(unescapedFormName(part.name).slice(0, 200))}; nothing of the answer is returned.`,
-          { operation: op.name, status: res.status },
-        );
-      }
-      out[path as string] = part.body;
-    }
-    const missing = [...new Set(paths)].filter((p) => !Object.hasOwn(out, p));
-    if (missing.length) {
-      throw new Leap0FilesMissingError(
-        `${op.name}: ${missing.length} of the requested files did not come back: ${missing
-          .slice(0, 10)
-          .map((p) => JSON.stringify(p))
-          .join(", ")}${missing.length > 10 ? ", …" : ""}.`,
-        missing,
-        out,
-        { operation: op.name, status: res.status },
-      );
-    }
-    return out;
+    return filesOfParts(res, paths, this.#p.maxResponseBytes, params?.onProgress);
   }
 
   /**
@@ -1043,241 +758,4 @@ export class FilesystemClient {
     const params = typeof depth === "number" ? { maxDepth: depth } : depth;
     return invoke(this.#p, filesystemTree, { path: this.#path, params: { ...params, path } }, options);
   }
-
-  /**
-   * The stream of a read: ranges fetched one at a time as the consumer pulls, each chunk read
-   * straight from its response (no per-chunk layer between the two streams).
-   */
-  async #readStream(
-    path: string,
-    range: Omit<FilesystemReadFileParams, "path">,
-    onProgress: ProgressListener | undefined,
-    options: RequestOptions | undefined,
-  ): Promise<ReadableStream<Uint8Array>> {
-    // Every request of the stream (ranges and stats) runs under `stopper`, which the caller's
-    // signal and the stream's cancel() both fire: a cancel ends a request still waiting for its
-    // headers, rather than leaving it to the call's timeout.
-    const { ctl: stopper, unlink } = followSignal(options?.signal, "abort");
-    const calls: RequestOptions = { ...options, signal: stopper.signal };
-    const plan = this.#ranges(path, range, calls);
-    let loaded = 0;
-    let known: number | undefined;
-    let step: IteratorResult<ReadRange, void>;
-    // The current range's response, read chunk by chunk straight into this stream.
-    let current: StreamedResponse | undefined;
-    let got = 0;
-    // Set by cancel(): a pull still waiting (on a stat, or a range's headers) must not go on to
-    // ask for another range, and a range that answers after the cancel is let go at once.
-    let cancelled = false;
-    const drop = async () => {
-      const r = current;
-      current = undefined;
-      await r?.cancel().catch(() => {});
-    };
-    const open = async () => {
-      if (step.done) return;
-      const { params, sized } = step.value;
-      const res = await invokeStream(this.#p, filesystemReadFile, { path: this.#path, params }, calls);
-      sized(res.headers);
-      current = res;
-      got = 0;
-    };
-    // The first range is requested now, so a missing file or a bad argument rejects here,
-    // not on the first read.
-    step = await plan.next();
-    try {
-      await open();
-    } catch (e) {
-      unlink();
-      await plan.return();
-      throw e;
-    }
-    const pull = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
-      for (;;) {
-        if (step.done) {
-          // A read that fitted one response never learnt the size before its end.
-          if (known === undefined) report(onProgress, loaded, loaded);
-          unlink();
-          controller.close();
-          return;
-        }
-        if (!current) await open();
-        if (cancelled) return drop();
-        const { done, value } = await (current as StreamedResponse).read();
-        if (cancelled) return drop();
-        if (done) {
-          current = undefined;
-          step = await plan.next(got);
-          if (cancelled) return;
-          continue;
-        }
-        got += value.byteLength;
-        if (got > step.value.want) throw overshoot(step.value.want, step.value.params.offset);
-        loaded += value.byteLength;
-        known = step.value.total;
-        report(onProgress, loaded, known);
-        controller.enqueue(value);
-        return;
-      }
-    };
-    return new ReadableStream<Uint8Array>(
-      {
-        pull: (controller) =>
-          pull(controller).catch(async (e: unknown) => {
-            if (cancelled) return;
-            unlink();
-            // The stream is errored with `e`: nothing more will be read, so free the connection.
-            await drop();
-            await plan.return().catch(() => {});
-            throw e;
-          }),
-        cancel: async (reason) => {
-          cancelled = true;
-          unlink();
-          stopper.abort();
-          const r = current;
-          current = undefined;
-          await r?.cancel(reason).catch(() => {});
-          // Not awaited: the plan may be waiting on a stat, which must not hold up the caller's
-          // cancel(); it ends at its next step.
-          plan.return().catch(() => {});
-        },
-      },
-      { highWaterMark: 0 },
-    );
-  }
-
-  /**
-   * The range plan behind every read: yields each range to fetch and is told back how many
-   * bytes it brought. One request when `head`/`tail` is set or the file fits in one range. A
-   * first range that comes back full may not be the whole file: a `stat`, sent as soon as its
-   * headers say so (so it overlaps the download rather than following it), gives the size and
-   * mtime. When more ranges follow, a last `stat` after them must agree, and so must the bytes
-   * read.
-   */
-  async *#ranges(
-    path: string,
-    range: Omit<FilesystemReadFileParams, "path">,
-    options: RequestOptions | undefined,
-  ): AsyncGenerator<ReadRange, void, number> {
-    const lines = range.head !== undefined || range.tail !== undefined;
-    if (lines || range.limit === 0) {
-      yield { params: { ...range, path }, want: Number.POSITIVE_INFINITY, total: undefined, sized: () => {} };
-      return;
-    }
-    // A client with a smaller maxResponseBytes gets smaller ranges, so each still fits.
-    const rangeBytes = Math.min(READ_RANGE_BYTES, this.#p.maxResponseBytes);
-    const start = range.offset ?? 0;
-    const end = range.limit === undefined ? Number.POSITIVE_INFINITY : start + range.limit;
-    let offset = start;
-    // The file's size and mtime: asked for while the first range downloads, once it is known
-    // to fill its range, and compared with a last stat if more ranges were needed.
-    let first: Promise<FileInfo> | undefined;
-    const askSize = () => {
-      if (first) return;
-      first = this.stat(path, options);
-      first.catch(() => {}); // awaited below; a range failing first must not leave it unhandled
-    };
-    let info: FileInfo | undefined;
-    let total: number | undefined;
-    let reads = 0;
-    for (;;) {
-      const stop = info ? Math.min(end, Math.max(info.size, start)) : end;
-      const want = Math.min(rangeBytes, stop - offset);
-      if (want <= 0) break;
-      const params: FilesystemReadFileParams = { path, offset, limit: want };
-      if (offset === 0) delete params.offset;
-      // Only the first range can leave the size unknown; a full one (its Content-Length says so
-      // up front, or its bytes once counted) needs the stat before the read can end.
-      const full = reads === 0 && offset + want < end;
-      const got: number = yield {
-        params,
-        want,
-        total,
-        sized: (headers) => {
-          if (full && Number(headers.get("content-length")) === want) askSize();
-        },
-      };
-      offset += got;
-      if (reads++ === 0 && (got < want || offset >= end)) return; // the whole read fitted in one response
-      if (!info) {
-        askSize();
-        info = await (first as Promise<FileInfo>);
-        total = Math.min(end, Math.max(info.size, start)) - start;
-      }
-      if (got < want) {
-        if (offset < Math.min(end, info.size)) {
-          throw changed(path, `a range ended early (${got} of ${want} bytes at offset ${offset - got})`);
-        }
-        break;
-      }
-    }
-    // One response is one version of the file; a read made of several must check that the
-    // file held still across them.
-    if (info && reads > 1) {
-      const now = await this.stat(path, options);
-      if (now.size !== info.size || now.mtime !== info.mtime) {
-        throw changed(
-          path,
-          `its size or modification time moved (${info.size} bytes, mtime ${info.mtime} → ${now.size} bytes, mtime ${now.mtime})`,
-        );
-      }
-    }
-    if (info && offset !== Math.min(end, Math.max(info.size, start))) {
-      throw changed(path, `${offset - start} bytes were read where its size says ${Math.min(end, info.size) - start}`);
-    }
-  }
-}
-
-/** One range of a read, as the plan hands it out. */
-interface ReadRange {
-  params: FilesystemReadFileParams;
-  /** The most bytes the answer may bring (more is a malformed answer). */
-  want: number;
-  /** The bytes the whole read will bring, once a `stat` has said. */
-  total: number | undefined;
-  /** Sees the answer's headers, as soon as they come. */
-  sized: (headers: Headers) => void;
-}
-
-function overshoot(want: number, offset: number | undefined): Leap0MalformedResponseError {
-  return new Leap0MalformedResponseError(
-    `filesystemReadFile: malformed response: asked for at most ${want} bytes at offset ${offset ?? 0} and got more.`,
-    { operation: filesystemReadFile.name },
-  );
-}
-
-function tooLarge(
-  limit: number,
-  status: number,
-  operation: string = filesystemReadFile.name,
-): Leap0ResponseTooLargeError {
-  return new Leap0ResponseTooLargeError(
-    `${operation}: the response body is larger than maxResponseBytes (${limit} bytes); the rest was not read.`,
-    limit,
-    { operation, status },
-  );
-}
-
-function fileTooLarge(path: string, limit: number, size: number | undefined, maxBytes: number): Leap0FileTooLargeError {
-  const what = size === undefined ? `more than ${limit} bytes came back` : `the read would bring ${size} bytes`;
-  const bound =
-    limit < maxBytes
-      ? `text is held to ${limit} bytes (the longest string JavaScript can make). Read it as bytes or a stream (format: "bytes" or "stream").`
-      : `maxBytes is ${limit}. Read it as a stream (format: "stream"), or pass a larger maxBytes.`;
-  return new Leap0FileTooLargeError(
-    `filesystemReadFile: ${JSON.stringify(path)} is too large for a buffered read: ${what}, and ${bound}`,
-    path,
-    limit,
-    size,
-    { operation: filesystemReadFile.name },
-  );
-}
-
-function changed(path: string, why: string): Leap0FileChangedError {
-  return new Leap0FileChangedError(
-    `filesystemReadFile: ${JSON.stringify(path)} changed while it was read range by range: ${why}. Read it again.`,
-    path,
-    { operation: filesystemReadFile.name },
-  );
 }

@@ -13,8 +13,8 @@ import {
   Leap0ValidationError,
 } from "../core/errors";
 import type { Pipeline } from "../core/pipeline";
+import { poll } from "../core/poll";
 import { sleep } from "../core/retry";
-import { followSignal } from "../core/signals";
 
 /** Seconds `waitUntilRunning()` waits by default. */
 export const DEFAULT_WAIT_SECONDS = 300;
@@ -111,56 +111,40 @@ export async function waitUntilRunning(
   pipeline?: Pick<Pipeline, "track" | "closedReason">,
 ): Promise<void> {
   const o = checkWait(options);
-  const timeoutMs = Math.min((o.timeout ?? DEFAULT_WAIT_SECONDS) * 1000, 2_147_483_647);
   const started = Date.now();
-  const { ctl, unlink } = followSignal(o.signal, "abort");
-  // close() ends the wait at once, sleep included, rather than at the next poll.
-  const untrack = pipeline?.track(ctl);
-  const timer = setTimeout(() => ctl.abort("timeout"), timeoutMs);
-  let delay = 500;
-  let last: string | undefined = sandbox.state;
-  try {
-    for (;;) {
-      if (ctl.signal.aborted) throw ctl.signal.reason;
+  let first = true;
+  await poll(
+    {
+      operation: "waitUntilRunning",
+      timeoutMs: (o.timeout ?? DEFAULT_WAIT_SECONDS) * 1000,
+      firstDelayMs: 500,
+      maxDelayMs: 5000,
+      signal: o.signal,
+      pipeline,
+      seen: sandbox.state ?? "unknown",
+      timedOut: (last) =>
+        `Sandbox ${sandbox.id} was not running after ${o.timeout ?? DEFAULT_WAIT_SECONDS}s (last state: ${last}).`,
+      aborted: `Waiting for sandbox ${sandbox.id} was aborted by the caller's signal.`,
+      closed: `Waiting for sandbox ${sandbox.id} ended: the client was closed.`,
+    },
+    async ({ remainingMs, signal }) => {
+      // The handle's state is the first look; later ones ask the API.
+      if (!first) await sandbox.refresh({ timeout: remainingMs / 1000, signal });
+      first = false;
       const state = sandbox.state;
-      if (state !== undefined) {
-        last = state;
-        o.onProgress?.({ state, elapsedMs: Date.now() - started });
-        if (state === "running") return;
-        if (DEAD_ENDS.has(state)) {
-          throw new Leap0SandboxStateError(
+      if (state === undefined) return { done: false, seen: "unknown" };
+      o.onProgress?.({ state, elapsedMs: Date.now() - started });
+      if (state === "running") return { done: true };
+      if (DEAD_ENDS.has(state)) {
+        return {
+          fail: new Leap0SandboxStateError(
             `Sandbox ${sandbox.id} is ${state}; it will not become running by itself (start or restore it first).`,
             sandbox.id,
             state,
-          );
-        }
+          ),
+        };
       }
-      await sleep(delay, ctl.signal);
-      delay = Math.min(delay * 2, 5000);
-      const left = timeoutMs - (Date.now() - started);
-      await sandbox.refresh({ timeout: Math.max(left, 1) / 1000, signal: ctl.signal });
-    }
-  } catch (e) {
-    if (ctl.signal.aborted && (e === ctl.signal.reason || !(e instanceof Leap0SandboxStateError))) {
-      if (pipeline && ctl.signal.reason === pipeline.closedReason) {
-        throw new Leap0ClientClosedError(`Waiting for sandbox ${sandbox.id} ended: the client was closed.`, {
-          operation: "waitUntilRunning",
-        });
-      }
-      if (ctl.signal.reason === "timeout") {
-        throw new Leap0TimeoutError(
-          `Sandbox ${sandbox.id} was not running after ${timeoutMs / 1000}s (last state: ${last ?? "unknown"}).`,
-          { operation: "waitUntilRunning" },
-        );
-      }
-      throw new Leap0AbortError(`Waiting for sandbox ${sandbox.id} was aborted by the caller's signal.`, {
-        operation: "waitUntilRunning",
-      });
-    }
-    throw e;
-  } finally {
-    clearTimeout(timer);
-    unlink();
-    untrack?.();
-  }
+      return { done: false, seen: state };
+    },
+  );
 }

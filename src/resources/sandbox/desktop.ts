@@ -64,6 +64,7 @@ import { invokeUrl } from "../../core/hosts";
 import { invoke, invokeStream } from "../../core/invoke";
 import { fromWire } from "../../core/keys";
 import type { Pipeline } from "../../core/pipeline";
+import { poll } from "../../core/poll";
 import { decodeResponse } from "../../core/validate";
 import { refId } from "../refs";
 
@@ -169,38 +170,39 @@ export class DesktopClient {
         fieldErrors: [{ field: "timeout", error: "must be a positive number of seconds" }],
       });
     }
-    const deadline = Date.now() + seconds * 1000;
-    let delay = FIRST_DELAY_MS;
     let last = "no answer yet";
-    for (;;) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) break;
-      const perCall = Math.min(remaining / 1000, options?.timeout ?? Number.POSITIVE_INFINITY);
-      try {
-        const status = await invoke(
-          this.#p,
-          getProcessStatus,
-          { sandboxId: this.#sandboxId },
-          { ...options, timeout: perCall, maxRetries: 0 },
-        );
-        if (isReady(status)) return;
-        last = `status ${JSON.stringify(status.status)}, ${status.running} of ${status.total} processes running`;
-      } catch (e) {
-        if (!worthWaiting(e)) throw e;
-        // A poll cut short by the wait's own deadline says nothing about the desktop: keep what
-        // the last answer said, so the error names the state the caller needs to see.
-        const cutByDeadline = e instanceof Leap0TimeoutError && Date.now() >= deadline - 10;
-        if (!cutByDeadline || last === "no answer yet") last = (e as Error).message;
-      }
-      const pause = Math.min(delay, deadline - Date.now());
-      if (pause <= 0) break;
-      // Ended early by the caller's signal and by close(), not only at its end.
-      await this.#p.pause(pause, options?.signal, "waitUntilReady");
-      delay = Math.min(delay * 2, MAX_DELAY_MS);
-    }
-    throw new Leap0TimeoutError(`The desktop was not ready within ${seconds} s (last: ${last}).`, {
-      operation: "waitUntilReady",
-    });
+    await poll(
+      {
+        operation: "waitUntilReady",
+        timeoutMs: seconds * 1000,
+        firstDelayMs: FIRST_DELAY_MS,
+        maxDelayMs: MAX_DELAY_MS,
+        signal: options?.signal,
+        pipeline: this.#p,
+        seen: last,
+        timedOut: (seen) => `The desktop was not ready within ${seconds} s (last: ${seen}).`,
+        aborted: "waitUntilReady: aborted by the caller's signal.",
+        closed: "waitUntilReady: the client was closed.",
+      },
+      async ({ remainingMs, signal }) => {
+        const perCall = Math.min(remainingMs / 1000, options?.timeout ?? Number.POSITIVE_INFINITY);
+        try {
+          const status = await invoke(
+            this.#p,
+            getProcessStatus,
+            { sandboxId: this.#sandboxId },
+            { ...options, signal, timeout: perCall, maxRetries: 0 },
+          );
+          if (isReady(status)) return { done: true };
+          last = `status ${JSON.stringify(status.status)}, ${status.running} of ${status.total} processes running`;
+        } catch (e) {
+          // Ended by the wait itself (its deadline, the signal, close()): the loop says so.
+          if (signal.aborted || !worthWaiting(e)) throw e;
+          last = (e as Error).message;
+        }
+        return { done: false, seen: last };
+      },
+    );
   }
 
   /**

@@ -52,7 +52,10 @@ export type PresignedUrl = CreatePresignedURLResult;
  * so is on the object too). `networkPolicy` is `undefined` while the API has not said (a get
  * answers without it).
  */
-type SandboxFields = Omit<SandboxInfo, "id" | "networkPolicy"> & { networkPolicy: NetworkPolicy | null | undefined };
+type SandboxFields = Omit<SandboxInfo, "id" | "networkPolicy"> & {
+  /** Its network policy; `null` for none, `undefined` when the API has not said. */
+  networkPolicy: NetworkPolicy | null | undefined;
+};
 
 // The class below declares only what it adds; the fields are the answer's, declared once here.
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface only declares fields that #apply() sets from every answer

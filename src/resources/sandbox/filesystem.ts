@@ -24,7 +24,9 @@ import {
 } from "../../../generated/operations";
 import type {
   CopyRequestParams,
+  DeleteRequestParams,
   EditFileResponse,
+  EditFilesRequestParams,
   EditFilesResponse,
   FileEditParams,
   FileInfo,
@@ -34,6 +36,7 @@ import type {
   LSRequestParams,
   LSResponse,
   MkdirRequestParams,
+  MoveRequestParams,
   SearchMatch,
   SetPermissionsRequestParams,
   TreeRequestParams,
@@ -150,30 +153,13 @@ export interface SetPermissionsOptions extends Omit<SetPermissionsRequestParams,
 }
 
 /** `delete` in object form. */
-export interface DeleteOptions {
-  /** The file or directory. */
-  path: string;
-  /** Also delete a directory's contents. */
-  recursive?: boolean;
-}
+export type DeleteOptions = DeleteRequestParams;
 
 /** `move` in object form. */
-export interface MoveOptions {
-  /** The current path. */
-  srcPath: string;
-  /** The new path. */
-  dstPath: string;
-  /** Replace the destination if it exists. */
-  overwrite?: boolean;
-}
+export type MoveOptions = MoveRequestParams;
 
 /** What `editFiles` replaces, and with what. */
-export interface EditFilesReplace {
-  /** The text to find. */
-  find: string;
-  /** What to put in its place (nothing: delete it). */
-  replace?: string | null;
-}
+export type EditFilesReplace = Omit<EditFilesRequestParams, "files">;
 
 /** `editFiles` with the files as `paths`, the docs' name. */
 export interface EditFilesByPaths extends EditFilesReplace {

@@ -11,6 +11,7 @@ import type {
   LspDidOpenRequestParams,
   LspDocumentRequestParams,
   LspJsonRpcError,
+  LspJsonRpcResponse,
   LspPositionParams,
   LspServerRequestParams,
   LspSuccessResponse,
@@ -57,9 +58,9 @@ export interface LspSymbol {
 /** The language server's JSON-RPC answer: `result` on success, `error` when it refused. */
 export interface LspEnvelope<T> {
   /** Always `2.0`. */
-  jsonrpc: string;
+  jsonrpc: LspJsonRpcResponse["jsonrpc"];
   /** The id of the request this answers. */
-  id?: number | string | null;
+  id?: LspJsonRpcResponse["id"];
   /** The method's answer. */
   result?: T;
   /** The server's JSON-RPC error; the HTTP status is still 200. */

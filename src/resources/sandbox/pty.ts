@@ -6,7 +6,7 @@ import {
   listPtySessions,
   resizePtySession,
 } from "../../../generated/operations";
-import type { PtyCreateRequestParams, PtySessionInfo } from "../../../generated/types";
+import type { PtyCreateRequestParams, PtyResizeRequestParams, PtySessionInfo } from "../../../generated/types";
 import type { RequestOptions } from "../../core/config";
 import { Leap0ValidationError } from "../../core/errors";
 import { invoke } from "../../core/invoke";
@@ -51,13 +51,9 @@ export interface PtyCreateParams extends PtyCreateRequestParams {
 }
 
 /** A resize as the reference writes it: `resize({ sessionId, cols, rows })`. */
-export interface PtyResizeParams {
+export interface PtyResizeParams extends PtyResizeRequestParams {
   /** The session to resize. */
   sessionId: string;
-  /** Width in columns. */
-  cols: number;
-  /** Height in rows. */
-  rows: number;
 }
 
 /** Options of {@link PtyClient.open}: the connection's options and the create call's timeout and retries. */

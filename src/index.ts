@@ -21,22 +21,31 @@ export {
   Leap0AuthenticationError,
   Leap0BadRequestError,
   Leap0ClientClosedError,
+  Leap0CommandError,
   Leap0ConflictError,
+  Leap0ConnectionDroppedError,
   Leap0ConnectionError,
   Leap0Error,
   type Leap0ErrorDetails,
   Leap0FileChangedError,
   Leap0FilesMissingError,
   Leap0FileTooLargeError,
+  Leap0LspError,
   Leap0MalformedResponseError,
   Leap0NotFoundError,
+  Leap0OutputOverflowError,
   Leap0PermissionError,
   Leap0RateLimitError,
   Leap0RedirectError,
   Leap0ResponseTooLargeError,
+  Leap0SandboxStateError,
   Leap0ServerError,
+  Leap0SessionExitedError,
   Leap0TimeoutError,
   Leap0ValidationError,
+  Leap0WebSocketError,
+  type Leap0WebSocketErrorDetails,
+  Leap0WebSocketUnsupportedError,
 } from "./core/errors";
 export { DEFAULT_SANDBOX_DOMAIN } from "./core/hosts";
 export type { Logger, LogLevel } from "./core/logging";
@@ -53,7 +62,6 @@ export {
   type SandboxSummary,
   type Snapshot,
 } from "./models";
-export { type PresignedUrl, Sandbox } from "./resources/sandbox";
 // Names an area states over a generated one (the facade's shape, or a name that says its API).
 export type {
   CodeInterpreterExecuteParams,
@@ -66,6 +74,7 @@ export * from "./resources/sandbox/code-interpreter";
 export * from "./resources/sandbox/desktop";
 export * from "./resources/sandbox/filesystem";
 export * from "./resources/sandbox/git";
+export { type PresignedUrl, Sandbox } from "./resources/sandbox/handle";
 export * from "./resources/sandbox/lsp";
 export type { ProcessExecuteParams } from "./resources/sandbox/process";
 export * from "./resources/sandbox/process";
@@ -77,7 +86,6 @@ export * from "./resources/ssh";
 export * from "./resources/templates";
 export {
   DEFAULT_WAIT_SECONDS,
-  Leap0SandboxStateError,
   type LifecycleOptions,
   type WaitOption,
   type WaitOptions,

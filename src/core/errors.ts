@@ -3,6 +3,7 @@
  * branch with `instanceof` instead of parsing messages. None of them ever holds the API key,
  * the request headers, or the raw Request/Response objects (which could carry either).
  */
+import type { LspJsonRpcError, ProcessExecuteResult } from "../../generated/types";
 
 /** One field the API (or the SDK's own validation) refused, and why. */
 export interface FieldError {
@@ -233,5 +234,107 @@ export class Leap0FilesMissingError extends Leap0Error {
     super(message, details);
     this.missing = missing;
     this.files = files;
+  }
+}
+
+// ── Errors of one area (terminals, language servers, commands, waiting) ──
+
+/** Details of a {@link Leap0WebSocketError}. */
+export interface Leap0WebSocketErrorDetails extends Leap0ErrorDetails {
+  /** The WebSocket close code, when the connection closed. */
+  closeCode?: number;
+  /** The close reason, when one was given. */
+  closeReason?: string;
+}
+
+/**
+ * A WebSocket failed: the handshake was refused, or the connection is closed. The subclasses
+ * tell a session that ended from a connection that was lost.
+ */
+export class Leap0WebSocketError extends Leap0Error {
+  override name = "Leap0WebSocketError";
+  /** The WebSocket close code, when the connection closed. */
+  readonly closeCode: number | undefined;
+  /** The close reason, when one was given. */
+  readonly closeReason: string | undefined;
+
+  /** Errors are made by the SDK; `details` carries what is known. */
+  constructor(message: string, details: Leap0WebSocketErrorDetails = {}) {
+    super(message, details);
+    this.closeCode = details.closeCode;
+    this.closeReason = details.closeReason;
+  }
+}
+/**
+ * No WebSocket that can send the `Authorization` header is available: Node 20 has none (pass
+ * `webSocket: nodeWebSocket` from `leap0/node`), and a browser's cannot send headers.
+ */
+export class Leap0WebSocketUnsupportedError extends Leap0WebSocketError {
+  override name = "Leap0WebSocketUnsupportedError";
+}
+/** The far side closed the connection normally: the session (e.g. the shell) ended. */
+export class Leap0SessionExitedError extends Leap0WebSocketError {
+  override name = "Leap0SessionExitedError";
+}
+/**
+ * The connection was lost without a normal close (network, the service's idle limit, a server
+ * error). The session may still be running: connect to it again.
+ */
+export class Leap0ConnectionDroppedError extends Leap0WebSocketError {
+  override name = "Leap0ConnectionDroppedError";
+}
+/** Unread output passed `maxBufferedBytes`, so the SDK closed the connection rather than drop bytes. */
+export class Leap0OutputOverflowError extends Leap0WebSocketError {
+  override name = "Leap0OutputOverflowError";
+}
+
+/** The language server answered a request with a JSON-RPC error (inside an HTTP 200). */
+export class Leap0LspError extends Leap0Error {
+  override name = "Leap0LspError";
+  /** The JSON-RPC error code, e.g. -32602 for bad parameters. */
+  readonly code: number;
+  /** Any further detail the server gave. */
+  readonly data: unknown;
+
+  /** @internal */
+  constructor(message: string, error: LspJsonRpcError, details: Leap0ErrorDetails = {}) {
+    super(message, details);
+    this.code = error.code;
+    this.data = error.data;
+  }
+}
+
+/**
+ * A command run with `check: true` exited non-zero. The message names only the exit code (a
+ * command line or its output may hold secrets); `result` has the full output.
+ */
+export class Leap0CommandError extends Leap0Error {
+  override name = "Leap0CommandError";
+  /** The command's exit code and output. */
+  readonly result: ProcessExecuteResult;
+
+  /** @internal */
+  constructor(result: ProcessExecuteResult, details: Leap0ErrorDetails = {}) {
+    super(`The command exited with code ${result.exitCode} (see error.result for its stdout and stderr).`, details);
+    this.result = result;
+  }
+}
+
+/**
+ * The sandbox reached a state from which it will not become `running` by itself (stopped,
+ * paused, deleting, deleted). `state` says which.
+ */
+export class Leap0SandboxStateError extends Leap0Error {
+  override name = "Leap0SandboxStateError";
+  /** The state the sandbox was found in. */
+  readonly state: string;
+  /** The sandbox's id. */
+  readonly sandboxId: string;
+
+  /** @internal */
+  constructor(message: string, sandboxId: string, state: string) {
+    super(message, { operation: "waitUntilRunning" });
+    this.sandboxId = sandboxId;
+    this.state = state;
   }
 }

@@ -8,10 +8,16 @@
 import {
   Leap0AbortError,
   Leap0ClientClosedError,
+  Leap0ConnectionDroppedError,
   Leap0Error,
   type Leap0ErrorDetails,
+  Leap0OutputOverflowError,
+  Leap0SessionExitedError,
   Leap0TimeoutError,
   Leap0ValidationError,
+  Leap0WebSocketError,
+  type Leap0WebSocketErrorDetails,
+  Leap0WebSocketUnsupportedError,
 } from "./errors";
 
 /**
@@ -119,55 +125,6 @@ export interface WebSocketCloseInfo {
   code: number;
   /** The close reason the far side gave, if any. */
   reason: string;
-}
-
-/** Details of a {@link Leap0WebSocketError}. */
-export interface Leap0WebSocketErrorDetails extends Leap0ErrorDetails {
-  /** The WebSocket close code, when the connection closed. */
-  closeCode?: number;
-  /** The close reason, when one was given. */
-  closeReason?: string;
-}
-
-/**
- * A WebSocket failed: the handshake was refused, or the connection is closed. The subclasses
- * tell a session that ended from a connection that was lost.
- */
-export class Leap0WebSocketError extends Leap0Error {
-  override name = "Leap0WebSocketError";
-  /** The WebSocket close code, when the connection closed. */
-  readonly closeCode: number | undefined;
-  /** The close reason, when one was given. */
-  readonly closeReason: string | undefined;
-
-  /** Errors are made by the SDK; `details` carries what is known. */
-  constructor(message: string, details: Leap0WebSocketErrorDetails = {}) {
-    super(message, details);
-    this.closeCode = details.closeCode;
-    this.closeReason = details.closeReason;
-  }
-}
-/**
- * No WebSocket that can send the `Authorization` header is available: Node 20 has none (pass
- * `webSocket: nodeWebSocket` from `leap0/node`), and a browser's cannot send headers.
- */
-export class Leap0WebSocketUnsupportedError extends Leap0WebSocketError {
-  override name = "Leap0WebSocketUnsupportedError";
-}
-/** The far side closed the connection normally: the session (e.g. the shell) ended. */
-export class Leap0SessionExitedError extends Leap0WebSocketError {
-  override name = "Leap0SessionExitedError";
-}
-/**
- * The connection was lost without a normal close (network, the service's idle limit, a server
- * error). The session may still be running: connect to it again.
- */
-export class Leap0ConnectionDroppedError extends Leap0WebSocketError {
-  override name = "Leap0ConnectionDroppedError";
-}
-/** Unread output passed `maxBufferedBytes`, so the SDK closed the connection rather than drop bytes. */
-export class Leap0OutputOverflowError extends Leap0WebSocketError {
-  override name = "Leap0OutputOverflowError";
 }
 
 interface Waiter {

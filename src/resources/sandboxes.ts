@@ -10,7 +10,7 @@ import { secretsOf } from "../core/secrets";
 import { parseParams } from "../core/validate";
 import { type CreateSandboxParams, DEFAULT_TEMPLATE_NAME, type Page, type Ref, type SandboxSummary } from "../models";
 import { refId } from "./refs";
-import { Sandbox } from "./sandbox";
+import { Sandbox } from "./sandbox/handle";
 import { type LifecycleOptions, splitWait } from "./wait";
 
 /** Local variables that `otelExport: true` copies into the new sandbox's env vars. */

@@ -7,7 +7,7 @@ import type { Pipeline } from "../core/pipeline";
 import { parseParams } from "../core/validate";
 import type { Page, Ref, Snapshot } from "../models";
 import { refId } from "./refs";
-import { Sandbox } from "./sandbox";
+import { Sandbox } from "./sandbox/handle";
 import { type LifecycleOptions, splitWait } from "./wait";
 
 let resumeWarned = false;

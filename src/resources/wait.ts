@@ -9,6 +9,7 @@ import {
   Leap0AbortError,
   Leap0ClientClosedError,
   Leap0Error,
+  Leap0SandboxStateError,
   Leap0TimeoutError,
   Leap0ValidationError,
 } from "../core/errors";
@@ -51,25 +52,6 @@ export function splitWait(
   if (wait === false || wait === undefined) return [call, undefined];
   const o = checkWait(wait);
   return [call, { signal: call.signal, ...o }];
-}
-
-/**
- * The sandbox reached a state from which it will not become `running` by itself (stopped,
- * paused, deleting, deleted). `state` says which.
- */
-export class Leap0SandboxStateError extends Leap0Error {
-  override name = "Leap0SandboxStateError";
-  /** The state the sandbox was found in. */
-  readonly state: string;
-  /** The sandbox's id. */
-  readonly sandboxId: string;
-
-  /** @internal */
-  constructor(message: string, sandboxId: string, state: string) {
-    super(message, { operation: "waitUntilRunning" });
-    this.sandboxId = sandboxId;
-    this.state = state;
-  }
 }
 
 // States a sandbox does not leave for `running` without someone acting on it.

@@ -20,6 +20,7 @@ import type { RequestOptions } from "../../core/config";
 import {
   Leap0Error,
   type Leap0ErrorDetails,
+  Leap0LspError,
   Leap0MalformedResponseError,
   Leap0ValidationError,
 } from "../../core/errors";
@@ -114,22 +115,6 @@ export type LspDidOpenPathParams = Omit<LspDidOpenRequestParams, "uri"> & {
   /** The document's absolute path in the sandbox. */
   path: string;
 };
-
-/** The language server answered a request with a JSON-RPC error (inside an HTTP 200). */
-export class Leap0LspError extends Leap0Error {
-  override name = "Leap0LspError";
-  /** The JSON-RPC error code, e.g. -32602 for bad parameters. */
-  readonly code: number;
-  /** Any further detail the server gave. */
-  readonly data: unknown;
-
-  /** @internal */
-  constructor(message: string, error: LspJsonRpcError, details: Leap0ErrorDetails = {}) {
-    super(message, details);
-    this.code = error.code;
-    this.data = error.data;
-  }
-}
 
 function refuse(field: string, problem: string): never {
   throw new Leap0ValidationError(`Invalid ${field}: ${problem}. Nothing was sent.`, {

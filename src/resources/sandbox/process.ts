@@ -1,7 +1,7 @@
 import { processExecute } from "../../../generated/operations";
 import type { ProcessExecuteResult, ProcessExecuteParams as WireProcessExecuteParams } from "../../../generated/types";
 import type { RequestOptions } from "../../core/config";
-import { Leap0Error, Leap0TimeoutError, Leap0ValidationError } from "../../core/errors";
+import { Leap0CommandError, Leap0Error, Leap0TimeoutError, Leap0ValidationError } from "../../core/errors";
 import { invoke } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
 
@@ -31,24 +31,6 @@ export type ExecuteProcessParams = ProcessExecuteParams;
 
 /** How a command ended: its exit code and everything it wrote. */
 export type ProcessResult = ProcessExecuteResult;
-
-/**
- * A command run with `check: true` exited non-zero. The message names only the exit code (a
- * command line or its output may hold secrets); `result` has the full output.
- */
-export class Leap0CommandError extends Leap0Error {
-  override name = "Leap0CommandError";
-  /** The command's exit code and output. */
-  readonly result: ProcessResult;
-
-  /** @internal */
-  constructor(result: ProcessResult) {
-    super(`The command exited with code ${result.exitCode} (see error.result for its stdout and stderr).`, {
-      operation: processExecute.name,
-    });
-    this.result = result;
-  }
-}
 
 /**
  * Runs commands in the sandbox. Reached as a property of a {@link Sandbox} handle, created on first use.
@@ -127,7 +109,7 @@ export class ProcessClient {
         { operation: e.operation, mayHaveSucceeded: e.mayHaveSucceeded, cause: e },
       );
     }
-    if (check && result.exitCode !== 0) throw new Leap0CommandError(result);
+    if (check && result.exitCode !== 0) throw new Leap0CommandError(result, { operation: processExecute.name });
     return result;
   }
 }

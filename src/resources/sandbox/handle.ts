@@ -13,7 +13,7 @@ import {
   startSandbox,
   stopSandbox,
   updateSandboxMount,
-} from "../../generated/operations";
+} from "../../../generated/operations";
 import type {
   CreatePresignedURLParams,
   CreatePresignedURLResult,
@@ -21,23 +21,23 @@ import type {
   Mount,
   NetworkPolicy,
   UpdateSandboxMountParams,
-} from "../../generated/types";
-import type { RequestOptions } from "../core/config";
-import { invokeUrl, websocketUrl } from "../core/hosts";
-import { invoke } from "../core/invoke";
-import type { Pipeline } from "../core/pipeline";
-import { hideSecretsIn } from "../core/secrets";
-import { type MountParams, type Ref, type SandboxInfo, SandboxState, type Snapshot } from "../models";
-import { refId } from "./refs";
-import { CodeInterpreterClient } from "./sandbox/code-interpreter";
-import { DesktopClient } from "./sandbox/desktop";
-import { FilesystemClient } from "./sandbox/filesystem";
-import { GitClient } from "./sandbox/git";
-import { LspClient } from "./sandbox/lsp";
-import { ProcessClient } from "./sandbox/process";
-import { PtyClient } from "./sandbox/pty";
-import { SandboxSshClient } from "./sandbox/ssh";
-import { type LifecycleOptions, splitWait, type WaitOptions, waitUntilRunning } from "./wait";
+} from "../../../generated/types";
+import type { RequestOptions } from "../../core/config";
+import { invokeUrl, websocketUrl } from "../../core/hosts";
+import { invoke } from "../../core/invoke";
+import type { Pipeline } from "../../core/pipeline";
+import { hideSecretsIn } from "../../core/secrets";
+import { type MountParams, type Ref, type SandboxInfo, SandboxState, type Snapshot } from "../../models";
+import { refId } from "../refs";
+import { type LifecycleOptions, splitWait, type WaitOptions, waitUntilRunning } from "../wait";
+import { CodeInterpreterClient } from "./code-interpreter";
+import { DesktopClient } from "./desktop";
+import { FilesystemClient } from "./filesystem";
+import { GitClient } from "./git";
+import { LspClient } from "./lsp";
+import { ProcessClient } from "./process";
+import { PtyClient } from "./pty";
+import { SandboxSshClient } from "./ssh";
 
 /**
  * A temporary public URL to one port of a sandbox. `url` and `token` are secrets (anyone holding

@@ -1,7 +1,7 @@
 import { type Leap0ClientOptions, resolveConfig } from "./core/config";
 import { Pipeline } from "./core/pipeline";
-import { Sandboxes } from "./resources/sandboxes";
-import { Snapshots } from "./resources/snapshots";
+import { SandboxesClient } from "./resources/sandboxes";
+import { SnapshotsClient } from "./resources/snapshots";
 import { SshClient } from "./resources/ssh";
 import { TemplatesClient } from "./resources/templates";
 
@@ -19,9 +19,9 @@ import { TemplatesClient } from "./resources/templates";
  */
 export class Leap0Client {
   /** Create, look up, list and drive sandboxes. */
-  readonly sandboxes: Sandboxes;
+  readonly sandboxes: SandboxesClient;
   /** Restore, list and delete snapshots. */
-  readonly snapshots: Snapshots;
+  readonly snapshots: SnapshotsClient;
   /** Register, rename and delete templates. */
   readonly templates: TemplatesClient;
   /** SSH access to sandboxes. */
@@ -32,8 +32,8 @@ export class Leap0Client {
   /** Throws a `Leap0ValidationError` at once when no API key is set or an option is unusable. */
   constructor(options: Leap0ClientOptions = {}) {
     this.#pipeline = new Pipeline(resolveConfig(options));
-    this.sandboxes = new Sandboxes(this.#pipeline);
-    this.snapshots = new Snapshots(this.#pipeline);
+    this.sandboxes = new SandboxesClient(this.#pipeline);
+    this.snapshots = new SnapshotsClient(this.#pipeline);
     this.templates = new TemplatesClient(this.#pipeline);
     this.ssh = new SshClient(this.#pipeline);
   }

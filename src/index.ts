@@ -80,8 +80,12 @@ export type { ProcessExecuteParams } from "./resources/sandbox/process";
 export * from "./resources/sandbox/process";
 export * from "./resources/sandbox/pty";
 export * from "./resources/sandbox/ssh";
-export type { Sandboxes } from "./resources/sandboxes";
-export type { Snapshots } from "./resources/snapshots";
+export type { SandboxesClient } from "./resources/sandboxes";
+export type { SnapshotsClient } from "./resources/snapshots";
+/** @deprecated The class is {@link SandboxesClient}, as Leap0's reference names it; this name goes in 1.0. */
+export type Sandboxes = import("./resources/sandboxes").SandboxesClient;
+/** @deprecated The class is {@link SnapshotsClient}, as Leap0's reference names it; this name goes in 1.0. */
+export type Snapshots = import("./resources/snapshots").SnapshotsClient;
 export * from "./resources/ssh";
 export * from "./resources/templates";
 export {

@@ -67,12 +67,12 @@ function withDefaults(params: CreateSandboxParams): unknown {
  * `client.sandboxes`: create, look up, list and drive sandboxes. Methods that return a sandbox
  * return a live {@link Sandbox} handle.
  */
-export class Sandboxes {
-  readonly #p: Pipeline;
+export class SandboxesClient {
+  readonly #pipeline: Pipeline;
 
   /** @internal Created by {@link Leap0Client}. */
   constructor(pipeline: Pipeline) {
-    this.#p = pipeline;
+    this.#pipeline = pipeline;
   }
 
   /**
@@ -96,8 +96,13 @@ export class Sandboxes {
     const wire = withDefaults(params);
     // The OTLP headers the SDK copies into envVars are credentials the spec cannot mark.
     const secrets = otelSecrets(params);
-    const info = await invoke(this.#p, createSandbox, { params: wire, what: "sandbox parameters", secrets }, call);
-    const sandbox = new Sandbox(info, this.#p);
+    const info = await invoke(
+      this.#pipeline,
+      createSandbox,
+      { params: wire, what: "sandbox parameters", secrets },
+      call,
+    );
+    const sandbox = new Sandbox(info, this.#pipeline);
     return wait ? sandbox.waitUntilRunning(wait) : sandbox;
   }
 
@@ -110,8 +115,8 @@ export class Sandboxes {
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    */
   async get(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
-    const info = await invoke(this.#p, getSandbox, { path: { sandboxID: refId(ref, "sandbox id") } }, options);
-    return new Sandbox(info, this.#p);
+    const info = await invoke(this.#pipeline, getSandbox, { path: { sandboxID: refId(ref, "sandbox id") } }, options);
+    return new Sandbox(info, this.#pipeline);
   }
 
   /**
@@ -123,7 +128,7 @@ export class Sandboxes {
    * @throws {@link Leap0ValidationError} when `ref` is not a usable id (nothing is sent).
    */
   connect(ref: Ref): Sandbox {
-    return new Sandbox({ id: refId(ref, "sandbox id") }, this.#p);
+    return new Sandbox({ id: refId(ref, "sandbox id") }, this.#pipeline);
   }
 
   /**
@@ -133,7 +138,7 @@ export class Sandboxes {
    * @returns One page of sandbox summaries and the total that matched; ask for the next with `page: n + 1`, or use `iterate()`.
    */
   list(params: ListSandboxesParams = {}, options?: RequestOptions): Promise<Page<SandboxSummary>> {
-    return invoke(this.#p, listSandboxes, { params, what: "list parameters" }, options);
+    return invoke(this.#pipeline, listSandboxes, { params, what: "list parameters" }, options);
   }
 
   /**

@@ -24,12 +24,12 @@ function emitWarning(message: string): void {
  * `client.snapshots`: restore snapshots into new sandboxes, list and delete them. Snapshots are
  * made with `sandbox.createSnapshot()`.
  */
-export class Snapshots {
-  readonly #p: Pipeline;
+export class SnapshotsClient {
+  readonly #pipeline: Pipeline;
 
   /** @internal Created by {@link Leap0Client}. */
   constructor(pipeline: Pipeline) {
-    this.#p = pipeline;
+    this.#pipeline = pipeline;
   }
 
   /**
@@ -44,7 +44,7 @@ export class Snapshots {
    * @throws {@link Leap0ConflictError} when a snapshot with this name exists already or is being written.
    */
   create(sandbox: Ref, params: CreateSnapshotParams = {}, options?: RequestOptions): Promise<Snapshot> {
-    return new Sandbox({ id: refId(sandbox, "sandbox id") }, this.#p).createSnapshot(params, options);
+    return new Sandbox({ id: refId(sandbox, "sandbox id") }, this.#pipeline).createSnapshot(params, options);
   }
 
   /**
@@ -65,18 +65,18 @@ export class Snapshots {
    */
   async restore(params: RestoreSnapshotParams, options?: LifecycleOptions): Promise<Sandbox> {
     const [call, wait] = splitWait(options);
-    const info = await invoke(this.#p, restoreSnapshot, { params, what: "restore parameters" }, call);
-    const sandbox = new Sandbox(info, this.#p);
+    const info = await invoke(this.#pipeline, restoreSnapshot, { params, what: "restore parameters" }, call);
+    const sandbox = new Sandbox(info, this.#pipeline);
     return wait ? sandbox.waitUntilRunning(wait) : sandbox;
   }
 
   /**
-   * The name leap0-js 0.1 used for {@link Snapshots.restore}; the same call. Warns once per
+   * The name leap0-js 0.1 used for {@link SnapshotsClient.restore}; the same call. Warns once per
    * process. 0.1's `timeoutMin` is still accepted and sent as `timeout` in seconds.
    *
    * @param params - the same as `restore()`'s, or 0.1's with `timeoutMin` (minutes)
    * @returns A live handle to the new sandbox.
-   * @throws The same errors as {@link Snapshots.restore}.
+   * @throws The same errors as {@link SnapshotsClient.restore}.
    *
    * @deprecated Use `client.snapshots.restore()`.
    */
@@ -102,7 +102,7 @@ export class Snapshots {
    * @returns One page of snapshots and the total that matched; ask for the next with `page: n + 1`, or use `iterate()`.
    */
   list(params: ListSnapshotsParams = {}, options?: RequestOptions): Promise<Page<Snapshot>> {
-    return invoke(this.#p, listSnapshots, { params, what: "list parameters" }, options);
+    return invoke(this.#pipeline, listSnapshots, { params, what: "list parameters" }, options);
   }
 
   /**
@@ -130,6 +130,6 @@ export class Snapshots {
    * @throws {@link Leap0ConflictError} when a live sandbox still uses the snapshot.
    */
   async delete(snapshot: Ref, options?: RequestOptions): Promise<void> {
-    await invoke(this.#p, deleteSnapshot, { path: { snapshotID: refId(snapshot, "snapshot id") } }, options);
+    await invoke(this.#pipeline, deleteSnapshot, { path: { snapshotID: refId(snapshot, "snapshot id") } }, options);
   }
 }

@@ -16,15 +16,15 @@ import { SandboxSshClient, type SshValidateParams, type SshValidation } from "./
  * await client.ssh.deleteAccess(sandbox, { id: access.id });
  */
 export class SshClient {
-  readonly #p: Pipeline;
+  readonly #pipeline: Pipeline;
 
   /** @internal Created by {@link Leap0Client}. */
   constructor(pipeline: Pipeline) {
-    this.#p = pipeline;
+    this.#pipeline = pipeline;
   }
 
   #on(sandbox: Ref): SandboxSshClient {
-    return new SandboxSshClient(this.#p, refId(sandbox, "sandbox id"));
+    return new SandboxSshClient(this.#pipeline, refId(sandbox, "sandbox id"));
   }
 
   /**

@@ -17,11 +17,11 @@ export type Template = UploadTemplateResult;
 
 /** `client.templates`: register images as sandbox templates, rename and delete them. */
 export class TemplatesClient {
-  readonly #p: Pipeline;
+  readonly #pipeline: Pipeline;
 
   /** @internal Created by {@link Leap0Client}. */
   constructor(pipeline: Pipeline) {
-    this.#p = pipeline;
+    this.#pipeline = pipeline;
   }
 
   /**
@@ -39,7 +39,7 @@ export class TemplatesClient {
    */
   create(params: UploadTemplateParams, options?: RequestOptions): Promise<Template> {
     return invoke(
-      this.#p,
+      this.#pipeline,
       uploadTemplate,
       { params, what: "template parameters" },
       options?.timeout === undefined ? { ...options, timeout: TEMPLATE_CREATE_TIMEOUT_SECONDS } : options,
@@ -58,7 +58,7 @@ export class TemplatesClient {
    */
   async rename(template: Ref, params: RenameTemplateParams, options?: RequestOptions): Promise<void> {
     await invoke(
-      this.#p,
+      this.#pipeline,
       renameTemplate,
       { path: { templateID: refId(template, "template id") }, params, what: "rename parameters" },
       options,
@@ -75,6 +75,6 @@ export class TemplatesClient {
    * @throws {@link Leap0ConflictError} when the template is in use or may not be deleted (a system template).
    */
   async delete(template: Ref, options?: RequestOptions): Promise<void> {
-    await invoke(this.#p, deleteTemplate, { path: { templateID: refId(template, "template id") } }, options);
+    await invoke(this.#pipeline, deleteTemplate, { path: { templateID: refId(template, "template id") } }, options);
   }
 }

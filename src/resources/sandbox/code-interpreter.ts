@@ -91,12 +91,12 @@ function toEvent(raw: unknown, operation: string): CodeStreamEvent {
  * {@link DEFAULT_CODE_INTERPRETER_TEMPLATE_NAME}.
  */
 export class CodeInterpreterClient {
-  readonly #p: Pipeline;
+  readonly #pipeline: Pipeline;
   readonly #sandboxId: string;
 
   /** @internal Created by the {@link Sandbox} handle. */
   constructor(pipeline: Pipeline, sandboxId: string) {
-    this.#p = pipeline;
+    this.#pipeline = pipeline;
     this.#sandboxId = sandboxId;
   }
 
@@ -106,7 +106,7 @@ export class CodeInterpreterClient {
    * @returns Whether the interpreter says it runs.
    */
   async health(options?: RequestOptions): Promise<boolean> {
-    const r = await invoke(this.#p, codeInterpreterHealth, { sandboxId: this.#sandboxId }, options);
+    const r = await invoke(this.#pipeline, codeInterpreterHealth, { sandboxId: this.#sandboxId }, options);
     return r.status === "ok";
   }
 
@@ -135,7 +135,7 @@ export class CodeInterpreterClient {
     // The reference's default; the service would pick Python too, but says so only in prose.
     const params: CreateContextParams = { ...given, language: given.language ?? "python" };
     if (params.cwd === undefined) delete params.cwd;
-    return invoke(this.#p, createContext, { sandboxId: this.#sandboxId, params }, options);
+    return invoke(this.#pipeline, createContext, { sandboxId: this.#sandboxId, params }, options);
   }
 
   /**
@@ -144,7 +144,7 @@ export class CodeInterpreterClient {
    * @returns The contexts.
    */
   async listContexts(options?: RequestOptions): Promise<Context[]> {
-    const r = await invoke(this.#p, listContexts, { sandboxId: this.#sandboxId }, options);
+    const r = await invoke(this.#pipeline, listContexts, { sandboxId: this.#sandboxId }, options);
     return r.items ?? [];
   }
 
@@ -158,7 +158,7 @@ export class CodeInterpreterClient {
    */
   getContext(context: Ref, options?: RequestOptions): Promise<Context> {
     return invoke(
-      this.#p,
+      this.#pipeline,
       getContext,
       { sandboxId: this.#sandboxId, path: { contextID: refId(context, "context id") } },
       options,
@@ -174,7 +174,7 @@ export class CodeInterpreterClient {
    */
   deleteContext(context: Ref, options?: RequestOptions): Promise<void> {
     return invoke(
-      this.#p,
+      this.#pipeline,
       deleteContext,
       { sandboxId: this.#sandboxId, path: { contextID: refId(context, "context id") } },
       options,
@@ -196,7 +196,7 @@ export class CodeInterpreterClient {
    * const second = await sandbox.codeInterpreter.execute({ code: "x * 21", contextId: first.contextId });
    */
   execute(params: CodeInterpreterExecuteParams, options?: RequestOptions): Promise<Execution> {
-    return invoke(this.#p, execute, { sandboxId: this.#sandboxId, params }, options);
+    return invoke(this.#pipeline, execute, { sandboxId: this.#sandboxId, params }, options);
   }
 
   /**
@@ -219,11 +219,11 @@ export class CodeInterpreterClient {
     params: CodeInterpreterExecuteStreamParams,
     options?: RequestOptions,
   ): AsyncGenerator<CodeStreamEvent, void, undefined> {
-    const response = await invokeStream(this.#p, executeStream, { sandboxId: this.#sandboxId, params }, options);
+    const response = await invokeStream(this.#pipeline, executeStream, { sandboxId: this.#sandboxId, params }, options);
     let failed = false;
     for await (const message of readEventStream(response.body, { operation: executeStream.name })) {
       const event = toEvent(
-        eventJson(message, executeStream.name, (t) => this.#p.redact(t)),
+        eventJson(message, executeStream.name, (t) => this.#pipeline.redact(t)),
         executeStream.name,
       );
       yield event;

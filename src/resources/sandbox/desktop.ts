@@ -122,12 +122,12 @@ function worthWaiting(e: unknown): boolean {
  * first use. Needs a sandbox from {@link DEFAULT_DESKTOP_TEMPLATE_NAME}.
  */
 export class DesktopClient {
-  readonly #p: Pipeline;
+  readonly #pipeline: Pipeline;
   readonly #sandboxId: string;
 
   /** @internal Created by the {@link Sandbox} handle. */
   constructor(pipeline: Pipeline, sandboxId: string) {
-    this.#p = pipeline;
+    this.#pipeline = pipeline;
     this.#sandboxId = sandboxId;
   }
 
@@ -138,7 +138,7 @@ export class DesktopClient {
    * @throws {@link Leap0ValidationError} when the sandbox id cannot be used in a host name.
    */
   desktopUrl(): string {
-    return invokeUrl(this.#p.hosts, this.#sandboxId, "/");
+    return invokeUrl(this.#pipeline.hosts, this.#sandboxId, "/");
   }
 
   /**
@@ -147,7 +147,7 @@ export class DesktopClient {
    * @returns The control server's `{ ok }` answer.
    */
   health(options?: RequestOptions): Promise<DesktopHealthResponse> {
-    return invoke(this.#p, desktopHealth, { sandboxId: this.#sandboxId }, options);
+    return invoke(this.#pipeline, desktopHealth, { sandboxId: this.#sandboxId }, options);
   }
 
   /**
@@ -178,7 +178,7 @@ export class DesktopClient {
         firstDelayMs: FIRST_DELAY_MS,
         maxDelayMs: MAX_DELAY_MS,
         signal: options?.signal,
-        pipeline: this.#p,
+        pipeline: this.#pipeline,
         seen: last,
         timedOut: (seen) => `The desktop was not ready within ${seconds} s (last: ${seen}).`,
         aborted: "waitUntilReady: aborted by the caller's signal.",
@@ -188,7 +188,7 @@ export class DesktopClient {
         const perCall = Math.min(remainingMs / 1000, options?.timeout ?? Number.POSITIVE_INFINITY);
         try {
           const status = await invoke(
-            this.#p,
+            this.#pipeline,
             getProcessStatus,
             { sandboxId: this.#sandboxId },
             { ...options, signal, timeout: perCall, maxRetries: 0 },
@@ -211,7 +211,7 @@ export class DesktopClient {
    * @returns The display's name and resolution.
    */
   displayInfo(options?: RequestOptions): Promise<DisplayInfo> {
-    return invoke(this.#p, getDisplayInfo, { sandboxId: this.#sandboxId }, options);
+    return invoke(this.#pipeline, getDisplayInfo, { sandboxId: this.#sandboxId }, options);
   }
 
   /**
@@ -220,7 +220,7 @@ export class DesktopClient {
    * @returns The screen's width and height.
    */
   screen(options?: RequestOptions): Promise<ScreenState> {
-    return invoke(this.#p, getScreen, { sandboxId: this.#sandboxId }, options);
+    return invoke(this.#pipeline, getScreen, { sandboxId: this.#sandboxId }, options);
   }
 
   /**
@@ -231,7 +231,7 @@ export class DesktopClient {
    * @throws {@link Leap0ValidationError} when the size is out of range (nothing is sent).
    */
   resizeScreen(params: ResizeScreenParams, options?: RequestOptions): Promise<ScreenState> {
-    return invoke(this.#p, resizeScreen, { sandboxId: this.#sandboxId, params }, options);
+    return invoke(this.#pipeline, resizeScreen, { sandboxId: this.#sandboxId, params }, options);
   }
 
   /**
@@ -240,7 +240,7 @@ export class DesktopClient {
    * @returns The open windows.
    */
   async windows(options?: RequestOptions): Promise<WindowInfo[]> {
-    return (await invoke(this.#p, listWindows, { sandboxId: this.#sandboxId }, options)).items;
+    return (await invoke(this.#pipeline, listWindows, { sandboxId: this.#sandboxId }, options)).items;
   }
 
   /**
@@ -251,7 +251,7 @@ export class DesktopClient {
    * @returns The image's bytes.
    */
   screenshot(params: ScreenshotParams = {}, options?: RequestOptions): Promise<Uint8Array> {
-    return invoke(this.#p, screenshot, { sandboxId: this.#sandboxId, params }, options);
+    return invoke(this.#pipeline, screenshot, { sandboxId: this.#sandboxId, params }, options);
   }
 
   /**
@@ -261,7 +261,7 @@ export class DesktopClient {
    * @returns The image's bytes.
    */
   screenshotRegion(params: ScreenshotRegionParams, options?: RequestOptions): Promise<Uint8Array> {
-    return invoke(this.#p, screenshotRegion, { sandboxId: this.#sandboxId, params }, options);
+    return invoke(this.#pipeline, screenshotRegion, { sandboxId: this.#sandboxId, params }, options);
   }
 
   /**
@@ -270,7 +270,7 @@ export class DesktopClient {
    * @returns The pointer's `x` and `y`.
    */
   pointerPosition(options?: RequestOptions): Promise<PointerPosition> {
-    return invoke(this.#p, getPointerPosition, { sandboxId: this.#sandboxId }, options);
+    return invoke(this.#pipeline, getPointerPosition, { sandboxId: this.#sandboxId }, options);
   }
 
   /**
@@ -295,7 +295,7 @@ export class DesktopClient {
       typeof first === "object" && first !== null
         ? [first, second as RequestOptions | undefined]
         : [{ x: first, y: second as number }, third];
-    return invoke(this.#p, movePointer, { sandboxId: this.#sandboxId, params }, options);
+    return invoke(this.#pipeline, movePointer, { sandboxId: this.#sandboxId, params }, options);
   }
 
   /**
@@ -305,7 +305,7 @@ export class DesktopClient {
    * @returns The pointer's position after the click.
    */
   click(params: ClickPointerParams = {}, options?: RequestOptions): Promise<PointerPosition> {
-    return invoke(this.#p, clickPointer, { sandboxId: this.#sandboxId, params }, options);
+    return invoke(this.#pipeline, clickPointer, { sandboxId: this.#sandboxId, params }, options);
   }
 
   /**
@@ -315,7 +315,7 @@ export class DesktopClient {
    * @returns The pointer's position after the drag.
    */
   drag(params: DragPointerParams, options?: RequestOptions): Promise<PointerPosition> {
-    return invoke(this.#p, dragPointer, { sandboxId: this.#sandboxId, params }, options);
+    return invoke(this.#pipeline, dragPointer, { sandboxId: this.#sandboxId, params }, options);
   }
 
   /**
@@ -325,7 +325,7 @@ export class DesktopClient {
    * @returns The pointer's position.
    */
   scroll(params: ScrollPointerParams, options?: RequestOptions): Promise<PointerPosition> {
-    return invoke(this.#p, scrollPointer, { sandboxId: this.#sandboxId, params }, options);
+    return invoke(this.#pipeline, scrollPointer, { sandboxId: this.#sandboxId, params }, options);
   }
 
   /**
@@ -337,7 +337,7 @@ export class DesktopClient {
    */
   async typeText(text: string | { text: string }, options?: RequestOptions): Promise<boolean> {
     const params = typeof text === "string" ? { text } : text;
-    return (await invoke(this.#p, typeText, { sandboxId: this.#sandboxId, params }, options)).ok;
+    return (await invoke(this.#pipeline, typeText, { sandboxId: this.#sandboxId, params }, options)).ok;
   }
 
   /**
@@ -349,7 +349,7 @@ export class DesktopClient {
    */
   async pressKey(key: string | { key: string }, options?: RequestOptions): Promise<boolean> {
     const params = typeof key === "string" ? { key } : key;
-    return (await invoke(this.#p, pressKey, { sandboxId: this.#sandboxId, params }, options)).ok;
+    return (await invoke(this.#pipeline, pressKey, { sandboxId: this.#sandboxId, params }, options)).ok;
   }
 
   /**
@@ -361,7 +361,7 @@ export class DesktopClient {
    */
   async hotkey(keys: readonly string[] | { keys: readonly string[] }, options?: RequestOptions): Promise<boolean> {
     const params = Array.isArray(keys) ? { keys: [...keys] } : { ...(keys as { keys: string[] }) };
-    return (await invoke(this.#p, hotkey, { sandboxId: this.#sandboxId, params }, options)).ok;
+    return (await invoke(this.#pipeline, hotkey, { sandboxId: this.#sandboxId, params }, options)).ok;
   }
 
   /**
@@ -370,7 +370,7 @@ export class DesktopClient {
    * @returns The recording's state.
    */
   recordingStatus(options?: RequestOptions): Promise<RecordingStatus> {
-    return invoke(this.#p, getRecordingStatus, { sandboxId: this.#sandboxId }, options);
+    return invoke(this.#pipeline, getRecordingStatus, { sandboxId: this.#sandboxId }, options);
   }
 
   /**
@@ -380,7 +380,7 @@ export class DesktopClient {
    * @throws {@link Leap0ConflictError} when a recording already runs.
    */
   startRecording(options?: RequestOptions): Promise<RecordingStatus> {
-    return invoke(this.#p, startRecording, { sandboxId: this.#sandboxId }, options);
+    return invoke(this.#pipeline, startRecording, { sandboxId: this.#sandboxId }, options);
   }
 
   /**
@@ -390,7 +390,7 @@ export class DesktopClient {
    * @throws {@link Leap0ConflictError} when no recording runs.
    */
   stopRecording(options?: RequestOptions): Promise<RecordingStatus> {
-    return invoke(this.#p, stopRecording, { sandboxId: this.#sandboxId }, options);
+    return invoke(this.#pipeline, stopRecording, { sandboxId: this.#sandboxId }, options);
   }
 
   /**
@@ -399,7 +399,7 @@ export class DesktopClient {
    * @returns The saved recordings.
    */
   async recordings(options?: RequestOptions): Promise<RecordingSummary[]> {
-    return (await invoke(this.#p, listRecordings, { sandboxId: this.#sandboxId }, options)).items;
+    return (await invoke(this.#pipeline, listRecordings, { sandboxId: this.#sandboxId }, options)).items;
   }
 
   /**
@@ -411,7 +411,7 @@ export class DesktopClient {
    * @throws {@link Leap0NotFoundError} when the recording does not exist.
    */
   getRecording(recording: RecordingRef, options?: RequestOptions): Promise<RecordingSummary> {
-    return invoke(this.#p, getRecording, this.#recording(recording), options);
+    return invoke(this.#pipeline, getRecording, this.#recording(recording), options);
   }
 
   /**
@@ -424,7 +424,7 @@ export class DesktopClient {
    * @throws {@link Leap0ConflictError} when the recording is still running.
    */
   deleteRecording(recording: RecordingRef, options?: RequestOptions): Promise<void> {
-    return invoke(this.#p, deleteRecording, this.#recording(recording), options);
+    return invoke(this.#pipeline, deleteRecording, this.#recording(recording), options);
   }
 
   /**
@@ -471,8 +471,8 @@ export class DesktopClient {
       });
     }
     const input = this.#recording(recording);
-    if (format === "bytes") return invoke(this.#p, downloadRecording, input, options);
-    return (await invokeStream(this.#p, downloadRecording, input, options)).body;
+    if (format === "bytes") return invoke(this.#pipeline, downloadRecording, input, options);
+    return (await invokeStream(this.#pipeline, downloadRecording, input, options)).body;
   }
 
   /**
@@ -481,7 +481,7 @@ export class DesktopClient {
    * @returns The overall status and each process's.
    */
   processStatus(options?: RequestOptions): Promise<ProcessStatusResponse> {
-    return invoke(this.#p, getProcessStatus, { sandboxId: this.#sandboxId }, options);
+    return invoke(this.#pipeline, getProcessStatus, { sandboxId: this.#sandboxId }, options);
   }
 
   /**
@@ -496,17 +496,17 @@ export class DesktopClient {
    */
   async *statusStream(options?: RequestOptions): AsyncGenerator<ProcessStatusResponse, void, undefined> {
     const op = streamProcessStatus;
-    const response = await invokeStream(this.#p, op, { sandboxId: this.#sandboxId }, options);
+    const response = await invokeStream(this.#pipeline, op, { sandboxId: this.#sandboxId }, options);
     for await (const message of readEventStream(response.body, { operation: op.name })) {
       if (message.event === "error") {
-        const text = this.#p.redact(message.data.slice(0, 500));
+        const text = this.#pipeline.redact(message.data.slice(0, 500));
         throw new Leap0ServerError(`${op.name}: the status stream reported an error: ${text}`, {
           operation: op.name,
           status: response.status,
         });
       }
       // Same payload as processStatus: checked and mapped by its generated facts.
-      const data = eventJson(message, op.name, (t) => this.#p.redact(t));
+      const data = eventJson(message, op.name, (t) => this.#pipeline.redact(t));
       decodeResponse(getProcessStatus.result(), data, op);
       yield fromWire(data, getProcessStatus.resultKeys) as ProcessStatusResponse;
     }
@@ -520,7 +520,7 @@ export class DesktopClient {
    * @throws {@link Leap0ValidationError} when `name` is not a usable process name (nothing is sent).
    */
   getProcess(name: DesktopProcessName, options?: RequestOptions): Promise<ProcessInfo> {
-    return invoke(this.#p, getProcessInfo, this.#process(name), options);
+    return invoke(this.#pipeline, getProcessInfo, this.#process(name), options);
   }
 
   /**
@@ -531,7 +531,7 @@ export class DesktopClient {
    * @throws {@link Leap0ValidationError} when `name` is not a usable process name (nothing is sent).
    */
   restartProcess(name: DesktopProcessName, options?: RequestOptions): Promise<RestartResponse> {
-    return invoke(this.#p, restartProcess, this.#process(name), options);
+    return invoke(this.#pipeline, restartProcess, this.#process(name), options);
   }
 
   /**
@@ -542,7 +542,7 @@ export class DesktopClient {
    * @throws {@link Leap0ValidationError} when `name` is not a usable process name (nothing is sent).
    */
   processLogs(name: DesktopProcessName, options?: RequestOptions): Promise<LogResponse> {
-    return invoke(this.#p, getProcessLogs, this.#process(name), options);
+    return invoke(this.#pipeline, getProcessLogs, this.#process(name), options);
   }
 
   /**
@@ -553,7 +553,7 @@ export class DesktopClient {
    * @throws {@link Leap0ValidationError} when `name` is not a usable process name (nothing is sent).
    */
   processErrors(name: DesktopProcessName, options?: RequestOptions): Promise<ErrorLogResponse> {
-    return invoke(this.#p, getProcessErrors, this.#process(name), options);
+    return invoke(this.#pipeline, getProcessErrors, this.#process(name), options);
   }
 
   #recording(recording: RecordingRef) {

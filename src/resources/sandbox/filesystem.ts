@@ -182,14 +182,14 @@ export type EditFilesOptions = EditFilesByPaths | EditFilesByFiles;
 
 /** Files in the sandbox: read, write, list, search, edit, move, copy; binary-safe and streaming. Reached as a property of a {@link Sandbox} handle, created on first use. */
 export class FilesystemClient {
-  readonly #p: Pipeline;
+  readonly #pipeline: Pipeline;
   readonly #sandboxId: string;
   // What the range-read engine (file-read.ts) needs of this client.
   readonly #reader: FileReader;
 
   /** @internal Created by the {@link Sandbox} handle. */
   constructor(pipeline: Pipeline, sandboxId: string) {
-    this.#p = pipeline;
+    this.#pipeline = pipeline;
     this.#sandboxId = sandboxId;
     this.#reader = { p: pipeline, path: { sandboxID: sandboxId }, stat: (path, options) => this.stat(path, options) };
   }
@@ -207,7 +207,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the directory (or the sandbox) does not exist.
    */
   ls(path: string, params?: Omit<LSRequestParams, "path">, options?: RequestOptions): Promise<LSResponse> {
-    return invoke(this.#p, filesystemLS, { path: this.#path, params: { ...params, path } }, options);
+    return invoke(this.#pipeline, filesystemLS, { path: this.#path, params: { ...params, path } }, options);
   }
 
   /**
@@ -218,7 +218,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the path (or the sandbox) does not exist.
    */
   stat(path: string, options?: RequestOptions): Promise<FileInfo> {
-    return invoke(this.#p, filesystemStat, { path: this.#path, params: { path } }, options);
+    return invoke(this.#pipeline, filesystemStat, { path: this.#path, params: { path } }, options);
   }
 
   /**
@@ -233,7 +233,7 @@ export class FilesystemClient {
     const { permissions, ...rest } = params ?? {};
     const mode = modeString(permissions, "permissions");
     await invoke(
-      this.#p,
+      this.#pipeline,
       filesystemMkdir,
       { path: this.#path, params: { ...rest, path, ...(mode === undefined ? {} : { permissions: mode }) } },
       options,
@@ -268,7 +268,7 @@ export class FilesystemClient {
       // argument included): never left locked, or holding a file open.
       const upload = countedUpload(content, onProgress, "content");
       try {
-        await invoke(this.#p, filesystemWriteFile, { ...callFor(), stream: upload.stream }, options);
+        await invoke(this.#pipeline, filesystemWriteFile, { ...callFor(), stream: upload.stream }, options);
       } catch (e) {
         await upload.release();
         throw partialWrite(upload.overflow() ?? e, path, upload.loaded(), e);
@@ -279,7 +279,7 @@ export class FilesystemClient {
     const { body, size } = buffered(content, "content");
     if (size > MAX_UPLOAD_BYTES) throw tooBig("content", size);
     report(onProgress, 0, size);
-    await invoke(this.#p, filesystemWriteFile, { ...call, bytes: body }, options);
+    await invoke(this.#pipeline, filesystemWriteFile, { ...call, bytes: body }, options);
     report(onProgress, size, size);
   }
 
@@ -329,7 +329,7 @@ export class FilesystemClient {
     const multipart = encodeMultipart(entries);
     if (multipart.body.size > MAX_UPLOAD_BYTES) throw tooBig("files", multipart.body.size);
     report(params?.onProgress, 0, total);
-    await invoke(this.#p, filesystemWriteFiles, { path: this.#path, multipart }, options);
+    await invoke(this.#pipeline, filesystemWriteFiles, { path: this.#path, multipart }, options);
     report(params?.onProgress, total, total);
   }
 
@@ -417,8 +417,8 @@ export class FilesystemClient {
     let text = "";
     let size = 0;
     let known: number | undefined;
-    const limit = this.#p.maxResponseBytes;
-    const retries = options?.maxRetries ?? this.#p.maxRetries;
+    const limit = this.#pipeline.maxResponseBytes;
+    const retries = options?.maxRetries ?? this.#pipeline.maxRetries;
     // The read's requests run under `stopper` (linked to the caller's signal), so a read that
     // fails also ends a stat it left in flight instead of leaving it to its own timeout.
     const { ctl: stopper, unlink } = followSignal(options?.signal, "abort");
@@ -436,7 +436,7 @@ export class FilesystemClient {
         let got: Uint8Array[] = [];
         let n = 0;
         for (let attempt = 0; ; attempt++) {
-          const res = await invokeStream(this.#p, filesystemReadFile, { path: this.#path, params }, calls);
+          const res = await invokeStream(this.#pipeline, filesystemReadFile, { path: this.#path, params }, calls);
           sized(res.headers);
           got = [];
           n = 0;
@@ -553,8 +553,8 @@ export class FilesystemClient {
     const op = filesystemReadFiles;
     // A path asked for twice is asked for once, so that each path has exactly one part.
     const unique = Array.isArray(paths) ? [...new Set(paths)] : paths;
-    const res = await invokeStream(this.#p, op, { path: this.#path, params: { paths: unique } }, options);
-    return filesOfParts(res, paths, this.#p.maxResponseBytes, params?.onProgress);
+    const res = await invokeStream(this.#pipeline, op, { path: this.#path, params: { paths: unique } }, options);
+    return filesOfParts(res, paths, this.#pipeline.maxResponseBytes, params?.onProgress);
   }
 
   /**
@@ -575,7 +575,7 @@ export class FilesystemClient {
       typeof a === "string"
         ? [{ path: a, ...(typeof b === "boolean" ? { recursive: b } : {}) }, c]
         : [a, b as RequestOptions | undefined];
-    await invoke(this.#p, filesystemDelete, { path: this.#path, params }, options);
+    await invoke(this.#pipeline, filesystemDelete, { path: this.#path, params }, options);
   }
 
   /**
@@ -591,7 +591,7 @@ export class FilesystemClient {
     const { mode, ...rest } = params ?? {};
     const m = modeString(mode, "mode");
     await invoke(
-      this.#p,
+      this.#pipeline,
       filesystemSetPermissions,
       { path: this.#path, params: { ...rest, path, ...(m === undefined ? {} : { mode: m }) } },
       options,
@@ -613,7 +613,7 @@ export class FilesystemClient {
     options?: RequestOptions,
   ): Promise<string[]> {
     const r = await invoke(
-      this.#p,
+      this.#pipeline,
       filesystemGlob,
       { path: this.#path, params: { ...params, path, pattern } },
       options,
@@ -636,7 +636,7 @@ export class FilesystemClient {
     options?: RequestOptions,
   ): Promise<SearchMatch[]> {
     const r = await invoke(
-      this.#p,
+      this.#pipeline,
       filesystemGrep,
       { path: this.#path, params: { ...params, path, pattern } },
       options,
@@ -653,7 +653,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    */
   editFile(path: string, edits: FileEditParams[], options?: RequestOptions): Promise<EditFileResponse> {
-    return invoke(this.#p, filesystemEditFile, { path: this.#path, params: { path, edits } }, options);
+    return invoke(this.#pipeline, filesystemEditFile, { path: this.#path, params: { path, edits } }, options);
   }
 
   /**
@@ -665,7 +665,7 @@ export class FilesystemClient {
   editFiles(params: EditFilesOptions, options?: RequestOptions): Promise<EditFilesResponse> {
     const { paths, files, ...rest } = params;
     return invoke(
-      this.#p,
+      this.#pipeline,
       filesystemEditFiles,
       { path: this.#path, params: { ...rest, files: files ?? paths } },
       options,
@@ -696,7 +696,7 @@ export class FilesystemClient {
       typeof a === "string"
         ? [{ srcPath: a, dstPath: b as string, ...(typeof c === "boolean" ? { overwrite: c } : {}) }, d]
         : [a, b as RequestOptions | undefined];
-    await invoke(this.#p, filesystemMove, { path: this.#path, params }, options);
+    await invoke(this.#pipeline, filesystemMove, { path: this.#path, params }, options);
   }
 
   /**
@@ -715,7 +715,12 @@ export class FilesystemClient {
     params?: Omit<CopyRequestParams, "srcPath" | "dstPath">,
     options?: RequestOptions,
   ): Promise<void> {
-    await invoke(this.#p, filesystemCopy, { path: this.#path, params: { ...params, srcPath, dstPath } }, options);
+    await invoke(
+      this.#pipeline,
+      filesystemCopy,
+      { path: this.#path, params: { ...params, srcPath, dstPath } },
+      options,
+    );
   }
 
   /**
@@ -725,7 +730,7 @@ export class FilesystemClient {
    * @returns `true` when anything exists at the path, `false` otherwise.
    */
   async exists(path: string, options?: RequestOptions): Promise<boolean> {
-    return (await invoke(this.#p, filesystemExists, { path: this.#path, params: { path } }, options)).exists;
+    return (await invoke(this.#pipeline, filesystemExists, { path: this.#path, params: { path } }, options)).exists;
   }
 
   /**
@@ -742,6 +747,6 @@ export class FilesystemClient {
     options?: RequestOptions,
   ): Promise<TreeResponse> {
     const params = typeof depth === "number" ? { maxDepth: depth } : depth;
-    return invoke(this.#p, filesystemTree, { path: this.#path, params: { ...params, path } }, options);
+    return invoke(this.#pipeline, filesystemTree, { path: this.#path, params: { ...params, path } }, options);
   }
 }

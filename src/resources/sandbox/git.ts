@@ -71,18 +71,18 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
  * they are scrubbed from errors and from the returned output, and never logged.
  */
 export class GitClient {
-  readonly #p: Pipeline;
+  readonly #pipeline: Pipeline;
   readonly #sandboxId: string;
 
   /** @internal Created by the {@link Sandbox} handle. */
   constructor(pipeline: Pipeline, sandboxId: string) {
-    this.#p = pipeline;
+    this.#pipeline = pipeline;
     this.#sandboxId = sandboxId;
   }
 
   #call(op: GitOp, params: unknown, options: RequestOptions | undefined): Promise<GitResult> {
     return invoke(
-      this.#p,
+      this.#pipeline,
       op as Op<"gitStatus">,
       { path: { sandboxID: this.#sandboxId }, params, what: `${op.name} parameters` },
       options,
@@ -92,7 +92,7 @@ export class GitClient {
   /** Clone, push and pull: a long default timeout, and the credentials kept out of what comes back. */
   async #remote(op: RemoteOp, params: unknown, options: RequestOptions | undefined): Promise<GitResult> {
     return invoke(
-      this.#p,
+      this.#pipeline,
       op as typeof gitClone,
       { path: { sandboxID: this.#sandboxId }, params, what: `${op.name} parameters` },
       options?.timeout === undefined ? { ...options, timeout: GIT_REMOTE_TIMEOUT_SECONDS } : options,
@@ -344,7 +344,7 @@ export class GitClient {
    */
   commit(params: GitCommitParams, options?: RequestOptions): Promise<GitCommitResult> {
     return invoke(
-      this.#p,
+      this.#pipeline,
       gitCommit,
       { path: { sandboxID: this.#sandboxId }, params, what: "gitCommit parameters" },
       options,

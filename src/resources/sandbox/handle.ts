@@ -77,7 +77,7 @@ export class Sandbox {
   /** The sandbox's id. */
   readonly id: string;
   // Private, so printing or serialising a handle never shows the key-holding pipeline.
-  readonly #p: Pipeline;
+  readonly #pipeline: Pipeline;
   // Sub-resources, created on first use: a handle nobody drives inside costs nothing for them.
   #filesystem: FilesystemClient | undefined;
   #process: ProcessClient | undefined;
@@ -91,55 +91,55 @@ export class Sandbox {
   /** @internal Handles come from `client.sandboxes` and `client.snapshots.restore()`. */
   constructor(info: SandboxInfo | { id: string }, pipeline: Pipeline) {
     this.id = info.id;
-    this.#p = pipeline;
+    this.#pipeline = pipeline;
     if ("state" in info) this.#apply(info);
   }
 
   /** Files in the sandbox. */
   get filesystem(): FilesystemClient {
-    this.#filesystem ??= new FilesystemClient(this.#p, this.id);
+    this.#filesystem ??= new FilesystemClient(this.#pipeline, this.id);
     return this.#filesystem;
   }
 
   /** Commands in the sandbox. */
   get process(): ProcessClient {
-    this.#process ??= new ProcessClient(this.#p, this.id);
+    this.#process ??= new ProcessClient(this.#pipeline, this.id);
     return this.#process;
   }
 
   /** git in the sandbox. */
   get git(): GitClient {
-    this.#git ??= new GitClient(this.#p, this.id);
+    this.#git ??= new GitClient(this.#pipeline, this.id);
     return this.#git;
   }
 
   /** Interactive terminals in the sandbox. */
   get pty(): PtyClient {
-    this.#pty ??= new PtyClient(this.#p, this.id);
+    this.#pty ??= new PtyClient(this.#pipeline, this.id);
     return this.#pty;
   }
 
   /** Language servers in the sandbox. */
   get lsp(): LspClient {
-    this.#lsp ??= new LspClient(this.#p, this.id);
+    this.#lsp ??= new LspClient(this.#pipeline, this.id);
     return this.#lsp;
   }
 
   /** SSH access to the sandbox. */
   get ssh(): SandboxSshClient {
-    this.#ssh ??= new SandboxSshClient(this.#p, this.id);
+    this.#ssh ??= new SandboxSshClient(this.#pipeline, this.id);
     return this.#ssh;
   }
 
   /** The code interpreter inside the sandbox. */
   get codeInterpreter(): CodeInterpreterClient {
-    this.#codeInterpreter ??= new CodeInterpreterClient(this.#p, this.id);
+    this.#codeInterpreter ??= new CodeInterpreterClient(this.#pipeline, this.id);
     return this.#codeInterpreter;
   }
 
   /** The desktop inside the sandbox. */
   get desktop(): DesktopClient {
-    this.#desktop ??= new DesktopClient(this.#p, this.id);
+    this.#desktop ??= new DesktopClient(this.#pipeline, this.id);
     return this.#desktop;
   }
 
@@ -151,7 +151,7 @@ export class Sandbox {
    */
   async refresh(options?: RequestOptions): Promise<this> {
     // getSandbox returns no network policy: the handle keeps what it knew (see #apply).
-    return this.#apply(await invoke(this.#p, getSandbox, { path: { sandboxID: this.id } }, options));
+    return this.#apply(await invoke(this.#pipeline, getSandbox, { path: { sandboxID: this.id } }, options));
   }
 
   /**
@@ -162,7 +162,7 @@ export class Sandbox {
    * @throws {@link Leap0ConflictError} when the sandbox is not running.
    */
   async pause(options?: RequestOptions): Promise<this> {
-    return this.#apply(await invoke(this.#p, pauseSandbox, { path: { sandboxID: this.id } }, options));
+    return this.#apply(await invoke(this.#pipeline, pauseSandbox, { path: { sandboxID: this.id } }, options));
   }
 
   /**
@@ -173,7 +173,7 @@ export class Sandbox {
    * @throws {@link Leap0ConflictError} when the sandbox is not running.
    */
   async stop(options?: RequestOptions): Promise<this> {
-    return this.#apply(await invoke(this.#p, stopSandbox, { path: { sandboxID: this.id } }, options));
+    return this.#apply(await invoke(this.#pipeline, stopSandbox, { path: { sandboxID: this.id } }, options));
   }
 
   /**
@@ -189,7 +189,7 @@ export class Sandbox {
    */
   async start(options?: LifecycleOptions): Promise<this> {
     const [call, wait] = splitWait(options);
-    this.#apply(await invoke(this.#p, startSandbox, { path: { sandboxID: this.id } }, call));
+    this.#apply(await invoke(this.#pipeline, startSandbox, { path: { sandboxID: this.id } }, call));
     return wait ? this.waitUntilRunning(wait) : this;
   }
 
@@ -201,7 +201,7 @@ export class Sandbox {
    * @throws {@link Leap0ConflictError} when the sandbox is changing state (try again once it settles).
    */
   async delete(options?: RequestOptions): Promise<void> {
-    await invoke(this.#p, deleteSandbox, { path: { sandboxID: this.id } }, options);
+    await invoke(this.#pipeline, deleteSandbox, { path: { sandboxID: this.id } }, options);
     this.state = SandboxState.DELETED;
   }
 
@@ -221,7 +221,7 @@ export class Sandbox {
    */
   createSnapshot(params: CreateSnapshotParams = {}, options?: RequestOptions): Promise<Snapshot> {
     return invoke(
-      this.#p,
+      this.#pipeline,
       createSnapshot,
       { path: { sandboxID: this.id }, params, what: "snapshot parameters" },
       options,
@@ -246,7 +246,7 @@ export class Sandbox {
     const m =
       mount && typeof mount === "object" && mount.type === undefined ? { ...mount, type: "object-storage" } : mount;
     const added = await invoke(
-      this.#p,
+      this.#pipeline,
       addSandboxMount,
       { path: { sandboxID: this.id }, params: m, what: "mount parameters" },
       options,
@@ -273,7 +273,7 @@ export class Sandbox {
   async updateMount(mount: Ref, patch: UpdateSandboxMountParams, options?: RequestOptions): Promise<Mount> {
     const mountID = refId(mount, "mount id");
     const updated = await invoke(
-      this.#p,
+      this.#pipeline,
       updateSandboxMount,
       { path: { sandboxID: this.id, mountID }, params: patch, what: "mount update parameters" },
       options,
@@ -295,7 +295,7 @@ export class Sandbox {
    */
   async deleteMount(mount: Ref, options?: RequestOptions): Promise<void> {
     const mountID = refId(mount, "mount id");
-    await invoke(this.#p, deleteSandboxMount, { path: { sandboxID: this.id, mountID } }, options);
+    await invoke(this.#pipeline, deleteSandboxMount, { path: { sandboxID: this.id, mountID } }, options);
     if (this.mounts) this.mounts = this.mounts.filter((x) => x.id !== mountID);
   }
 
@@ -336,7 +336,7 @@ export class Sandbox {
       options = typeof b === "object" && b !== null ? b : c;
     }
     return invoke(
-      this.#p,
+      this.#pipeline,
       createPresignedURL,
       { path: { sandboxID: this.id }, params, what: "presigned URL parameters" },
       options,
@@ -353,7 +353,7 @@ export class Sandbox {
    */
   async deletePresignedUrl(presignedUrl: Ref, options?: RequestOptions): Promise<void> {
     await invoke(
-      this.#p,
+      this.#pipeline,
       deletePresignedURL,
       { path: { sandboxID: this.id, id: refId(presignedUrl, "presigned URL id") } },
       options,
@@ -367,7 +367,7 @@ export class Sandbox {
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    */
   async getUserHomeDir(options?: RequestOptions): Promise<string> {
-    return (await invoke(this.#p, getSandboxUserHomeDir, { path: { sandboxID: this.id } }, options)).userHomeDir;
+    return (await invoke(this.#pipeline, getSandboxUserHomeDir, { path: { sandboxID: this.id } }, options)).userHomeDir;
   }
 
   /**
@@ -377,7 +377,7 @@ export class Sandbox {
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    */
   async getWorkdir(options?: RequestOptions): Promise<string> {
-    return (await invoke(this.#p, getSandboxWorkdir, { path: { sandboxID: this.id } }, options)).workdir;
+    return (await invoke(this.#pipeline, getSandboxWorkdir, { path: { sandboxID: this.id } }, options)).workdir;
   }
 
   /**
@@ -390,7 +390,7 @@ export class Sandbox {
    * @throws {@link Leap0ValidationError} when `path` is not a string or `port` is not 1–65535.
    */
   invokeUrl(path = "/", port?: number): string {
-    return invokeUrl(this.#p.hosts, this.id, path, port);
+    return invokeUrl(this.#pipeline.hosts, this.id, path, port);
   }
 
   /**
@@ -402,7 +402,7 @@ export class Sandbox {
    * @throws {@link Leap0ValidationError} when `path` is not a string or `port` is not 1–65535.
    */
   websocketUrl(path = "/", port?: number): string {
-    return websocketUrl(this.#p.hosts, this.id, path, port);
+    return websocketUrl(this.#pipeline.hosts, this.id, path, port);
   }
 
   /**
@@ -423,7 +423,7 @@ export class Sandbox {
    * await sandbox.waitUntilRunning({ timeout: 120 });
    */
   async waitUntilRunning(options?: WaitOptions): Promise<this> {
-    await waitUntilRunning(this, options, this.#p);
+    await waitUntilRunning(this, options, this.#pipeline);
     return this;
   }
 

@@ -193,17 +193,17 @@ function unwrap<T>(envelope: LspEnvelope<T>, operation: string, lsp: LspClient):
 
 /** Language servers in the sandbox: completions and document symbols. Reached as a property of a {@link Sandbox} handle, created on first use. */
 export class LspClient {
-  readonly #p: Pipeline;
+  readonly #pipeline: Pipeline;
   readonly #sandboxId: string;
 
   /** @internal Scrubs the API key from a payload the service sent (a JSON-RPC error). */
   redactDeep<T>(value: T): T {
-    return this.#p.redactDeep(value);
+    return this.#pipeline.redactDeep(value);
   }
 
   /** @internal Created by the {@link Sandbox} handle. */
   constructor(pipeline: Pipeline, sandboxId: string) {
-    this.#p = pipeline;
+    this.#pipeline = pipeline;
     this.#sandboxId = sandboxId;
   }
 
@@ -227,8 +227,8 @@ export class LspClient {
     third?: RequestOptions,
   ): Promise<LspSuccessResponse> {
     const [params, options] = serverArgs(first, second, third);
-    const timeout = Math.max(this.#p.webSocketInit().timeoutMs / 1000, LSP_START_TIMEOUT_SECONDS);
-    return invoke(this.#p, lspStart, { path: this.#path(), params }, { timeout, ...options });
+    const timeout = Math.max(this.#pipeline.webSocketInit().timeoutMs / 1000, LSP_START_TIMEOUT_SECONDS);
+    return invoke(this.#pipeline, lspStart, { path: this.#path(), params }, { timeout, ...options });
   }
 
   /**
@@ -248,7 +248,7 @@ export class LspClient {
     third?: RequestOptions,
   ): Promise<LspSuccessResponse> {
     const [params, options] = serverArgs(first, second, third);
-    return invoke(this.#p, lspStop, { path: this.#path(), params }, options);
+    return invoke(this.#pipeline, lspStop, { path: this.#path(), params }, options);
   }
 
   /**
@@ -258,7 +258,7 @@ export class LspClient {
    * @returns Resolves once the server has been told.
    */
   async didOpen(params: LspDidOpenRequestParams, options?: RequestOptions): Promise<void> {
-    await invoke(this.#p, lspDidOpen, { path: this.#path(), params }, options);
+    await invoke(this.#pipeline, lspDidOpen, { path: this.#path(), params }, options);
   }
 
   /**
@@ -279,7 +279,7 @@ export class LspClient {
    * @returns Resolves once the server has been told.
    */
   async didClose(params: LspDocumentRequestParams, options?: RequestOptions): Promise<void> {
-    await invoke(this.#p, lspDidClose, { path: this.#path(), params }, options);
+    await invoke(this.#pipeline, lspDidClose, { path: this.#path(), params }, options);
   }
 
   /**
@@ -305,7 +305,7 @@ export class LspClient {
    */
   async completions(params: LspCompletionsInput, options?: RequestOptions): Promise<LspCompletionsResponse> {
     const body = withPosition(asObject(params, "params"));
-    const envelope = await invoke(this.#p, lspCompletions, { path: this.#path(), params: body }, options);
+    const envelope = await invoke(this.#pipeline, lspCompletions, { path: this.#path(), params: body }, options);
     return normaliseCompletions(envelope as LspEnvelope<unknown>);
   }
 
@@ -333,7 +333,7 @@ export class LspClient {
     options?: RequestOptions,
   ): Promise<LspDocumentSymbolsResponse> {
     const envelope = (await invoke(
-      this.#p,
+      this.#pipeline,
       lspDocumentSymbols,
       { path: this.#path(), params },
       options,

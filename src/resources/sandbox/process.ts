@@ -44,12 +44,12 @@ export type ProcessResult = ProcessExecuteResult;
  * file (`cmd > /tmp/out.txt`) and read the file through the filesystem instead.
  */
 export class ProcessClient {
-  readonly #p: Pipeline;
+  readonly #pipeline: Pipeline;
   readonly #sandboxId: string;
 
   /** @internal Created by the {@link Sandbox} handle. */
   constructor(pipeline: Pipeline, sandboxId: string) {
-    this.#p = pipeline;
+    this.#pipeline = pipeline;
     this.#sandboxId = sandboxId;
   }
 
@@ -94,7 +94,7 @@ export class ProcessClient {
     let result: ProcessResult;
     try {
       result = await invoke(
-        this.#p,
+        this.#pipeline,
         processExecute,
         { path: { sandboxID: this.#sandboxId }, params: wire, what: "execute parameters" },
         explicit ? options : { ...options, timeout: callTimeout },

@@ -90,12 +90,12 @@ function sessionIdOf(params: PtyCreateParams): PtyCreateRequestParams {
 
 /** Interactive terminal sessions in the sandbox, over a WebSocket. Reached as a property of a {@link Sandbox} handle, created on first use. */
 export class PtyClient {
-  readonly #p: Pipeline;
+  readonly #pipeline: Pipeline;
   readonly #sandboxId: string;
 
   /** @internal Created by the {@link Sandbox} handle. */
   constructor(pipeline: Pipeline, sandboxId: string) {
-    this.#p = pipeline;
+    this.#pipeline = pipeline;
     this.#sandboxId = sandboxId;
   }
 
@@ -105,7 +105,7 @@ export class PtyClient {
    * @returns The sessions, with their size, directory and whether their shell runs.
    */
   async list(options?: RequestOptions): Promise<PtySessionInfo[]> {
-    return (await invoke(this.#p, listPtySessions, { path: { sandboxID: this.#sandboxId } }, options)).items;
+    return (await invoke(this.#pipeline, listPtySessions, { path: { sandboxID: this.#sandboxId } }, options)).items;
   }
 
   /**
@@ -118,7 +118,7 @@ export class PtyClient {
    */
   async create(params: PtyCreateParams = {}, options?: RequestOptions): Promise<PtySessionInfo> {
     return invoke(
-      this.#p,
+      this.#pipeline,
       createPtySession,
       { path: { sandboxID: this.#sandboxId }, params: sessionIdOf(params), what: "PTY create parameters" },
       options,
@@ -134,7 +134,12 @@ export class PtyClient {
    * @throws {@link Leap0NotFoundError} when the session does not exist.
    */
   get(sessionId: string, options?: RequestOptions): Promise<PtySessionInfo> {
-    return invoke(this.#p, getPtySession, { path: { sandboxID: this.#sandboxId, sessionID: sessionId } }, options);
+    return invoke(
+      this.#pipeline,
+      getPtySession,
+      { path: { sandboxID: this.#sandboxId, sessionID: sessionId } },
+      options,
+    );
   }
 
   /**
@@ -146,7 +151,12 @@ export class PtyClient {
    * @throws {@link Leap0NotFoundError} when the session does not exist.
    */
   delete(sessionId: string, options?: RequestOptions): Promise<void> {
-    return invoke(this.#p, deletePtySession, { path: { sandboxID: this.#sandboxId, sessionID: sessionId } }, options);
+    return invoke(
+      this.#pipeline,
+      deletePtySession,
+      { path: { sandboxID: this.#sandboxId, sessionID: sessionId } },
+      options,
+    );
   }
 
   /**
@@ -182,7 +192,7 @@ export class PtyClient {
       opts = options;
     }
     return invoke(
-      this.#p,
+      this.#pipeline,
       resizePtySession,
       {
         path: { sandboxID: this.#sandboxId, sessionID: pathId(sessionId, "sessionId") },
@@ -223,7 +233,7 @@ export class PtyClient {
    */
   connect(sessionId: string, options?: WebSocketOptions): PtyConnection {
     const id = pathId(sessionId, "sessionId");
-    return new PtyConnection(this.#p.webSocketInit(), this.#url(id), id, options);
+    return new PtyConnection(this.#pipeline.webSocketInit(), this.#url(id), id, options);
   }
 
   /**
@@ -248,7 +258,7 @@ export class PtyClient {
     if (maxRetries !== undefined) call.maxRetries = maxRetries;
     // The connection's options and a WebSocket class are checked before the session is created:
     // a bad option or a runtime without WebSocket sends nothing and leaves no session behind.
-    connectionSettings(this.#p.webSocketInit(), "PTY session", wsOptions);
+    connectionSettings(this.#pipeline.webSocketInit(), "PTY session", wsOptions);
     const session = await this.create({ ...params, lazyStart: true }, call);
     try {
       const connection = this.connect(session.id, wsOptions);
@@ -266,7 +276,7 @@ export class PtyClient {
     const path = connectPtySession.path
       .replace("{sandboxID}", encodeURIComponent(pathId(this.#sandboxId, "sandbox id")))
       .replace("{sessionID}", encodeURIComponent(pathId(sessionId, "sessionId")));
-    const base = new URL(this.#p.webSocketInit().baseUrl);
+    const base = new URL(this.#pipeline.webSocketInit().baseUrl);
     // The API root may have a base path (a proxy): keep it, as every HTTP call does.
     return new URL(`${base.pathname.replace(/\/+$/, "")}${path}`, base);
   }

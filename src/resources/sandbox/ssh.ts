@@ -28,12 +28,12 @@ export interface SshValidateParams {
  * Reached as a property of a {@link Sandbox} handle, created on first use.
  */
 export class SandboxSshClient {
-  readonly #p: Pipeline;
+  readonly #pipeline: Pipeline;
   readonly #sandboxId: string;
 
   /** @internal Created by the {@link Sandbox} handle. */
   constructor(pipeline: Pipeline, sandboxId: string) {
-    this.#p = pipeline;
+    this.#pipeline = pipeline;
     this.#sandboxId = sandboxId;
   }
 
@@ -48,7 +48,7 @@ export class SandboxSshClient {
    * console.log(access.sshCommand); // then type access.password
    */
   async createAccess(options?: RequestOptions): Promise<SshCreateAccessDto> {
-    return invoke(this.#p, createSshAccess, { path: { sandboxID: this.#sandboxId } }, options);
+    return invoke(this.#pipeline, createSshAccess, { path: { sandboxID: this.#sandboxId } }, options);
   }
 
   /**
@@ -62,7 +62,7 @@ export class SandboxSshClient {
   async validateAccess(params: SshValidateParams, options?: RequestOptions): Promise<SshValidation> {
     const p = (params ?? {}) as Partial<SshValidateParams>;
     return invoke(
-      this.#p,
+      this.#pipeline,
       validateSshAccess,
       {
         path: { sandboxID: this.#sandboxId, sshID: refId(p.id as string, "ssh access id") },
@@ -83,7 +83,7 @@ export class SandboxSshClient {
    */
   async regenerateAccess(access: Ref, options?: RequestOptions): Promise<SshAccessDto> {
     return invoke(
-      this.#p,
+      this.#pipeline,
       regenSshAccess,
       { path: { sandboxID: this.#sandboxId, sshID: refId(access, "ssh access id") } },
       options,
@@ -100,7 +100,7 @@ export class SandboxSshClient {
    */
   async deleteAccess(access: Ref, options?: RequestOptions): Promise<void> {
     await invoke(
-      this.#p,
+      this.#pipeline,
       deleteSshAccess,
       { path: { sandboxID: this.#sandboxId, sshID: refId(access, "ssh access id") } },
       options,

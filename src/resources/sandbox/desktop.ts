@@ -92,10 +92,12 @@ export interface DownloadRecordingOptions {
 }
 
 /** How long {@link DesktopClient.waitUntilReady} waits. */
-export interface WaitUntilReadyOptions {
+export interface WaitUntilReadyParams {
   /** Seconds to wait in all; 60 unless given. */
   timeout?: number;
 }
+/** @deprecated Use {@link WaitUntilReadyParams}; this name goes in 1.0. */
+export type WaitUntilReadyOptions = WaitUntilReadyParams;
 
 const READY_TIMEOUT_SECONDS = 60;
 const FIRST_DELAY_MS = 250;
@@ -163,7 +165,7 @@ export class DesktopClient {
    * @throws {@link Leap0TimeoutError} when the desktop is not ready in time; {@link Leap0AbortError} when `options.signal` fires.
    * @throws {@link Leap0AuthenticationError} (or another error that waiting cannot cure) at once.
    */
-  async waitUntilReady(params: WaitUntilReadyOptions | number = {}, options?: RequestOptions): Promise<void> {
+  async waitUntilReady(params: WaitUntilReadyParams | number = {}, options?: RequestOptions): Promise<void> {
     const seconds = typeof params === "number" ? params : (params.timeout ?? READY_TIMEOUT_SECONDS);
     if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) {
       throw new Leap0ValidationError("Invalid timeout: must be a positive number of seconds. Nothing was sent.", {

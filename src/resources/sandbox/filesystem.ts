@@ -98,7 +98,7 @@ export {
 } from "./file-transfer";
 
 /** Options of a single-file write. */
-export interface WriteFileOptions {
+export interface WriteFileParams {
   /** The file's mode, e.g. `"644"` or `0o644`; the service's default otherwise. */
   permissions?: FileMode;
   /** Progress of the upload. */
@@ -106,7 +106,7 @@ export interface WriteFileOptions {
 }
 
 /** Options of a multi-file write. */
-export interface WriteFilesOptions {
+export interface WriteFilesParams {
   /** Progress of the upload, over all files. */
   onProgress?: ProgressListener;
 }
@@ -115,7 +115,7 @@ export interface WriteFilesOptions {
 export type ReadFormat = "text" | "bytes" | "blob" | "stream";
 
 /** Options of a single-file read: the contract's range or lines, plus how to hand the bytes over. */
-export interface ReadFileOptions extends Omit<FilesystemReadFileParams, "path"> {
+export interface ReadFileParams extends Omit<FilesystemReadFileParams, "path"> {
   /** What to return: a string (default), a `Uint8Array`, a `Blob` or a `ReadableStream`. */
   format?: ReadFormat;
   /** Text encoding for `format: "text"` (any label `TextDecoder` knows); UTF-8 by default. */
@@ -133,7 +133,7 @@ export interface ReadFileOptions extends Omit<FilesystemReadFileParams, "path"> 
 }
 
 /** Options of a multi-file read. */
-export interface ReadFilesOptions {
+export interface ReadFilesParams {
   /** Text encoding for `readFiles` (any label `TextDecoder` knows); UTF-8 by default. */
   encoding?: string;
   /** Progress of the download. */
@@ -141,22 +141,22 @@ export interface ReadFilesOptions {
 }
 
 /** Options of `mkdir`: the contract's, with the mode also accepted as a number. */
-export interface MkdirOptions extends Omit<MkdirRequestParams, "path" | "permissions"> {
+export interface MkdirParams extends Omit<MkdirRequestParams, "path" | "permissions"> {
   /** The directory's mode, e.g. `"755"` or `0o755`. */
   permissions?: FileMode | null;
 }
 
 /** Options of `setPermissions`: the contract's, with the mode also accepted as a number. */
-export interface SetPermissionsOptions extends Omit<SetPermissionsRequestParams, "path" | "mode"> {
+export interface SetPermissionsParams extends Omit<SetPermissionsRequestParams, "path" | "mode"> {
   /** The new mode, e.g. `"755"` or `0o755`. */
   mode?: FileMode | null;
 }
 
 /** `delete` in object form. */
-export type DeleteOptions = DeleteRequestParams;
+export type DeleteParams = DeleteRequestParams;
 
 /** `move` in object form. */
-export type MoveOptions = MoveRequestParams;
+export type MoveParams = MoveRequestParams;
 
 /** What `editFiles` replaces, and with what. */
 export type EditFilesReplace = Omit<EditFilesRequestParams, "files">;
@@ -178,7 +178,27 @@ export interface EditFilesByFiles extends EditFilesReplace {
 }
 
 /** `editFiles` params: the files as `paths` (the docs' name) or `files` (the wire's). */
-export type EditFilesOptions = EditFilesByPaths | EditFilesByFiles;
+export type EditFilesParams = EditFilesByPaths | EditFilesByFiles;
+
+// The names of 0.x, when parameter objects were called options like the per-call `options`.
+/** @deprecated Use {@link WriteFileParams}; this name goes in 1.0. */
+export type WriteFileOptions = WriteFileParams;
+/** @deprecated Use {@link WriteFilesParams}; this name goes in 1.0. */
+export type WriteFilesOptions = WriteFilesParams;
+/** @deprecated Use {@link ReadFileParams}; this name goes in 1.0. */
+export type ReadFileOptions = ReadFileParams;
+/** @deprecated Use {@link ReadFilesParams}; this name goes in 1.0. */
+export type ReadFilesOptions = ReadFilesParams;
+/** @deprecated Use {@link MkdirParams}; this name goes in 1.0. */
+export type MkdirOptions = MkdirParams;
+/** @deprecated Use {@link SetPermissionsParams}; this name goes in 1.0. */
+export type SetPermissionsOptions = SetPermissionsParams;
+/** @deprecated Use {@link DeleteParams}; this name goes in 1.0. */
+export type DeleteOptions = DeleteParams;
+/** @deprecated Use {@link MoveParams}; this name goes in 1.0. */
+export type MoveOptions = MoveParams;
+/** @deprecated Use {@link EditFilesParams}; this name goes in 1.0. */
+export type EditFilesOptions = EditFilesParams;
 
 /** Files in the sandbox: read, write, list, search, edit, move, copy; binary-safe and streaming. Reached as a property of a {@link Sandbox} handle, created on first use. */
 export class FilesystemClient {
@@ -229,7 +249,7 @@ export class FilesystemClient {
    * @returns Resolves once the directory exists.
    * @throws {@link Leap0ValidationError} when `permissions` is not a mode or the arguments break the contract (nothing is sent).
    */
-  async mkdir(path: string, params?: MkdirOptions, options?: RequestOptions): Promise<void> {
+  async mkdir(path: string, params?: MkdirParams, options?: RequestOptions): Promise<void> {
     const { permissions, ...rest } = params ?? {};
     const mode = modeString(permissions, "permissions");
     await invoke(
@@ -255,7 +275,7 @@ export class FilesystemClient {
   async writeFile(
     path: string,
     content: FileContent,
-    params?: WriteFileOptions,
+    params?: WriteFileParams,
     options?: RequestOptions,
   ): Promise<void> {
     const onProgress = params?.onProgress;
@@ -292,7 +312,7 @@ export class FilesystemClient {
    * @returns Resolves once the file is written.
    * @throws {@link Leap0ValidationError} when `permissions` is not a mode, `content` is not one of the types above, buffered content is over 10 MiB ({@link MAX_UPLOAD_BYTES}) or the arguments break the contract (nothing is sent); also when a stream passes 10 MiB or yields something other than `Uint8Array` (the upload is aborted).
    */
-  writeBytes(path: string, content: FileContent, params?: WriteFileOptions, options?: RequestOptions): Promise<void> {
+  writeBytes(path: string, content: FileContent, params?: WriteFileParams, options?: RequestOptions): Promise<void> {
     return this.writeFile(path, content, params, options);
   }
 
@@ -307,7 +327,7 @@ export class FilesystemClient {
    */
   async writeFiles(
     files: Record<string, BufferedContent>,
-    params?: WriteFilesOptions,
+    params?: WriteFilesParams,
     options?: RequestOptions,
   ): Promise<void> {
     if (typeof files !== "object" || files === null) throw invalid("files", "must be an object of path → content");
@@ -343,7 +363,7 @@ export class FilesystemClient {
    */
   writeFilesBytes(
     files: Record<string, BufferedContent>,
-    params?: WriteFilesOptions,
+    params?: WriteFilesParams,
     options?: RequestOptions,
   ): Promise<void> {
     return this.writeFiles(files, params, options);
@@ -365,21 +385,21 @@ export class FilesystemClient {
    * @throws {@link Leap0FileTooLargeError} when the read would hold more than `maxBytes` (256 MiB by default); no further range is fetched.
    * @throws {@link Leap0MalformedResponseError} when a range answers with more bytes than were asked for.
    */
-  readFile(path: string, params?: ReadFileOptions & { format?: "text" }, options?: RequestOptions): Promise<string>;
+  readFile(path: string, params?: ReadFileParams & { format?: "text" }, options?: RequestOptions): Promise<string>;
   /**
    * The file's bytes.
    */
-  readFile(path: string, params: ReadFileOptions & { format: "bytes" }, options?: RequestOptions): Promise<Uint8Array>;
+  readFile(path: string, params: ReadFileParams & { format: "bytes" }, options?: RequestOptions): Promise<Uint8Array>;
   /**
    * The file as a Blob.
    */
-  readFile(path: string, params: ReadFileOptions & { format: "blob" }, options?: RequestOptions): Promise<Blob>;
+  readFile(path: string, params: ReadFileParams & { format: "blob" }, options?: RequestOptions): Promise<Blob>;
   /**
    * The file as a stream, fetched range by range as it is read: memory stays bounded.
    */
   readFile(
     path: string,
-    params: ReadFileOptions & { format: "stream" },
+    params: ReadFileParams & { format: "stream" },
     options?: RequestOptions,
   ): Promise<ReadableStream<Uint8Array>>;
   /**
@@ -387,12 +407,12 @@ export class FilesystemClient {
    */
   readFile(
     path: string,
-    params?: ReadFileOptions,
+    params?: ReadFileParams,
     options?: RequestOptions,
   ): Promise<string | Uint8Array | Blob | ReadableStream<Uint8Array>>;
   async readFile(
     path: string,
-    params: ReadFileOptions = {},
+    params: ReadFileParams = {},
     options?: RequestOptions,
   ): Promise<string | Uint8Array | Blob | ReadableStream<Uint8Array>> {
     const { format = "text", encoding, onProgress, maxBytes, ...range } = params;
@@ -497,7 +517,7 @@ export class FilesystemClient {
    */
   readBytes(
     path: string,
-    params?: Omit<ReadFileOptions, "format" | "encoding">,
+    params?: Omit<ReadFileParams, "format" | "encoding">,
     options?: RequestOptions,
   ): Promise<Uint8Array> {
     return this.readFile(path, { ...params, format: "bytes" }, options);
@@ -517,7 +537,7 @@ export class FilesystemClient {
    */
   async readFiles(
     paths: string[],
-    params?: ReadFilesOptions,
+    params?: ReadFilesParams,
     options?: RequestOptions,
   ): Promise<Record<string, string>> {
     let make: () => TextDecoder;
@@ -547,7 +567,7 @@ export class FilesystemClient {
    */
   async readFilesBytes(
     paths: string[],
-    params?: Omit<ReadFilesOptions, "encoding">,
+    params?: Omit<ReadFilesParams, "encoding">,
     options?: RequestOptions,
   ): Promise<Record<string, Uint8Array>> {
     const op = filesystemReadFiles;
@@ -569,8 +589,8 @@ export class FilesystemClient {
   /**
    * The same, in object form.
    */
-  delete(params: DeleteOptions, options?: RequestOptions): Promise<void>;
-  async delete(a: string | DeleteOptions, b?: boolean | RequestOptions, c?: RequestOptions): Promise<void> {
+  delete(params: DeleteParams, options?: RequestOptions): Promise<void>;
+  async delete(a: string | DeleteParams, b?: boolean | RequestOptions, c?: RequestOptions): Promise<void> {
     const [params, options] =
       typeof a === "string"
         ? [{ path: a, ...(typeof b === "boolean" ? { recursive: b } : {}) }, c]
@@ -587,7 +607,7 @@ export class FilesystemClient {
    * @throws {@link Leap0ValidationError} when `mode` is not a mode or the arguments break the contract (nothing is sent).
    * @throws {@link Leap0NotFoundError} when the path (or the sandbox) does not exist.
    */
-  async setPermissions(path: string, params?: SetPermissionsOptions, options?: RequestOptions): Promise<void> {
+  async setPermissions(path: string, params?: SetPermissionsParams, options?: RequestOptions): Promise<void> {
     const { mode, ...rest } = params ?? {};
     const m = modeString(mode, "mode");
     await invoke(
@@ -662,7 +682,7 @@ export class FilesystemClient {
    * @param params - the files as `paths` (or `files`), the text to `find`, and what to `replace` it with (nothing: delete it)
    * @returns One result per file (`items`: `file`, `success`, and `error` when it failed); a file that could not be edited is reported there, not thrown.
    */
-  editFiles(params: EditFilesOptions, options?: RequestOptions): Promise<EditFilesResponse> {
+  editFiles(params: EditFilesParams, options?: RequestOptions): Promise<EditFilesResponse> {
     const { paths, files, ...rest } = params;
     return invoke(
       this.#pipeline,
@@ -685,9 +705,9 @@ export class FilesystemClient {
   /**
    * The same, in object form.
    */
-  move(params: MoveOptions, options?: RequestOptions): Promise<void>;
+  move(params: MoveParams, options?: RequestOptions): Promise<void>;
   async move(
-    a: string | MoveOptions,
+    a: string | MoveParams,
     b?: string | RequestOptions,
     c?: boolean | RequestOptions,
     d?: RequestOptions,

@@ -82,11 +82,11 @@ function pipelineFor(headers: Record<string, string> = {}) {
 }
 
 function input(c: Case, all: boolean) {
-  const path: Record<string, string> = {};
-  for (const name of c.op.pathParams) path[name] = name === "processName" ? "xvfb" : `id-${name}`;
+  const ids: Record<string, string> = {};
+  for (const name of c.op.pathParams) ids[name] = name === "processName" ? "xvfb" : `id-${name}`;
   const form = c.op.request === "multipart" ? multipart(c) : undefined;
   return {
-    path,
+    ids,
     params: params(c, all),
     sandboxId: "sbx-a1",
     bytes: c.op.request === "bytes" ? new Uint8Array([0, 1, 2, 255]) : undefined,

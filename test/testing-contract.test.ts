@@ -298,7 +298,7 @@ describe("every answer of leap0/testing is one openapi.yaml documents (Ajv)", ()
         if (p.in === "query" && p.required) sampled[camel(String(p.name))] = sample(p.schema as Node, false);
       }
       const input = {
-        path,
+        ids: path,
         sandboxId: op.host === "sandbox" ? sandbox.id : undefined,
         params: { ...sampled, ...params[op.name] },
         bytes: op.request === "bytes" ? new Uint8Array([0, 1, 255]) : undefined,

@@ -28,8 +28,8 @@ export type BytesBody = Uint8Array | ArrayBuffer | Blob | string;
 
 /** What one call of an operation carries besides its options. */
 export interface CallInput {
-  /** Path parameters by wire name (ids); each is checked and percent-encoded. */
-  readonly path?: Readonly<Record<string, string>>;
+  /** The ids the operation's path names, by their wire names (`sandboxID`, …); each is checked and percent-encoded. */
+  readonly ids?: Readonly<Record<string, string>>;
   /** The caller's params object; checked against the operation's params check. */
   readonly params?: unknown;
   /** For `host: "sandbox"` operations: whose sandbox serves it. */
@@ -116,7 +116,7 @@ function send(
   const parsed = parseParams(op.params(), raw, input.what ?? `${op.name} parameters`) as Record<string, unknown>;
   const wire = toWireRequest(op, parsed, raw);
   const path: Record<string, string> = {};
-  for (const name of op.pathParams) path[name] = pathId(input.path?.[name], name);
+  for (const name of op.pathParams) path[name] = pathId(input.ids?.[name], name);
   const baseUrl =
     op.host === "sandbox" ? sandboxBase(pipeline.hosts, pathId(input.sandboxId, "sandbox id")) : undefined;
 

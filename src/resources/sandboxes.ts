@@ -115,7 +115,7 @@ export class SandboxesClient {
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    */
   async get(ref: Ref, options?: RequestOptions): Promise<Sandbox> {
-    const info = await invoke(this.#pipeline, getSandbox, { path: { sandboxID: refId(ref, "sandbox id") } }, options);
+    const info = await invoke(this.#pipeline, getSandbox, { ids: { sandboxID: refId(ref, "sandbox id") } }, options);
     return new Sandbox(info, this.#pipeline);
   }
 

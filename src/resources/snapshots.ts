@@ -130,6 +130,6 @@ export class SnapshotsClient {
    * @throws {@link Leap0ConflictError} when a live sandbox still uses the snapshot.
    */
   async delete(snapshot: Ref, options?: RequestOptions): Promise<void> {
-    await invoke(this.#pipeline, deleteSnapshot, { path: { snapshotID: refId(snapshot, "snapshot id") } }, options);
+    await invoke(this.#pipeline, deleteSnapshot, { ids: { snapshotID: refId(snapshot, "snapshot id") } }, options);
   }
 }

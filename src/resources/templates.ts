@@ -60,7 +60,7 @@ export class TemplatesClient {
     await invoke(
       this.#pipeline,
       renameTemplate,
-      { path: { templateID: refId(template, "template id") }, params, what: "rename parameters" },
+      { ids: { templateID: refId(template, "template id") }, params, what: "rename parameters" },
       options,
     );
   }
@@ -75,6 +75,6 @@ export class TemplatesClient {
    * @throws {@link Leap0ConflictError} when the template is in use or may not be deleted (a system template).
    */
   async delete(template: Ref, options?: RequestOptions): Promise<void> {
-    await invoke(this.#pipeline, deleteTemplate, { path: { templateID: refId(template, "template id") } }, options);
+    await invoke(this.#pipeline, deleteTemplate, { ids: { templateID: refId(template, "template id") } }, options);
   }
 }

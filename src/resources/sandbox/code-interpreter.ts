@@ -160,7 +160,7 @@ export class CodeInterpreterClient {
     return invoke(
       this.#pipeline,
       getContext,
-      { sandboxId: this.#sandboxId, path: { contextID: refId(context, "context id") } },
+      { sandboxId: this.#sandboxId, ids: { contextID: refId(context, "context id") } },
       options,
     );
   }
@@ -176,7 +176,7 @@ export class CodeInterpreterClient {
     return invoke(
       this.#pipeline,
       deleteContext,
-      { sandboxId: this.#sandboxId, path: { contextID: refId(context, "context id") } },
+      { sandboxId: this.#sandboxId, ids: { contextID: refId(context, "context id") } },
       options,
     );
   }

@@ -61,7 +61,7 @@ import {
 } from "../../core/errors";
 import { eventJson, readEventStream } from "../../core/event-stream";
 import { invokeUrl } from "../../core/hosts";
-import { invoke, invokeStream } from "../../core/invoke";
+import { type CallInput, invoke, invokeStream } from "../../core/invoke";
 import { fromWire } from "../../core/keys";
 import type { Pipeline } from "../../core/pipeline";
 import { poll } from "../../core/poll";
@@ -558,11 +558,11 @@ export class DesktopClient {
     return invoke(this.#pipeline, getProcessErrors, this.#process(name), options);
   }
 
-  #recording(recording: RecordingRef) {
-    return { sandboxId: this.#sandboxId, path: { recordingID: refId(recording as string, "recording id") } };
+  #recording(recording: RecordingRef): CallInput {
+    return { sandboxId: this.#sandboxId, ids: { recordingID: refId(recording as string, "recording id") } };
   }
 
-  #process(name: DesktopProcessName) {
-    return { sandboxId: this.#sandboxId, path: { processName: refId(name, "process name") } };
+  #process(name: DesktopProcessName): CallInput {
+    return { sandboxId: this.#sandboxId, ids: { processName: refId(name, "process name") } };
   }
 }

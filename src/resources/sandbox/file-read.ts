@@ -20,7 +20,7 @@ import { type ProgressListener, READ_RANGE_BYTES, report } from "./file-transfer
 /** What the engine needs of a filesystem client: its pipeline, its sandbox and its `stat`. */
 export interface FileReader {
   p: Pipeline;
-  path: { sandboxID: string };
+  ids: { sandboxID: string };
   stat(path: string, options?: RequestOptions): Promise<FileInfo>;
 }
 
@@ -58,7 +58,7 @@ export async function readStream(
   const open = async () => {
     if (step.done) return;
     const { params, sized } = step.value;
-    const res = await invokeStream(fs.p, filesystemReadFile, { path: fs.path, params }, calls);
+    const res = await invokeStream(fs.p, filesystemReadFile, { ids: fs.ids, params }, calls);
     sized(res.headers);
     current = res;
     got = 0;

@@ -211,10 +211,10 @@ export class FilesystemClient {
   constructor(pipeline: Pipeline, sandboxId: string) {
     this.#pipeline = pipeline;
     this.#sandboxId = sandboxId;
-    this.#reader = { p: pipeline, path: { sandboxID: sandboxId }, stat: (path, options) => this.stat(path, options) };
+    this.#reader = { p: pipeline, ids: { sandboxID: sandboxId }, stat: (path, options) => this.stat(path, options) };
   }
 
-  get #path(): { sandboxID: string } {
+  get #ids(): { sandboxID: string } {
     return { sandboxID: this.#sandboxId };
   }
 
@@ -227,7 +227,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the directory (or the sandbox) does not exist.
    */
   ls(path: string, params?: Omit<LSRequestParams, "path">, options?: RequestOptions): Promise<LSResponse> {
-    return invoke(this.#pipeline, filesystemLS, { path: this.#path, params: { ...params, path } }, options);
+    return invoke(this.#pipeline, filesystemLS, { ids: this.#ids, params: { ...params, path } }, options);
   }
 
   /**
@@ -238,7 +238,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the path (or the sandbox) does not exist.
    */
   stat(path: string, options?: RequestOptions): Promise<FileInfo> {
-    return invoke(this.#pipeline, filesystemStat, { path: this.#path, params: { path } }, options);
+    return invoke(this.#pipeline, filesystemStat, { ids: this.#ids, params: { path } }, options);
   }
 
   /**
@@ -255,7 +255,7 @@ export class FilesystemClient {
     await invoke(
       this.#pipeline,
       filesystemMkdir,
-      { path: this.#path, params: { ...rest, path, ...(mode === undefined ? {} : { permissions: mode }) } },
+      { ids: this.#ids, params: { ...rest, path, ...(mode === undefined ? {} : { permissions: mode }) } },
       options,
     );
   }
@@ -281,7 +281,7 @@ export class FilesystemClient {
     const onProgress = params?.onProgress;
     const callFor = () => {
       const permissions = modeString(params?.permissions, "permissions") ?? undefined;
-      return { path: this.#path, params: permissions === undefined ? { path } : { path, permissions } };
+      return { ids: this.#ids, params: permissions === undefined ? { path } : { path, permissions } };
     };
     if (isStreamContent(content)) {
       // A stream handed to writeFile is read to its end or let go, whatever fails (a refused
@@ -349,7 +349,7 @@ export class FilesystemClient {
     const multipart = encodeMultipart(entries);
     if (multipart.body.size > MAX_UPLOAD_BYTES) throw tooBig("files", multipart.body.size);
     report(params?.onProgress, 0, total);
-    await invoke(this.#pipeline, filesystemWriteFiles, { path: this.#path, multipart }, options);
+    await invoke(this.#pipeline, filesystemWriteFiles, { ids: this.#ids, multipart }, options);
     report(params?.onProgress, total, total);
   }
 
@@ -456,7 +456,7 @@ export class FilesystemClient {
         let got: Uint8Array[] = [];
         let n = 0;
         for (let attempt = 0; ; attempt++) {
-          const res = await invokeStream(this.#pipeline, filesystemReadFile, { path: this.#path, params }, calls);
+          const res = await invokeStream(this.#pipeline, filesystemReadFile, { ids: this.#ids, params }, calls);
           sized(res.headers);
           got = [];
           n = 0;
@@ -573,7 +573,7 @@ export class FilesystemClient {
     const op = filesystemReadFiles;
     // A path asked for twice is asked for once, so that each path has exactly one part.
     const unique = Array.isArray(paths) ? [...new Set(paths)] : paths;
-    const res = await invokeStream(this.#pipeline, op, { path: this.#path, params: { paths: unique } }, options);
+    const res = await invokeStream(this.#pipeline, op, { ids: this.#ids, params: { paths: unique } }, options);
     return filesOfParts(res, paths, this.#pipeline.maxResponseBytes, params?.onProgress);
   }
 
@@ -595,7 +595,7 @@ export class FilesystemClient {
       typeof a === "string"
         ? [{ path: a, ...(typeof b === "boolean" ? { recursive: b } : {}) }, c]
         : [a, b as RequestOptions | undefined];
-    await invoke(this.#pipeline, filesystemDelete, { path: this.#path, params }, options);
+    await invoke(this.#pipeline, filesystemDelete, { ids: this.#ids, params }, options);
   }
 
   /**
@@ -613,7 +613,7 @@ export class FilesystemClient {
     await invoke(
       this.#pipeline,
       filesystemSetPermissions,
-      { path: this.#path, params: { ...rest, path, ...(m === undefined ? {} : { mode: m }) } },
+      { ids: this.#ids, params: { ...rest, path, ...(m === undefined ? {} : { mode: m }) } },
       options,
     );
   }
@@ -635,7 +635,7 @@ export class FilesystemClient {
     const r = await invoke(
       this.#pipeline,
       filesystemGlob,
-      { path: this.#path, params: { ...params, path, pattern } },
+      { ids: this.#ids, params: { ...params, path, pattern } },
       options,
     );
     return r.items;
@@ -658,7 +658,7 @@ export class FilesystemClient {
     const r = await invoke(
       this.#pipeline,
       filesystemGrep,
-      { path: this.#path, params: { ...params, path, pattern } },
+      { ids: this.#ids, params: { ...params, path, pattern } },
       options,
     );
     return r.items;
@@ -673,7 +673,7 @@ export class FilesystemClient {
    * @throws {@link Leap0NotFoundError} when the file (or the sandbox) does not exist.
    */
   editFile(path: string, edits: FileEditParams[], options?: RequestOptions): Promise<EditFileResponse> {
-    return invoke(this.#pipeline, filesystemEditFile, { path: this.#path, params: { path, edits } }, options);
+    return invoke(this.#pipeline, filesystemEditFile, { ids: this.#ids, params: { path, edits } }, options);
   }
 
   /**
@@ -687,7 +687,7 @@ export class FilesystemClient {
     return invoke(
       this.#pipeline,
       filesystemEditFiles,
-      { path: this.#path, params: { ...rest, files: files ?? paths } },
+      { ids: this.#ids, params: { ...rest, files: files ?? paths } },
       options,
     );
   }
@@ -716,7 +716,7 @@ export class FilesystemClient {
       typeof a === "string"
         ? [{ srcPath: a, dstPath: b as string, ...(typeof c === "boolean" ? { overwrite: c } : {}) }, d]
         : [a, b as RequestOptions | undefined];
-    await invoke(this.#pipeline, filesystemMove, { path: this.#path, params }, options);
+    await invoke(this.#pipeline, filesystemMove, { ids: this.#ids, params }, options);
   }
 
   /**
@@ -735,12 +735,7 @@ export class FilesystemClient {
     params?: Omit<CopyRequestParams, "srcPath" | "dstPath">,
     options?: RequestOptions,
   ): Promise<void> {
-    await invoke(
-      this.#pipeline,
-      filesystemCopy,
-      { path: this.#path, params: { ...params, srcPath, dstPath } },
-      options,
-    );
+    await invoke(this.#pipeline, filesystemCopy, { ids: this.#ids, params: { ...params, srcPath, dstPath } }, options);
   }
 
   /**
@@ -750,7 +745,7 @@ export class FilesystemClient {
    * @returns `true` when anything exists at the path, `false` otherwise.
    */
   async exists(path: string, options?: RequestOptions): Promise<boolean> {
-    return (await invoke(this.#pipeline, filesystemExists, { path: this.#path, params: { path } }, options)).exists;
+    return (await invoke(this.#pipeline, filesystemExists, { ids: this.#ids, params: { path } }, options)).exists;
   }
 
   /**
@@ -767,6 +762,6 @@ export class FilesystemClient {
     options?: RequestOptions,
   ): Promise<TreeResponse> {
     const params = typeof depth === "number" ? { maxDepth: depth } : depth;
-    return invoke(this.#pipeline, filesystemTree, { path: this.#path, params: { ...params, path } }, options);
+    return invoke(this.#pipeline, filesystemTree, { ids: this.#ids, params: { ...params, path } }, options);
   }
 }

@@ -84,7 +84,7 @@ export class GitClient {
     return invoke(
       this.#pipeline,
       op as Op<"gitStatus">,
-      { path: { sandboxID: this.#sandboxId }, params, what: `${op.name} parameters` },
+      { ids: { sandboxID: this.#sandboxId }, params, what: `${op.name} parameters` },
       options,
     );
   }
@@ -94,7 +94,7 @@ export class GitClient {
     return invoke(
       this.#pipeline,
       op as typeof gitClone,
-      { path: { sandboxID: this.#sandboxId }, params, what: `${op.name} parameters` },
+      { ids: { sandboxID: this.#sandboxId }, params, what: `${op.name} parameters` },
       options?.timeout === undefined ? { ...options, timeout: GIT_REMOTE_TIMEOUT_SECONDS } : options,
     );
   }
@@ -346,7 +346,7 @@ export class GitClient {
     return invoke(
       this.#pipeline,
       gitCommit,
-      { path: { sandboxID: this.#sandboxId }, params, what: "gitCommit parameters" },
+      { ids: { sandboxID: this.#sandboxId }, params, what: "gitCommit parameters" },
       options,
     );
   }

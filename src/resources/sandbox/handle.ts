@@ -151,7 +151,7 @@ export class Sandbox {
    */
   async refresh(options?: RequestOptions): Promise<this> {
     // getSandbox returns no network policy: the handle keeps what it knew (see #apply).
-    return this.#apply(await invoke(this.#pipeline, getSandbox, { path: { sandboxID: this.id } }, options));
+    return this.#apply(await invoke(this.#pipeline, getSandbox, { ids: { sandboxID: this.id } }, options));
   }
 
   /**
@@ -162,7 +162,7 @@ export class Sandbox {
    * @throws {@link Leap0ConflictError} when the sandbox is not running.
    */
   async pause(options?: RequestOptions): Promise<this> {
-    return this.#apply(await invoke(this.#pipeline, pauseSandbox, { path: { sandboxID: this.id } }, options));
+    return this.#apply(await invoke(this.#pipeline, pauseSandbox, { ids: { sandboxID: this.id } }, options));
   }
 
   /**
@@ -173,7 +173,7 @@ export class Sandbox {
    * @throws {@link Leap0ConflictError} when the sandbox is not running.
    */
   async stop(options?: RequestOptions): Promise<this> {
-    return this.#apply(await invoke(this.#pipeline, stopSandbox, { path: { sandboxID: this.id } }, options));
+    return this.#apply(await invoke(this.#pipeline, stopSandbox, { ids: { sandboxID: this.id } }, options));
   }
 
   /**
@@ -189,7 +189,7 @@ export class Sandbox {
    */
   async start(options?: LifecycleOptions): Promise<this> {
     const [call, wait] = splitWait(options);
-    this.#apply(await invoke(this.#pipeline, startSandbox, { path: { sandboxID: this.id } }, call));
+    this.#apply(await invoke(this.#pipeline, startSandbox, { ids: { sandboxID: this.id } }, call));
     return wait ? this.waitUntilRunning(wait) : this;
   }
 
@@ -201,7 +201,7 @@ export class Sandbox {
    * @throws {@link Leap0ConflictError} when the sandbox is changing state (try again once it settles).
    */
   async delete(options?: RequestOptions): Promise<void> {
-    await invoke(this.#pipeline, deleteSandbox, { path: { sandboxID: this.id } }, options);
+    await invoke(this.#pipeline, deleteSandbox, { ids: { sandboxID: this.id } }, options);
     this.state = SandboxState.DELETED;
   }
 
@@ -223,7 +223,7 @@ export class Sandbox {
     return invoke(
       this.#pipeline,
       createSnapshot,
-      { path: { sandboxID: this.id }, params, what: "snapshot parameters" },
+      { ids: { sandboxID: this.id }, params, what: "snapshot parameters" },
       options,
     );
   }
@@ -248,7 +248,7 @@ export class Sandbox {
     const added = await invoke(
       this.#pipeline,
       addSandboxMount,
-      { path: { sandboxID: this.id }, params: m, what: "mount parameters" },
+      { ids: { sandboxID: this.id }, params: m, what: "mount parameters" },
       options,
     );
     this.mounts = [...(this.mounts ?? []).filter((x) => x.id !== added.id), added];
@@ -275,7 +275,7 @@ export class Sandbox {
     const updated = await invoke(
       this.#pipeline,
       updateSandboxMount,
-      { path: { sandboxID: this.id, mountID }, params: patch, what: "mount update parameters" },
+      { ids: { sandboxID: this.id, mountID }, params: patch, what: "mount update parameters" },
       options,
     );
     const known = this.mounts ?? [];
@@ -295,7 +295,7 @@ export class Sandbox {
    */
   async deleteMount(mount: Ref, options?: RequestOptions): Promise<void> {
     const mountID = refId(mount, "mount id");
-    await invoke(this.#pipeline, deleteSandboxMount, { path: { sandboxID: this.id, mountID } }, options);
+    await invoke(this.#pipeline, deleteSandboxMount, { ids: { sandboxID: this.id, mountID } }, options);
     if (this.mounts) this.mounts = this.mounts.filter((x) => x.id !== mountID);
   }
 
@@ -338,7 +338,7 @@ export class Sandbox {
     return invoke(
       this.#pipeline,
       createPresignedURL,
-      { path: { sandboxID: this.id }, params, what: "presigned URL parameters" },
+      { ids: { sandboxID: this.id }, params, what: "presigned URL parameters" },
       options,
     );
   }
@@ -355,7 +355,7 @@ export class Sandbox {
     await invoke(
       this.#pipeline,
       deletePresignedURL,
-      { path: { sandboxID: this.id, id: refId(presignedUrl, "presigned URL id") } },
+      { ids: { sandboxID: this.id, id: refId(presignedUrl, "presigned URL id") } },
       options,
     );
   }
@@ -367,7 +367,7 @@ export class Sandbox {
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    */
   async getUserHomeDir(options?: RequestOptions): Promise<string> {
-    return (await invoke(this.#pipeline, getSandboxUserHomeDir, { path: { sandboxID: this.id } }, options)).userHomeDir;
+    return (await invoke(this.#pipeline, getSandboxUserHomeDir, { ids: { sandboxID: this.id } }, options)).userHomeDir;
   }
 
   /**
@@ -377,7 +377,7 @@ export class Sandbox {
    * @throws {@link Leap0NotFoundError} when the sandbox does not exist.
    */
   async getWorkdir(options?: RequestOptions): Promise<string> {
-    return (await invoke(this.#pipeline, getSandboxWorkdir, { path: { sandboxID: this.id } }, options)).workdir;
+    return (await invoke(this.#pipeline, getSandboxWorkdir, { ids: { sandboxID: this.id } }, options)).workdir;
   }
 
   /**

@@ -228,7 +228,7 @@ export class LspClient {
   ): Promise<LspSuccessResponse> {
     const [params, options] = serverArgs(first, second, third);
     const timeout = Math.max(this.#pipeline.webSocketInit().timeoutMs / 1000, LSP_START_TIMEOUT_SECONDS);
-    return invoke(this.#pipeline, lspStart, { path: this.#path(), params }, { timeout, ...options });
+    return invoke(this.#pipeline, lspStart, { ids: this.#path(), params }, { timeout, ...options });
   }
 
   /**
@@ -248,7 +248,7 @@ export class LspClient {
     third?: RequestOptions,
   ): Promise<LspSuccessResponse> {
     const [params, options] = serverArgs(first, second, third);
-    return invoke(this.#pipeline, lspStop, { path: this.#path(), params }, options);
+    return invoke(this.#pipeline, lspStop, { ids: this.#path(), params }, options);
   }
 
   /**
@@ -258,7 +258,7 @@ export class LspClient {
    * @returns Resolves once the server has been told.
    */
   async didOpen(params: LspDidOpenRequestParams, options?: RequestOptions): Promise<void> {
-    await invoke(this.#pipeline, lspDidOpen, { path: this.#path(), params }, options);
+    await invoke(this.#pipeline, lspDidOpen, { ids: this.#path(), params }, options);
   }
 
   /**
@@ -279,7 +279,7 @@ export class LspClient {
    * @returns Resolves once the server has been told.
    */
   async didClose(params: LspDocumentRequestParams, options?: RequestOptions): Promise<void> {
-    await invoke(this.#pipeline, lspDidClose, { path: this.#path(), params }, options);
+    await invoke(this.#pipeline, lspDidClose, { ids: this.#path(), params }, options);
   }
 
   /**
@@ -305,7 +305,7 @@ export class LspClient {
    */
   async completions(params: LspCompletionsInput, options?: RequestOptions): Promise<LspCompletionsResponse> {
     const body = withPosition(asObject(params, "params"));
-    const envelope = await invoke(this.#pipeline, lspCompletions, { path: this.#path(), params: body }, options);
+    const envelope = await invoke(this.#pipeline, lspCompletions, { ids: this.#path(), params: body }, options);
     return normaliseCompletions(envelope as LspEnvelope<unknown>);
   }
 
@@ -335,7 +335,7 @@ export class LspClient {
     const envelope = (await invoke(
       this.#pipeline,
       lspDocumentSymbols,
-      { path: this.#path(), params },
+      { ids: this.#path(), params },
       options,
     )) as LspDocumentSymbolsResponse;
     // LSP answers a list of symbols or null; anything else would break code that iterates it.

@@ -96,7 +96,7 @@ export class ProcessClient {
       result = await invoke(
         this.#pipeline,
         processExecute,
-        { path: { sandboxID: this.#sandboxId }, params: wire, what: "execute parameters" },
+        { ids: { sandboxID: this.#sandboxId }, params: wire, what: "execute parameters" },
         explicit ? options : { ...options, timeout: callTimeout },
       );
     } catch (e) {

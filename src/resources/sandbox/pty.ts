@@ -105,7 +105,7 @@ export class PtyClient {
    * @returns The sessions, with their size, directory and whether their shell runs.
    */
   async list(options?: RequestOptions): Promise<PtySessionInfo[]> {
-    return (await invoke(this.#pipeline, listPtySessions, { path: { sandboxID: this.#sandboxId } }, options)).items;
+    return (await invoke(this.#pipeline, listPtySessions, { ids: { sandboxID: this.#sandboxId } }, options)).items;
   }
 
   /**
@@ -120,7 +120,7 @@ export class PtyClient {
     return invoke(
       this.#pipeline,
       createPtySession,
-      { path: { sandboxID: this.#sandboxId }, params: sessionIdOf(params), what: "PTY create parameters" },
+      { ids: { sandboxID: this.#sandboxId }, params: sessionIdOf(params), what: "PTY create parameters" },
       options,
     );
   }
@@ -137,7 +137,7 @@ export class PtyClient {
     return invoke(
       this.#pipeline,
       getPtySession,
-      { path: { sandboxID: this.#sandboxId, sessionID: sessionId } },
+      { ids: { sandboxID: this.#sandboxId, sessionID: sessionId } },
       options,
     );
   }
@@ -154,7 +154,7 @@ export class PtyClient {
     return invoke(
       this.#pipeline,
       deletePtySession,
-      { path: { sandboxID: this.#sandboxId, sessionID: sessionId } },
+      { ids: { sandboxID: this.#sandboxId, sessionID: sessionId } },
       options,
     );
   }
@@ -195,7 +195,7 @@ export class PtyClient {
       this.#pipeline,
       resizePtySession,
       {
-        path: { sandboxID: this.#sandboxId, sessionID: pathId(sessionId, "sessionId") },
+        ids: { sandboxID: this.#sandboxId, sessionID: pathId(sessionId, "sessionId") },
         params,
         what: "PTY resize parameters",
       },

@@ -48,7 +48,7 @@ export class SandboxSshClient {
    * console.log(access.sshCommand); // then type access.password
    */
   async createAccess(options?: RequestOptions): Promise<SshCreateAccessDto> {
-    return invoke(this.#pipeline, createSshAccess, { path: { sandboxID: this.#sandboxId } }, options);
+    return invoke(this.#pipeline, createSshAccess, { ids: { sandboxID: this.#sandboxId } }, options);
   }
 
   /**
@@ -65,7 +65,7 @@ export class SandboxSshClient {
       this.#pipeline,
       validateSshAccess,
       {
-        path: { sandboxID: this.#sandboxId, sshID: refId(p.id as string, "ssh access id") },
+        ids: { sandboxID: this.#sandboxId, sshID: refId(p.id as string, "ssh access id") },
         params: { password: p.password },
         what: "SSH validation parameters",
       },
@@ -85,7 +85,7 @@ export class SandboxSshClient {
     return invoke(
       this.#pipeline,
       regenSshAccess,
-      { path: { sandboxID: this.#sandboxId, sshID: refId(access, "ssh access id") } },
+      { ids: { sandboxID: this.#sandboxId, sshID: refId(access, "ssh access id") } },
       options,
     );
   }
@@ -102,7 +102,7 @@ export class SandboxSshClient {
     await invoke(
       this.#pipeline,
       deleteSshAccess,
-      { path: { sandboxID: this.#sandboxId, sshID: refId(access, "ssh access id") } },
+      { ids: { sandboxID: this.#sandboxId, sshID: refId(access, "ssh access id") } },
       options,
     );
   }

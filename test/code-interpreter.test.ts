@@ -207,6 +207,29 @@ describe("executeStream() over a real event stream (local server)", () => {
     ]);
   });
 
+  test("each event is checked against the spec's StreamEvent; an error frame is the server's error", async () => {
+    server.handle((_req, res) => {
+      sseHead(res);
+      res.end('data: {"type":0,"data":"ok"}\n\ndata: {"type":0,"data":{"not":"text"}}\n\n');
+    });
+    const seen: CodeStreamEvent[] = [];
+    const bad = await (async () => {
+      for await (const e of ci().executeStream({ code: "x" })) seen.push(e);
+    })().catch((e) => e);
+    expect(seen).toEqual([{ type: "stdout", data: "ok" }]);
+    expect(bad).toBeInstanceOf(Leap0MalformedResponseError);
+    expect(bad.message).toContain("data");
+
+    server.handle((_req, res) => {
+      sseHead(res);
+      res.end(`event: error\ndata: interpreter crashed (key ${API_KEY})\n\n`);
+    });
+    const crashed = await collect(ci().executeStream({ code: "x" })).catch((e) => e);
+    expect(crashed).toBeInstanceOf(Leap0ServerError);
+    expect(crashed.message).toContain("interpreter crashed");
+    expect(crashed.message).not.toContain(API_KEY);
+  });
+
   test("an event larger than a chunk (1 MiB of output in one line) arrives whole", async () => {
     const big = "x".repeat(1024 * 1024);
     server.handle(async (_req, res) => {

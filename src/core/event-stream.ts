@@ -7,7 +7,9 @@
  * cancelled so the connection is released. Nothing here names an endpoint.
  */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { Leap0MalformedResponseError, Leap0ResponseTooLargeError } from "./errors";
+import { Leap0MalformedResponseError, Leap0ResponseTooLargeError, Leap0ServerError } from "./errors";
+import type { StreamedResponse } from "./pipeline";
+import { decodeResponse } from "./validate";
 
 /** One parsed event: `event` is `undefined` when the server named none (a plain message). */
 export interface ServerSentEvent {
@@ -101,5 +103,42 @@ export function eventJson(message: ServerSentEvent, operation: string, redact: (
       `${operation}: malformed event in the stream: expected JSON data, got ${JSON.stringify(shown)}.`,
       { operation, cause },
     );
+  }
+}
+
+/** What {@link jsonEvents} checks each event with: the spec's schema of one event. */
+export interface EventSchema {
+  /** The generated check of one event's JSON (`operation.result`, or the payload's own). */
+  schema: () => Parameters<typeof decodeResponse>[0];
+  /**
+   * Fills in what the check cannot hold before it runs (e.g. an event kind given by name where
+   * the contract numbers it); what it returns is checked, the event itself is yielded.
+   */
+  forCheck?: (event: Record<string, unknown>) => unknown;
+}
+
+/**
+ * The events of a JSON event stream, the one reader every streaming facade uses: an
+ * `event: error` frame ends it with a {@link Leap0ServerError} (its text redacted), every other
+ * event's data is parsed as JSON and checked against the spec's schema of one event, so a
+ * malformed event is a {@link Leap0MalformedResponseError} naming the field.
+ */
+export async function* jsonEvents(
+  response: StreamedResponse,
+  op: { name: string },
+  check: EventSchema,
+  redact: (text: string) => string,
+): AsyncGenerator<Record<string, unknown>, void, undefined> {
+  for await (const message of readEventStream(response.body, { operation: op.name })) {
+    if (message.event === "error") {
+      throw new Leap0ServerError(`${op.name}: the stream reported an error: ${redact(message.data.slice(0, 500))}`, {
+        operation: op.name,
+        status: response.status,
+      });
+    }
+    const data = eventJson(message, op.name, redact);
+    const event = (data && typeof data === "object" && !Array.isArray(data) ? data : {}) as Record<string, unknown>;
+    decodeResponse(check.schema(), check.forCheck ? check.forCheck(event) : data, op);
+    yield event;
   }
 }

@@ -17,7 +17,7 @@ import type {
 } from "../../../generated/types";
 import type { RequestOptions } from "../../core/config";
 import { Leap0ConnectionError, Leap0MalformedResponseError } from "../../core/errors";
-import { eventJson, readEventStream } from "../../core/event-stream";
+import { type EventSchema, jsonEvents } from "../../core/event-stream";
 import { invoke, invokeStream } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
 import type { Ref } from "../../models";
@@ -65,6 +65,21 @@ export interface CodeStreamEvent extends Omit<StreamEvent, "type"> {
 // The wire numbers the contract gives each kind. The docs show the names themselves on the
 // wire too; both are accepted.
 const EVENT_TYPES: readonly CodeStreamEventType[] = ["stdout", "stderr", "exit", "error"];
+
+/**
+ * The spec's `StreamEvent` checks each event; a kind sent by name (as the docs show, and as a
+ * newer server may send one this SDK does not know) is checked as the contract's number would be,
+ * and a numeric `data` as its text.
+ */
+const STREAM_EVENT_CHECK: EventSchema = {
+  schema: executeStream.result,
+  forCheck: (e) => ({
+    ...e,
+    ...(typeof e.type === "string" && e.type ? { type: Math.max(0, EVENT_TYPES.indexOf(e.type)) } : {}),
+    // A line of digits that a server sent as a number reads as that text.
+    ...(typeof e.data === "number" ? { data: String(e.data) } : {}),
+  }),
+};
 
 function toEvent(raw: unknown, operation: string): CodeStreamEvent {
   const r = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
@@ -221,11 +236,9 @@ export class CodeInterpreterClient {
   ): AsyncGenerator<CodeStreamEvent, void, undefined> {
     const response = await invokeStream(this.#pipeline, executeStream, { sandboxId: this.#sandboxId, params }, options);
     let failed = false;
-    for await (const message of readEventStream(response.body, { operation: executeStream.name })) {
-      const event = toEvent(
-        eventJson(message, executeStream.name, (t) => this.#pipeline.redact(t)),
-        executeStream.name,
-      );
+    const events = jsonEvents(response, executeStream, STREAM_EVENT_CHECK, (t) => this.#pipeline.redact(t));
+    for await (const raw of events) {
+      const event = toEvent(raw, executeStream.name);
       yield event;
       if (event.type === "exit") return;
       if (event.type === "error") failed = true;

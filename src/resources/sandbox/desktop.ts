@@ -59,7 +59,7 @@ import {
   Leap0TimeoutError,
   Leap0ValidationError,
 } from "../../core/errors";
-import { eventJson, readEventStream } from "../../core/event-stream";
+import { jsonEvents } from "../../core/event-stream";
 import { invokeUrl } from "../../core/hosts";
 import { type CallInput, invoke, invokeStream } from "../../core/invoke";
 import { fromWire } from "../../core/keys";
@@ -499,19 +499,9 @@ export class DesktopClient {
   async *statusStream(options?: RequestOptions): AsyncGenerator<ProcessStatusResponse, void, undefined> {
     const op = streamProcessStatus;
     const response = await invokeStream(this.#pipeline, op, { sandboxId: this.#sandboxId }, options);
-    for await (const message of readEventStream(response.body, { operation: op.name })) {
-      if (message.event === "error") {
-        const text = this.#pipeline.redact(message.data.slice(0, 500));
-        throw new Leap0ServerError(`${op.name}: the status stream reported an error: ${text}`, {
-          operation: op.name,
-          status: response.status,
-        });
-      }
-      // Same payload as processStatus: checked and mapped by its generated facts.
-      const data = eventJson(message, op.name, (t) => this.#pipeline.redact(t));
-      decodeResponse(getProcessStatus.result(), data, op);
-      yield fromWire(data, getProcessStatus.resultKeys) as ProcessStatusResponse;
-    }
+    // Each event is what processStatus answers: checked and mapped by its generated facts.
+    const events = jsonEvents(response, op, { schema: getProcessStatus.result }, (t) => this.#pipeline.redact(t));
+    for await (const data of events) yield fromWire(data, getProcessStatus.resultKeys) as ProcessStatusResponse;
   }
 
   /**

@@ -1,14 +1,43 @@
 /**
  * Property-based checks of the parameter rules: every generated invalid value is refused before
  * the network with a message naming the field; every generated valid value is sent and accepted
- * by Prism's request validation against openapi.yaml (no `sl-violations`).
+ * by Prism's request validation against openapi.yaml (no `sl-violations`). The bounds come from
+ * openapi.yaml, read here on their own (not through the generated checks under test), so a
+ * bound the spec changes moves the test with it.
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { Leap0ValidationError, NetworkPolicyMode } from "../src";
 import { mockClient } from "./support/helpers";
+import { resolve, SPEC } from "./support/spec-sample";
 
 const RUNS = 60;
+
+type Node = Record<string, unknown>;
+/** A field of a component schema of openapi.yaml (wire name). */
+const field = (schema: string, name: string): Node =>
+  resolve((resolve((SPEC.components as Node).schemas as Node)[schema] as Node).properties as Node)[name] as Node;
+/** A parameter of openapi.yaml's components (`page`, `pageSize`), its schema. */
+const param = (name: string): Node =>
+  resolve(resolve(((SPEC.components as Node).parameters as Node)[name] as Node).schema as Node);
+const num = (n: Node, key: string) => n[key] as number;
+const CREATE = {
+  vcpu: field("SandboxCreateRequest", "vcpu"),
+  memory: field("SandboxCreateRequest", "memory"),
+  timeout: field("SandboxCreateRequest", "timeout"),
+};
+const RESTORE_TIMEOUT = field("SnapshotRestoreRequest", "timeout");
+const NAME_MAX = num(field("SnapshotCreateRequest", "name"), "x-leap0-maxLength");
+const QUERY_MAX = num(
+  resolve(
+    (((SPEC.paths as Node)["/v1/snapshots"] as Node).get as { parameters: Node[] }).parameters
+      .map((p) => resolve(p))
+      .find((p) => p.name === "query")?.schema as Node,
+  ),
+  "maxLength",
+);
+const PAGE_SIZE = param("pageSize");
+const between = (n: Node) => [num(n, "minimum"), num(n, "maximum")] as const;
 
 const notInt = fc.oneof(
   fc.double({ noNaN: false }).filter((n) => !Number.isInteger(n)),
@@ -18,7 +47,9 @@ const notInt = fc.oneof(
 );
 const intOutside = (min: number, max: number) => fc.oneof(fc.integer({ max: min - 1 }), fc.integer({ min: max + 1 }));
 const blank = fc.stringMatching(/^[ \t\n]*$/);
-const tooLongName = fc.string({ minLength: 65, maxLength: 200 }).filter((s) => s.trim().length > 64);
+const tooLongName = fc
+  .string({ minLength: NAME_MAX + 1, maxLength: NAME_MAX + 136 })
+  .filter((s) => s.trim().length > NAME_MAX);
 
 /** Calls with `value` at `field` and expects a refusal naming it, with nothing sent. */
 async function refused(field: string, call: (c: ReturnType<typeof mockClient>["client"]) => Promise<unknown>) {
@@ -35,16 +66,19 @@ async function refused(field: string, call: (c: ReturnType<typeof mockClient>["c
 
 describe("invalid values never reach the network", () => {
   test.each([
-    ["vcpu", fc.oneof(intOutside(1, 8), notInt)],
+    ["vcpu", fc.oneof(intOutside(...between(CREATE.vcpu)), notInt)],
     [
       "memory",
       fc.oneof(
-        intOutside(512, 8192),
+        intOutside(...between(CREATE.memory)),
         notInt,
-        fc.integer({ min: 256, max: 4095 }).map((n) => n * 2 + 1),
+        // Inside the range but not a multiple of the step (x-leap0-multipleOf).
+        fc
+          .integer({ min: num(CREATE.memory, "minimum"), max: num(CREATE.memory, "maximum") - 1 })
+          .filter((n) => n % num(CREATE.memory, "x-leap0-multipleOf") !== 0),
       ),
     ],
-    ["timeout", fc.oneof(intOutside(1, 28800), notInt)],
+    ["timeout", fc.oneof(intOutside(...between(CREATE.timeout)), notInt)],
     ["templateName", fc.oneof(blank, fc.integer())],
   ] as const)("sandboxes.create: %s", async (field, arb) => {
     await fc.assert(
@@ -55,7 +89,7 @@ describe("invalid values never reach the network", () => {
 
   test.each([
     ["snapshotName", fc.oneof(blank, tooLongName, fc.integer())],
-    ["timeout", fc.oneof(intOutside(1, 28800), notInt)],
+    ["timeout", fc.oneof(intOutside(...between(RESTORE_TIMEOUT)), notInt)],
   ] as const)("snapshots.restore: %s", async (field, arb) => {
     await fc.assert(
       fc.asyncProperty(arb, (value) =>
@@ -76,8 +110,8 @@ describe("invalid values never reach the network", () => {
 
   test.each([
     ["page", fc.oneof(fc.integer({ max: 0 }), notInt)],
-    ["pageSize", fc.oneof(intOutside(1, 100), notInt)],
-    ["query", fc.string({ minLength: 65, maxLength: 100 })],
+    ["pageSize", fc.oneof(intOutside(...between(PAGE_SIZE)), notInt)],
+    ["query", fc.string({ minLength: QUERY_MAX + 1, maxLength: QUERY_MAX + 36 })],
   ] as const)("snapshots.list: %s", async (field, arb) => {
     await fc.assert(
       fc.asyncProperty(arb, (value) => refused(field, (c) => c.snapshots.list({ [field]: value } as never))),
@@ -111,7 +145,7 @@ const networkPolicy = fc
     // The lists are for custom mode only (x-leap0-onlyWhen): other modes get none.
     p.mode === NetworkPolicyMode.CUSTOM ? p : { ...p, allowDomains: undefined, allowCidrs: undefined },
   );
-const validName = fc.string({ minLength: 1, maxLength: 64 }).filter((s) => s.trim().length > 0);
+const validName = fc.string({ minLength: 1, maxLength: NAME_MAX }).filter((s) => s.trim().length > 0);
 
 describe("valid values are accepted by Prism's validation of openapi.yaml", () => {
   test("sandboxes.create", async () => {
@@ -121,9 +155,14 @@ describe("valid values are accepted by Prism's validation of openapi.yaml", () =
         fc.record(
           {
             templateName: validName,
-            vcpu: fc.integer({ min: 1, max: 8 }),
-            memory: fc.integer({ min: 256, max: 4096 }).map((n) => n * 2),
-            timeout: fc.integer({ min: 1, max: 28800 }),
+            vcpu: fc.integer({ min: num(CREATE.vcpu, "minimum"), max: num(CREATE.vcpu, "maximum") }),
+            memory: fc
+              .integer({
+                min: num(CREATE.memory, "minimum") / num(CREATE.memory, "x-leap0-multipleOf"),
+                max: num(CREATE.memory, "maximum") / num(CREATE.memory, "x-leap0-multipleOf"),
+              })
+              .map((n) => n * num(CREATE.memory, "x-leap0-multipleOf")),
+            timeout: fc.integer({ min: num(CREATE.timeout, "minimum"), max: num(CREATE.timeout, "maximum") }),
             autoPause: fc.boolean(),
             envVars: fc.dictionary(fc.stringMatching(/^[A-Z_]{1,16}$/), fc.string()),
             networkPolicy: fc.option(networkPolicy),
@@ -148,7 +187,7 @@ describe("valid values are accepted by Prism's validation of openapi.yaml", () =
         validName,
         fc.record(
           {
-            timeout: fc.integer({ min: 1, max: 28800 }),
+            timeout: fc.integer({ min: num(RESTORE_TIMEOUT, "minimum"), max: num(RESTORE_TIMEOUT, "maximum") }),
             autoPause: fc.boolean(),
             networkPolicy: fc.option(networkPolicy),
           },
@@ -172,11 +211,11 @@ describe("valid values are accepted by Prism's validation of openapi.yaml", () =
       fc.asyncProperty(
         fc.record(
           {
-            query: fc.string({ maxLength: 64 }),
+            query: fc.string({ maxLength: QUERY_MAX }),
             sort: fc.constantFrom("created_at", "template_id"),
             orderBy: fc.constantFrom("asc", "desc"),
             page: fc.integer({ min: 1, max: 10_000 }),
-            pageSize: fc.integer({ min: 1, max: 100 }),
+            pageSize: fc.integer({ min: num(PAGE_SIZE, "minimum"), max: num(PAGE_SIZE, "maximum") }),
           },
           { requiredKeys: [] },
         ),

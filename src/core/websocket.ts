@@ -10,13 +10,11 @@ import {
   Leap0ClientClosedError,
   Leap0ConnectionDroppedError,
   Leap0Error,
-  type Leap0ErrorDetails,
   Leap0OutputOverflowError,
   Leap0SessionExitedError,
   Leap0TimeoutError,
   Leap0ValidationError,
   Leap0WebSocketError,
-  type Leap0WebSocketErrorDetails,
   Leap0WebSocketUnsupportedError,
 } from "./errors";
 

@@ -5,17 +5,9 @@
  * when the sandbox lands where it cannot become `running` by itself.
  */
 import type { RequestOptions } from "../core/config";
-import {
-  Leap0AbortError,
-  Leap0ClientClosedError,
-  Leap0Error,
-  Leap0SandboxStateError,
-  Leap0TimeoutError,
-  Leap0ValidationError,
-} from "../core/errors";
+import { Leap0SandboxStateError, Leap0ValidationError } from "../core/errors";
 import type { Pipeline } from "../core/pipeline";
 import { poll } from "../core/poll";
-import { sleep } from "../core/retry";
 
 /** Seconds `waitUntilRunning()` waits by default. */
 export const DEFAULT_WAIT_SECONDS = 300;

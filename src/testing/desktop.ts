@@ -270,10 +270,14 @@ export function desktopHandlers(policy: CommandPolicy): Record<string, Handler> 
     if (!r) refuse(404, `recording ${JSON.stringify(id)} not found`);
     return r;
   };
-  const ok = () => json(200, { ok: true });
+  /** `{ ok: true }`, once the call's sandbox is running (a key or a typed text changes no state here). */
+  const ok: Handler = (...a) => {
+    desk(...a);
+    return json(200, { ok: true });
+  };
 
   return {
-    desktopHealth: (...a) => (desk(...a), ok()),
+    desktopHealth: ok,
     getDisplayInfo: (...a) => {
       const [, d] = desk(...a);
       return json(200, { display: DISPLAY, width: d.width, height: d.height });
@@ -316,9 +320,9 @@ export function desktopHandlers(policy: CommandPolicy): Record<string, Handler> 
     clickPointer: (...a) => clamp(desk(...a)[1], a[0].params.x, a[0].params.y),
     dragPointer: (...a) => clamp(desk(...a)[1], a[0].params.toX, a[0].params.toY),
     scrollPointer: (...a) => clamp(desk(...a)[1], undefined, undefined),
-    typeText: (...a) => (desk(...a), ok()),
-    pressKey: (...a) => (desk(...a), ok()),
-    hotkey: (...a) => (desk(...a), ok()),
+    typeText: ok,
+    pressKey: ok,
+    hotkey: ok,
 
     getRecordingStatus: (...a) => {
       const [, d] = desk(...a);

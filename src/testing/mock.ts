@@ -471,7 +471,7 @@ export class MockLeap0 {
   async #servePort(request: Request, sandboxId: string, port: number): Promise<Response> {
     const s = this.#world.sandbox(sandboxId);
     // What Leap0's proxy answers when nothing can take the request: a gateway error, not a hang.
-    if (!s || s.state !== "running") return failure(502, `sandbox ${JSON.stringify(sandboxId)} is not running`);
+    if (s?.state !== "running") return failure(502, `sandbox ${JSON.stringify(sandboxId)} is not running`);
     const server = this.#servers.get(port);
     if (!server) return failure(502, `nothing listens on port ${port} in sandbox ${sandboxId}`);
     return server(request, { sandboxId, port });

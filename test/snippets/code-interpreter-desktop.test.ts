@@ -19,6 +19,7 @@
  */
 // biome-ignore-all lint/suspicious/useIterableCallbackReturn: the docs' snippets log from forEach; kept verbatim
 // biome-ignore-all lint/style/useTemplate: the docs' snippets concatenate strings; kept verbatim
+// biome-ignore-all lint/correctness/noUnusedVariables: the docs' snippets keep results they do not use; kept verbatim
 import { DEFAULT_CODE_INTERPRETER_TEMPLATE_NAME, DEFAULT_DESKTOP_TEMPLATE_NAME, Leap0Client } from "leap0";
 import { afterAll, beforeAll, describe, expect, inject, test, vi } from "vitest";
 import { type ScriptServer, sseHead, startScriptServer } from "../support/script-server";

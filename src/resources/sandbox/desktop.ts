@@ -65,7 +65,6 @@ import { type CallInput, invoke, invokeStream } from "../../core/invoke";
 import { fromWire } from "../../core/keys";
 import type { Pipeline } from "../../core/pipeline";
 import { poll } from "../../core/poll";
-import { decodeResponse } from "../../core/validate";
 import { refId } from "../refs";
 
 /** The template whose sandboxes run the desktop; pass it as `templateName` when creating a sandbox. */
@@ -200,7 +199,10 @@ export class DesktopClient {
         } catch (e) {
           // Ended by the wait itself (its deadline, the signal, close()): the loop says so.
           if (signal.aborted || !worthWaiting(e)) throw e;
-          last = (e as Error).message;
+          // A poll whose own timeout was the rest of the wait says nothing about the desktop:
+          // what the last answer said stays what a timeout reports.
+          const cutByDeadline = e instanceof Leap0TimeoutError && perCall * 1000 >= remainingMs;
+          if (!cutByDeadline || last === "no answer yet") last = (e as Error).message;
         }
         return { done: false, seen: last };
       },

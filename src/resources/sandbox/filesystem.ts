@@ -45,24 +45,13 @@ import type {
 import type { RequestOptions } from "../../core/config";
 import {
   Leap0ConnectionError,
-  Leap0Error,
-  type Leap0ErrorDetails,
   Leap0MalformedResponseError,
   Leap0ResponseTooLargeError,
   Leap0ValidationError,
 } from "../../core/errors";
 import { invoke, invokeStream } from "../../core/invoke";
-import {
-  ambiguousFormName,
-  backslashedFormName,
-  boundaryOf,
-  encodeMultipart,
-  escapedFormName,
-  MultipartError,
-  parseMultipart,
-  unescapedFormName,
-} from "../../core/multipart";
-import type { Pipeline, StreamedResponse } from "../../core/pipeline";
+import { ambiguousFormName, encodeMultipart } from "../../core/multipart";
+import type { Pipeline } from "../../core/pipeline";
 import { followSignal } from "../../core/signals";
 import { filesOfParts } from "./file-parts";
 import { type FileReader, fileTooLarge, overshoot, readRanges, readStream, tooLarge } from "./file-read";
@@ -81,7 +70,6 @@ import {
   modeString,
   type ProgressListener,
   partialWrite,
-  READ_RANGE_BYTES,
   report,
   tooBig,
 } from "./file-transfer";

@@ -58,7 +58,6 @@ type SandboxFields = Omit<SandboxInfo, "id" | "networkPolicy"> & {
 };
 
 // The class below declares only what it adds; the fields are the answer's, declared once here.
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface only declares fields that #apply() sets from every answer
 export interface Sandbox extends SandboxFields {}
 
 /**

@@ -17,13 +17,7 @@ import type {
   LspSuccessResponse,
 } from "../../../generated/types";
 import type { RequestOptions } from "../../core/config";
-import {
-  Leap0Error,
-  type Leap0ErrorDetails,
-  Leap0LspError,
-  Leap0MalformedResponseError,
-  Leap0ValidationError,
-} from "../../core/errors";
+import { Leap0Error, Leap0LspError, Leap0MalformedResponseError, Leap0ValidationError } from "../../core/errors";
 import { invoke } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
 

@@ -1,7 +1,7 @@
 import { processExecute } from "../../../generated/operations";
 import type { ProcessExecuteResult, ProcessExecuteParams as WireProcessExecuteParams } from "../../../generated/types";
 import type { RequestOptions } from "../../core/config";
-import { Leap0CommandError, Leap0Error, Leap0TimeoutError, Leap0ValidationError } from "../../core/errors";
+import { Leap0CommandError, Leap0TimeoutError, Leap0ValidationError } from "../../core/errors";
 import { invoke } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
 

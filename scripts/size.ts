@@ -29,6 +29,8 @@ const withoutAreas: Plugin = {
   setup(b) {
     b.onLoad({ filter: /src[\\/]resources[\\/]sandbox[\\/][a-z-]+\.ts$/ }, (args) => {
       const name = AREA_CLASSES[basename(args.path, ".ts")];
+      // The handle itself (handle.ts) and the areas' helpers load as they are.
+      if (!name) return undefined;
       return { contents: `export class ${name} { constructor(p, id) { this.p = p; this.id = id; } }`, loader: "js" };
     });
   },

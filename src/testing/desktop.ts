@@ -5,7 +5,7 @@
  * size asked for, and handlers for what the mock cannot know (windows, processes, the image).
  * Key presses and typed text change nothing here; they are in `mock.calls`.
  */
-import { json, refuse } from "./answers";
+import { empty, invalid, json, refuse } from "./answers";
 import { type Handler, runningSandbox } from "./control";
 import { type CommandPolicy, handlerOf } from "./process";
 import { perSandbox, type SandboxRecord } from "./world";
@@ -44,7 +44,10 @@ export interface DesktopHandler extends DesktopFixtures {
   readonly kind: "desktop";
 }
 
-/** A handler that supplies the desktop's windows, processes or screenshots (see {@link DesktopFixtures}). */
+/**
+ * A handler that supplies the desktop's windows, processes or screenshots (see {@link DesktopFixtures});
+ * each comes from the newest desktop handler that supplies it, so handlers can be layered.
+ */
 export function desktop(fixtures: DesktopFixtures): DesktopHandler {
   return { kind: "desktop", ...fixtures };
 }
@@ -82,7 +85,7 @@ function pngChunk(type: string, data: Uint8Array): Uint8Array {
 }
 
 /** A black PNG (1-bit greyscale) of `width` × `height`, its pixels in stored (uncompressed) deflate blocks. */
-export function png(width: number, height: number): Uint8Array {
+function png(width: number, height: number): Uint8Array {
   const raw = new Uint8Array((Math.ceil(width / 8) + 1) * height); // each row: filter byte 0, then zero bits
   const blocks: Uint8Array[] = [new Uint8Array([0x78, 0x01])];
   for (let at = 0; at < raw.length || at === 0; at += 65535) {
@@ -114,7 +117,7 @@ export function png(width: number, height: number): Uint8Array {
  * A mid-grey baseline JPEG of `width` × `height`: one component, each 8×8 block a DC difference
  * of 0 and an end-of-block, with Huffman tables holding just those two codes (one bit each).
  */
-export function jpeg(width: number, height: number): Uint8Array {
+function jpeg(width: number, height: number): Uint8Array {
   const segment = (marker: number, data: number[]) => [
     0xff,
     marker,
@@ -148,23 +151,29 @@ interface Recording {
   id: string;
   startedAt: string;
   stoppedAt: string | undefined;
-  display: string;
   resolution: string;
 }
 
+/** One sandbox's desktop: what the calls change and later calls see. */
 interface DesktopState {
   width: number;
   height: number;
+  /** The pointer. */
   x: number;
   y: number;
   recordings: Map<string, Recording>;
+  /** The recording running now, and the one started last (what the status answers when none runs). */
   active: string | undefined;
   last: string | undefined;
+  /** The number in the newest recording id: ids follow the clock and never repeat in a sandbox. */
+  lastNumber: number;
+  /** Restarts by process name (a restarted process gets a new pid). */
   restarts: Map<string, number>;
 }
 
 const DISPLAY = ":0";
 const PROCESSES = ["xvfb", "xfce4", "x11vnc", "novnc"];
+const HEARTBEAT_MS = 2000;
 
 const stateOf = perSandbox(
   (): DesktopState => ({
@@ -175,23 +184,36 @@ const stateOf = perSandbox(
     recordings: new Map(),
     active: undefined,
     last: undefined,
+    lastNumber: 0,
     restarts: new Map(),
   }),
 );
 
+/** A handler's fields, named as the SDK names them, under their wire names. */
 const snake = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
 
-function recordingStatus(r: Recording, active: boolean): Record<string, unknown> {
+const num = (v: unknown) => (typeof v === "number" ? v : 0);
+const screen = (d: DesktopState) => json(200, { display: DISPLAY, width: d.width, height: d.height });
+
+/** Puts the pointer at (`x`, `y`) where given, kept on the screen, and answers where it is. */
+function pointer(d: DesktopState, x?: unknown, y?: unknown): Response {
+  if (typeof x === "number") d.x = Math.min(Math.max(0, x), d.width - 1);
+  if (typeof y === "number") d.y = Math.min(Math.max(0, y), d.height - 1);
+  return json(200, { x: d.x, y: d.y });
+}
+
+/** A `RecordingStatus`, as start, stop and the status call answer it. */
+function recordingStatus(r: Recording, d: DesktopState): Record<string, unknown> {
   return {
     id: r.id,
-    active,
+    active: r.id === d.active,
     started_at: r.startedAt,
     ...(r.stoppedAt ? { stopped_at: r.stoppedAt } : {}),
     download: `/api/recordings/${r.id}/download`,
     mime_type: "video/mp4",
     file_name: `${r.id}.mp4`,
-    display: r.display,
+    display: DISPLAY,
     resolution: r.resolution,
   };
 }
@@ -209,21 +231,46 @@ function recordingSummary(r: Recording, d: DesktopState): Record<string, unknown
   };
 }
 
+/** The recording the call names, or the contract's 404. */
+function recordingOf(d: DesktopState, id: string | undefined): Recording {
+  const r = d.recordings.get(id ?? "");
+  if (!r) refuse(404, `recording ${JSON.stringify(id)} not found`);
+  return r;
+}
+
+/**
+ * The screenshot's region, or the contract's 400 when it does not fit the screen. Width and
+ * height both 0 (or both left out) mean the whole screen, as the contract says.
+ */
+function region(d: DesktopState, p: Record<string, unknown>) {
+  if (!p.width && !p.height) return { x: 0, y: 0, width: d.width, height: d.height };
+  const [x, y, width, height] = [num(p.x), num(p.y), num(p.width), num(p.height)];
+  const errors: { field: string; error: string }[] = [];
+  if (x + width > d.width) {
+    errors.push({ field: x >= d.width ? "x" : "width", error: `${x} + ${width} is past the screen's ${d.width} px` });
+  }
+  if (y + height > d.height) {
+    errors.push({
+      field: y >= d.height ? "y" : "height",
+      error: `${y} + ${height} is past the screen's ${d.height} px`,
+    });
+  }
+  return errors.length ? errors : { x, y, width, height };
+}
+
 /** The desktop operations, by operationId, given the mock's handlers. */
 export function desktopHandlers(policy: CommandPolicy): Record<string, Handler> {
-  const fixtures = () => handlerOf<DesktopHandler>(policy, "desktop");
+  /** The newest desktop handler that supplies `what` (an older one may supply the rest). */
+  const fixtures = (what: keyof DesktopFixtures) =>
+    handlerOf<DesktopHandler>(policy, "desktop", (h) => typeof h[what] === "function");
   /** The sandbox and its desktop state, for a call that needs it running. */
   const desk = (...a: Parameters<Handler>): [SandboxRecord, DesktopState] => {
     const s = runningSandbox(...a);
     return [s, stateOf(s)];
   };
-  const clamp = (d: DesktopState, x: unknown, y: unknown) => {
-    if (typeof x === "number") d.x = Math.min(Math.max(0, x), d.width - 1);
-    if (typeof y === "number") d.y = Math.min(Math.max(0, y), d.height - 1);
-    return json(200, { x: d.x, y: d.y });
-  };
+
   const processes = async (s: SandboxRecord, d: DesktopState) => {
-    const given = await fixtures()?.processes?.(s.id);
+    const given = await fixtures("processes")?.processes?.(s.id);
     if (given) return given.map(snake);
     return PROCESSES.map((name, i) => ({
       name,
@@ -236,41 +283,39 @@ export function desktopHandlers(policy: CommandPolicy): Record<string, Handler> 
   const processStatus = async (s: SandboxRecord, d: DesktopState) => {
     const items = await processes(s, d);
     const running = items.filter((p) => p.running === true).length;
-    const status = running === items.length ? "running" : running === 0 ? "stopped" : "degraded";
+    const status = running === 0 ? "stopped" : running === items.length ? "running" : "degraded";
     return { status, items, running, total: items.length };
   };
-  const processInfo = async (s: SandboxRecord, d: DesktopState, name: string) => {
-    const info = (await processes(s, d)).find((p) => p.name === name);
-    if (!info) refuse(400, `no desktop process ${JSON.stringify(name)}`);
-    return info;
-  };
+  /** Answers for the process the call names, or the contract's 400 when the desktop has none by that name. */
+  const withProcess =
+    (answer: (p: { s: SandboxRecord; d: DesktopState; name: string }) => Promise<Response>): Handler =>
+    async (...a) => {
+      const [s, d] = desk(...a);
+      const name = String(a[0].path.processName);
+      const names = (await processes(s, d)).map((p) => p.name);
+      if (names.includes(name)) return answer({ s, d, name });
+      const error = `is not one of the desktop's processes (${names.join(", ")})`;
+      return json(400, { message: "Invalid request", errors: [{ field: "processName", error }] });
+    };
+  const processInfo = async (s: SandboxRecord, d: DesktopState, name: string) =>
+    (await processes(s, d)).find((p) => p.name === name);
   const shot = async (s: SandboxRecord, d: DesktopState, p: Record<string, unknown>) => {
-    const x = typeof p.x === "number" ? p.x : 0;
-    const y = typeof p.y === "number" ? p.y : 0;
-    const width = typeof p.width === "number" && p.width > 0 ? p.width : d.width - x;
-    const height = typeof p.height === "number" && p.height > 0 ? p.height : d.height - y;
-    if (x + width > d.width || y + height > d.height || width <= 0 || height <= 0) {
-      return json(400, {
-        message: "Invalid request",
-        errors: [{ field: "width", error: `the region does not fit the ${d.width}x${d.height} screen` }],
-      });
-    }
+    const r = region(d, p);
+    if (Array.isArray(r)) return invalid(r);
     const format = p.format === "jpg" || p.format === "jpeg" ? "jpeg" : "png";
     const quality = typeof p.quality === "number" ? p.quality : undefined;
-    const handler = fixtures()?.screenshot;
-    const request = { sandboxId: s.id, x, y, width, height, format, quality } as const;
-    const bytes = handler ? await handler(request) : format === "png" ? png(width, height) : jpeg(width, height);
+    const given = fixtures("screenshot");
+    const bytes = given?.screenshot
+      ? await given.screenshot({ sandboxId: s.id, ...r, format, quality })
+      : format === "png"
+        ? png(r.width, r.height)
+        : jpeg(r.width, r.height);
     return new Response(bytes as Uint8Array<ArrayBuffer>, {
       status: 200,
       headers: { "content-type": `image/${format}` },
     });
   };
-  const recording = (d: DesktopState, id: string | undefined) => {
-    const r = d.recordings.get(id ?? "");
-    if (!r) refuse(404, `recording ${JSON.stringify(id)} not found`);
-    return r;
-  };
-  /** `{ ok: true }`, once the call's sandbox is running (a key or a typed text changes no state here). */
+  /** `{ ok: true }` once the call's sandbox runs (keys and typed text change nothing here; see `mock.calls`). */
   const ok: Handler = (...a) => {
     desk(...a);
     return json(200, { ok: true });
@@ -278,24 +323,18 @@ export function desktopHandlers(policy: CommandPolicy): Record<string, Handler> 
 
   return {
     desktopHealth: ok,
-    getDisplayInfo: (...a) => {
-      const [, d] = desk(...a);
-      return json(200, { display: DISPLAY, width: d.width, height: d.height });
-    },
-    getScreen: (...a) => {
-      const [, d] = desk(...a);
-      return json(200, { display: DISPLAY, width: d.width, height: d.height });
-    },
+    getDisplayInfo: (...a) => screen(desk(...a)[1]),
+    getScreen: (...a) => screen(desk(...a)[1]),
     resizeScreen: (...a) => {
       const [, d] = desk(...a);
-      d.width = Number(a[0].params.width);
-      d.height = Number(a[0].params.height);
-      clamp(d, d.x, d.y);
-      return json(200, { display: DISPLAY, width: d.width, height: d.height });
+      d.width = num(a[0].params.width);
+      d.height = num(a[0].params.height);
+      pointer(d, d.x, d.y); // the pointer stays on the smaller screen
+      return screen(d);
     },
     listWindows: async (...a) => {
       const [s, d] = desk(...a);
-      const given = await fixtures()?.windows?.(s.id);
+      const given = await fixtures("windows")?.windows?.(s.id);
       const items = given?.map(snake) ?? [
         {
           id: "0x04000007",
@@ -315,44 +354,41 @@ export function desktopHandlers(policy: CommandPolicy): Record<string, Handler> 
     },
     screenshot: (...a) => shot(...desk(...a), a[0].params),
     screenshotRegion: (...a) => shot(...desk(...a), a[0].params),
-    getPointerPosition: (...a) => clamp(desk(...a)[1], undefined, undefined),
-    movePointer: (...a) => clamp(desk(...a)[1], a[0].params.x, a[0].params.y),
-    clickPointer: (...a) => clamp(desk(...a)[1], a[0].params.x, a[0].params.y),
-    dragPointer: (...a) => clamp(desk(...a)[1], a[0].params.toX, a[0].params.toY),
-    scrollPointer: (...a) => clamp(desk(...a)[1], undefined, undefined),
+    getPointerPosition: (...a) => pointer(desk(...a)[1]),
+    movePointer: (...a) => pointer(desk(...a)[1], a[0].params.x, a[0].params.y),
+    clickPointer: (...a) => pointer(desk(...a)[1], a[0].params.x, a[0].params.y),
+    dragPointer: (...a) => pointer(desk(...a)[1], a[0].params.toX, a[0].params.toY),
+    scrollPointer: (...a) => pointer(desk(...a)[1]),
     typeText: ok,
     pressKey: ok,
     hotkey: ok,
 
     getRecordingStatus: (...a) => {
       const [, d] = desk(...a);
-      const id = d.active ?? d.last;
-      const r = id ? d.recordings.get(id) : undefined;
-      return json(200, r ? recordingStatus(r, r.id === d.active) : { active: false });
+      const r = d.recordings.get(d.active ?? d.last ?? "");
+      return json(200, r ? recordingStatus(r, d) : { active: false });
     },
     startRecording: (...a) => {
       const [, d] = desk(...a);
       if (d.active) refuse(409, `recording ${d.active} is already running`);
-      const id = `rec_${Date.now()}${String(d.recordings.size).padStart(3, "0")}`;
+      d.lastNumber = Math.max(a[1].now(), d.lastNumber + 1);
       const r: Recording = {
-        id,
+        id: `rec_${d.lastNumber}`,
         startedAt: a[1].iso(),
         stoppedAt: undefined,
-        display: DISPLAY,
         resolution: `${d.width}x${d.height}`,
       };
-      d.recordings.set(id, r);
-      d.active = id;
-      d.last = id;
-      return json(201, recordingStatus(r, true));
+      d.recordings.set(r.id, r);
+      d.active = d.last = r.id;
+      return json(201, recordingStatus(r, d));
     },
     stopRecording: (...a) => {
       const [, d] = desk(...a);
       if (!d.active) refuse(409, "no recording is running");
-      const r = recording(d, d.active);
+      const r = recordingOf(d, d.active);
       r.stoppedAt = a[1].iso();
       d.active = undefined;
-      return json(200, recordingStatus(r, false));
+      return json(200, recordingStatus(r, d));
     },
     listRecordings: (...a) => {
       const [, d] = desk(...a);
@@ -360,18 +396,17 @@ export function desktopHandlers(policy: CommandPolicy): Record<string, Handler> 
     },
     getRecording: (...a) => {
       const [, d] = desk(...a);
-      return json(200, recordingSummary(recording(d, a[0].path.recordingID), d));
+      return json(200, recordingSummary(recordingOf(d, a[0].path.recordingID), d));
     },
     deleteRecording: (...a) => {
       const [, d] = desk(...a);
-      const r = recording(d, a[0].path.recordingID);
+      const r = recordingOf(d, a[0].path.recordingID);
       if (r.id === d.active) refuse(409, `recording ${r.id} is still running; stop it first`);
       d.recordings.delete(r.id);
-      return new Response(null, { status: 204 });
+      return empty();
     },
     downloadRecording: (...a) => {
-      const [, d] = desk(...a);
-      recording(d, a[0].path.recordingID);
+      recordingOf(desk(...a)[1], a[0].path.recordingID);
       return new Response(MP4 as Uint8Array<ArrayBuffer>, { status: 200, headers: { "content-type": "video/mp4" } });
     },
 
@@ -379,43 +414,40 @@ export function desktopHandlers(policy: CommandPolicy): Record<string, Handler> 
     streamProcessStatus: (...a) => {
       const [s, d] = desk(...a);
       const encoder = new TextEncoder();
-      let timer: ReturnType<typeof setInterval> | undefined;
-      // As the service: a status at once, then one every 2 s, until the reader cancels.
+      let sent = false;
+      let cancelled = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let wake: (() => void) | undefined;
+      // As the service: a status at once, then a heartbeat every 2 s. The stream pulls one event
+      // ahead of its reader, so a wait runs only while someone reads; cancel ends it at once.
       const body = new ReadableStream<Uint8Array>({
-        async start(controller) {
-          const send = async () => {
-            try {
-              controller.enqueue(encoder.encode(`data: ${JSON.stringify(await processStatus(s, d))}\n\n`));
-            } catch {
-              clearInterval(timer);
-            }
-          };
-          await send();
-          timer = setInterval(send, 2000);
+        async pull(controller) {
+          if (sent) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              timer = setTimeout(resolve, HEARTBEAT_MS);
+            });
+          }
+          sent = true;
+          const status = cancelled ? undefined : await processStatus(s, d);
+          if (!cancelled) controller.enqueue(encoder.encode(`data: ${JSON.stringify(status)}\n\n`));
         },
         cancel() {
-          clearInterval(timer);
+          cancelled = true;
+          clearTimeout(timer);
+          wake?.();
         },
       });
       return new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } });
     },
-    getProcessInfo: async (...a) => json(200, await processInfo(...desk(...a), String(a[0].path.processName))),
-    restartProcess: async (...a) => {
-      const [s, d] = desk(...a);
-      const name = String(a[0].path.processName);
-      await processInfo(s, d, name);
+    getProcessInfo: withProcess(async ({ s, d, name }) => json(200, await processInfo(s, d, name))),
+    restartProcess: withProcess(async ({ s, d, name }) => {
       d.restarts.set(name, (d.restarts.get(name) ?? 0) + 1);
       return json(200, { message: `${name} restarted`, status: { ...(await processInfo(s, d, name)), running: true } });
-    },
-    getProcessLogs: async (...a) => {
-      const name = String(a[0].path.processName);
-      await processInfo(...desk(...a), name);
-      return json(200, { process: name, logs: `${name}: started on display ${DISPLAY}\n` });
-    },
-    getProcessErrors: async (...a) => {
-      const name = String(a[0].path.processName);
-      await processInfo(...desk(...a), name);
-      return json(200, { process: name, errors: "" });
-    },
+    }),
+    getProcessLogs: withProcess(async ({ name }) =>
+      json(200, { process: name, logs: `${name}: started on display ${DISPLAY}\n` }),
+    ),
+    getProcessErrors: withProcess(async ({ name }) => json(200, { process: name, errors: "" })),
   };
 }

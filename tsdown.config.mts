@@ -35,8 +35,49 @@ const shared = {
   hooks: { "build:done": dropSourcesContent },
 } as const;
 
+/** The chunk a source file of the main build lands in, by its path: see `chunks` below. */
+const AREAS: Record<string, RegExp> = {
+  filesystem: /src[\\/]resources[\\/]sandbox[\\/](filesystem|file-[a-z]+)\.ts$/,
+  process: /src[\\/]resources[\\/]sandbox[\\/]process\.ts$/,
+  git: /src[\\/]resources[\\/]sandbox[\\/]git\.ts$/,
+  lsp: /src[\\/]resources[\\/]sandbox[\\/]lsp\.ts$/,
+  "code-interpreter": /src[\\/]resources[\\/]sandbox[\\/]code-interpreter\.ts$/,
+  desktop: /src[\\/]resources[\\/]sandbox[\\/]desktop\.ts$/,
+};
+
+/**
+ * Chunks a bundler can drop whole (the package says `"sideEffects": false`): the errors alone, so
+ * `import { Leap0Error }` costs its class and nothing else; the bundled dependencies (zod's
+ * module-level setup would otherwise keep everything beside it); the client; and one chunk per
+ * in-sandbox area, which the handle loads with `import()` on first use.
+ */
+const ENTRIES = /src[\\/](index|node|node-[a-z]+)\.ts$/; // node-*: leap0/node's own (undici), never the client's
+const chunks = {
+  includeDependenciesRecursively: false,
+  groups: [
+    { name: "errors", test: /src[\\/]core[\\/]errors\.ts$/, priority: 30 },
+    ...Object.entries(AREAS).map(([name, test]) => ({ name, test, priority: 20 })),
+    { name: "deps", test: /node_modules/, priority: 10 },
+    // Not the entry modules themselves (a group holding one becomes that entry's file), nor the
+    // declaration modules the dts plugin runs through the same graph.
+    {
+      name: "client",
+      test: (id: string) =>
+        /(src|generated)[\\/].*\.ts$|package\.json$/.test(id) && !ENTRIES.test(id) && !/\.d\.ts$/.test(id),
+      priority: 0,
+    },
+  ],
+};
+
 export default defineConfig([
-  { ...shared, entry: { index: "src/index.ts", api: "src/api.ts", node: "src/node.ts" }, clean: true },
+  {
+    ...shared,
+    entry: { index: "src/index.ts", node: "src/node.ts" },
+    clean: true,
+    outputOptions: { codeSplitting: chunks },
+  },
+  // Types only: built on its own, so no chunk of the main build is named after it.
+  { ...shared, entry: { api: "src/api.ts" }, clean: false },
   // leap0/testing imports the SDK from "leap0" itself (one copy of its classes), and just-bash and isomorphic-git,
   // its own optional peers; the main entry never sees them.
   {

@@ -1,40 +1,43 @@
 /**
- * The min+gzip size of what a user ships for `Leap0Client` + `snapshots.restore()` (from dist/,
- * esbuild, browser platform, dependencies included), and what the same restore check costs with
- * classic `zod` against `zod/mini` (the measurement behind using `zod/mini`). Informational: the
- * budget itself is enforced by size-limit (`.size-limit.json`), run first by `npm run size`.
+ * What a bundler user ships (from dist/, esbuild, browser platform, dependencies included,
+ * min+gzip): the first chunk of five consumers, from restore-only to one error class, and the
+ * in-sandbox areas' `import()` chunks; plus what the restore check costs with classic `zod`
+ * against `zod/mini` (the measurement behind using `zod/mini`). Informational: the budgets are
+ * enforced by size-limit (`.size-limit.cjs`), run first by `npm run size`, and the tarball's here.
  */
 
 import { execFileSync } from "node:child_process";
-import { basename, join, resolve } from "node:path";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build, type Plugin } from "esbuild";
 
 const ROOT = resolve(__dirname, "..");
 
-// The eight in-sandbox area modules, each replaced by an empty class of the same name: what a
-// restore consumer would ship if the areas were loaded lazily instead of hanging off the handle.
-const AREA_CLASSES: Record<string, string> = {
-  "code-interpreter": "CodeInterpreterClient",
-  desktop: "DesktopClient",
-  filesystem: "FilesystemClient",
-  git: "GitClient",
-  lsp: "LspClient",
-  process: "ProcessClient",
-  pty: "PtyClient",
-  ssh: "SandboxSshClient",
-};
-const withoutAreas: Plugin = {
-  name: "without-areas",
+/**
+ * Leaves `import()` targets out of the bundle: what remains is the first chunk, what a bundler
+ * user's page or function loads before any in-sandbox area is used (each area is a chunk of its
+ * own, fetched on its first call).
+ */
+const firstChunk: Plugin = {
+  name: "first-chunk",
   setup(b) {
-    b.onLoad({ filter: /src[\\/]resources[\\/]sandbox[\\/][a-z-]+\.ts$/ }, (args) => {
-      const name = AREA_CLASSES[basename(args.path, ".ts")];
-      // The handle itself (handle.ts) and the areas' helpers load as they are.
-      if (!name) return undefined;
-      return { contents: `export class ${name} { constructor(p, id) { this.p = p; this.id = id; } }`, loader: "js" };
-    });
+    b.onResolve({ filter: /.*/ }, (a) => (a.kind === "dynamic-import" ? { path: a.path, external: true } : undefined));
   },
 };
+
+/**
+ * A consumer directory outside the repository whose `node_modules/leap0` is this package, so
+ * `import … from "leap0"` resolves as it does for a user: through package.json's `exports` and
+ * `"sideEffects": false`, with no tsconfig path mapping to src/.
+ */
+function consumerDir(): { dir: string; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "leap0-size-"));
+  mkdirSync(join(dir, "node_modules"));
+  symlinkSync(ROOT, join(dir, "node_modules", "leap0"), "dir");
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 async function measure(
   contents: string,
@@ -75,12 +78,42 @@ function unpackedSize(): { unpacked: number; packed: number; files: number } {
   return { unpacked: info.unpackedSize, packed: info.size, files: info.entryCount };
 }
 
-/** min and min+gzip bytes of a consumer of `Leap0Client` + `snapshots.restore`, from dist/. */
-export function measureConsumer(): Promise<{ min: number; gzip: number }> {
-  const dist = join(ROOT, "dist", "index.mjs");
-  return measure(
-    `import { Leap0Client } from ${JSON.stringify(dist)};\nexport const run = () => new Leap0Client({ apiKey: "k" }).snapshots.restore({ snapshotName: "warm" });\n`,
-  );
+/** What each consumer does with `leap0`: the cases the size report and the bench print. */
+export const CONSUMERS = {
+  "restore-only (Leap0Client + snapshots.restore)": `import { Leap0Client } from "leap0";\nexport const run = () => new Leap0Client({ apiKey: "k" }).snapshots.restore({ snapshotName: "warm" });`,
+  "create-and-run (sandboxes.create + process.execute)": `import { Leap0Client } from "leap0";\nexport const run = async () => (await new Leap0Client({ apiKey: "k" }).sandboxes.create()).process.execute({ command: "ls" });`,
+  "the client alone": `import { Leap0Client } from "leap0";\nexport const client = () => new Leap0Client({ apiKey: "k" });`,
+  "one error class (Leap0Error)": `import { Leap0Error } from "leap0";\nexport const isLeap0 = (e) => e instanceof Leap0Error;`,
+  "one constant (DEFAULT_BASE_URL)": `import { DEFAULT_BASE_URL } from "leap0";\nexport const base = () => DEFAULT_BASE_URL;`,
+} as const;
+
+/** min and min+gzip bytes of each consumer's first chunk, from dist/ as a user resolves it. */
+export async function measureConsumers(): Promise<Record<keyof typeof CONSUMERS, { min: number; gzip: number }>> {
+  const consumer = consumerDir();
+  try {
+    const out: Record<string, { min: number; gzip: number }> = {};
+    for (const [name, code] of Object.entries(CONSUMERS)) out[name] = await measure(code, consumer.dir, [firstChunk]);
+    return out as Record<keyof typeof CONSUMERS, { min: number; gzip: number }>;
+  } finally {
+    consumer.dispose();
+  }
+}
+
+/** min and min+gzip bytes of the restore-only consumer's first chunk (what the bench prints). */
+export async function measureConsumer(): Promise<{ min: number; gzip: number }> {
+  return (await measureConsumers())["restore-only (Leap0Client + snapshots.restore)"];
+}
+
+/** The in-sandbox areas' `import()` chunks in dist/ (ESM), with their min+gzip size as shipped. */
+export function areaChunks(): { file: string; gzip: number }[] {
+  const entry = readFileSync(join(ROOT, "dist", "index.mjs"), "utf8");
+  const client = readdirSync(join(ROOT, "dist")).find((f) => /^client-.*\.mjs$/.test(f));
+  const loader = client ? readFileSync(join(ROOT, "dist", client), "utf8") : entry;
+  const files = [...loader.matchAll(/import\("\.\/([^"]+\.mjs)"\)/g)].map((m) => m[1] as string);
+  return [...new Set(files)].map((file) => ({
+    file,
+    gzip: gzipSync(readFileSync(join(ROOT, "dist", file)), { level: 9 }).length,
+  }));
 }
 
 async function main(): Promise<void> {
@@ -93,24 +126,19 @@ async function main(): Promise<void> {
     console.error(`FAIL: the unpacked tarball is over its budget of ${mib(UNPACKED_BUDGET_BYTES)}.`);
     process.exitCode = 1;
   }
-  const consumer = await measureConsumer();
+  const consumers = await measureConsumers();
+  console.log("first chunk of a bundled consumer of `leap0` (min+gzip, dependencies included; areas load later):");
+  for (const [name, size] of Object.entries(consumers)) {
+    console.log(`  ${name.padEnd(52)} ${kb(size.gzip).padStart(8)} (${kb(size.min)} min)`);
+  }
+  const chunks = areaChunks();
+  console.log(`the in-sandbox areas' import() chunks (${chunks.length}), each loaded on its area's first call:`);
+  for (const c of chunks)
+    console.log(`  ${c.file.padEnd(36)} ${kb(c.gzip).padStart(8)} gzip as shipped (not minified)`);
   const schema = (z: string) =>
     `import * as z from ${JSON.stringify(z)};\nconst s = ${z === "zod" ? "z.strictObject({ snapshotName: z.string().trim().min(1).max(64), timeout: z.optional(z.int().min(1).max(28800)), autoPause: z.optional(z.boolean()) })" : "z.strictObject({ snapshotName: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)), timeout: z.optional(z.int().check(z.minimum(1), z.maximum(28800))), autoPause: z.optional(z.boolean()) })"};\nexport const check = (v) => s.safeParse(v);\n`;
-  const client = join(ROOT, "src", "client.ts");
-  const restore = `import { Leap0Client } from ${JSON.stringify(client)};\nexport const run = () => new Leap0Client({ apiKey: "k" }).snapshots.restore({ snapshotName: "warm" });\n`;
-  const fromSrc = await measure(restore);
-  const noAreas = await measure(restore, ROOT, [withoutAreas]);
   const classic = await measure(schema("zod"));
   const mini = await measure(schema("zod/mini"));
-
-  console.log("bundle of a consumer of Leap0Client + snapshots.restore (dependencies included)");
-  console.log(`  minified        ${kb(consumer.min)}`);
-  console.log(`  min+gzip        ${kb(consumer.gzip)}`);
-  console.log("the same consumer built from src/, and with the eight sandbox areas left out");
-  console.log(`  with the areas  ${kb(fromSrc.min)} min, ${kb(fromSrc.gzip)} min+gzip`);
-  console.log(
-    `  without them    ${kb(noAreas.min)} min, ${kb(noAreas.gzip)} min+gzip (the floor if areas were loaded lazily: control plane, core, zod/mini, openapi-fetch)`,
-  );
   console.log("the restore params check alone, by zod flavour");
   console.log(`  zod (classic)   ${kb(classic.min)} min, ${kb(classic.gzip)} min+gzip`);
   console.log(`  zod/mini        ${kb(mini.min)} min, ${kb(mini.gzip)} min+gzip`);

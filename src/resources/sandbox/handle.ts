@@ -30,14 +30,53 @@ import { hideSecretsIn } from "../../core/secrets";
 import { type MountParams, type Ref, type SandboxInfo, SandboxState, type Snapshot } from "../../models";
 import { refId } from "../refs";
 import { type LifecycleOptions, splitWait, type WaitOptions, waitUntilRunning } from "../wait";
-import { CodeInterpreterClient } from "./code-interpreter";
-import { DesktopClient } from "./desktop";
-import { FilesystemClient } from "./filesystem";
-import { GitClient } from "./git";
-import { LspClient } from "./lsp";
-import { ProcessClient } from "./process";
+import type { CodeInterpreterClient } from "./code-interpreter";
+import type { DesktopClient } from "./desktop";
+import type { FilesystemClient } from "./filesystem";
+import type { GitClient } from "./git";
+import { type LazyShape, lazyArea, type Placed } from "./lazy";
+import type { LspClient } from "./lsp";
+import type { ProcessClient } from "./process";
 import { PtyClient } from "./pty";
 import { SandboxSshClient } from "./ssh";
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+let inspectable = false;
+
+/**
+ * Makes `console.log` / `util.inspect` show a handle as its redacted `toJSON()` view. Done by the
+ * first constructor rather than a `static {}` block or a computed-key method: a bundler must keep
+ * a class with either (and all it reaches) even when nothing uses it, which would put the whole
+ * client into `import { Leap0Error }`. (A `Symbol.for()` key cannot stand in the type declarations.)
+ */
+function makeInspectable(): void {
+  inspectable = true;
+  Object.defineProperty(Sandbox.prototype, INSPECT, {
+    value(this: Sandbox, _depth: number, options: unknown, inspect: (v: unknown, o: unknown) => string): string {
+      const view = this.toJSON();
+      return typeof inspect === "function" ? `Sandbox ${inspect(view, options)}` : JSON.stringify(view);
+    },
+    enumerable: false,
+    configurable: true,
+    writable: true,
+  });
+}
+
+/** A lazy area's shape, checked to place every member of the area that returns no promise. */
+const shape =
+  <T>() =>
+  <S extends LazyShape<T>>(s: S & ([Placed<T, S>] extends [never] ? unknown : { unplaced: Placed<T, S> })): S =>
+    s;
+
+// What each lazily loaded area answers without its module (see lazy.ts).
+const FILESYSTEM = /* @__PURE__ */ shape<FilesystemClient>()({ name: "FilesystemClient", streams: [], own: {} });
+const PROCESS = /* @__PURE__ */ shape<ProcessClient>()({ name: "ProcessClient", streams: [], own: {} });
+const GIT = /* @__PURE__ */ shape<GitClient>()({ name: "GitClient", streams: [], own: {} });
+const CODE_INTERPRETER = /* @__PURE__ */ shape<CodeInterpreterClient>()({
+  name: "CodeInterpreterClient",
+  streams: ["executeStream"],
+  own: {},
+});
 
 /**
  * A temporary public URL to one port of a sandbox. `url` and `token` are secrets (anyone holding
@@ -89,6 +128,7 @@ export class Sandbox {
 
   /** @internal Handles come from `client.sandboxes` and `client.snapshots.restore()`. */
   constructor(info: SandboxInfo | { id: string }, pipeline: Pipeline) {
+    if (!inspectable) makeInspectable();
     this.id = info.id;
     this.#pipeline = pipeline;
     if ("state" in info) this.#apply(info);
@@ -96,19 +136,37 @@ export class Sandbox {
 
   /** Files in the sandbox. */
   get filesystem(): FilesystemClient {
-    this.#filesystem ??= new FilesystemClient(this.#pipeline, this.id);
+    this.#filesystem ??= lazyArea<FilesystemClient>(
+      FILESYSTEM,
+      () => import("./filesystem").then((m) => new m.FilesystemClient(this.#pipeline, this.id)),
+      (area) => {
+        this.#filesystem = area;
+      },
+    );
     return this.#filesystem;
   }
 
   /** Commands in the sandbox. */
   get process(): ProcessClient {
-    this.#process ??= new ProcessClient(this.#pipeline, this.id);
+    this.#process ??= lazyArea<ProcessClient>(
+      PROCESS,
+      () => import("./process").then((m) => new m.ProcessClient(this.#pipeline, this.id)),
+      (area) => {
+        this.#process = area;
+      },
+    );
     return this.#process;
   }
 
   /** git in the sandbox. */
   get git(): GitClient {
-    this.#git ??= new GitClient(this.#pipeline, this.id);
+    this.#git ??= lazyArea<GitClient>(
+      GIT,
+      () => import("./git").then((m) => new m.GitClient(this.#pipeline, this.id)),
+      (area) => {
+        this.#git = area;
+      },
+    );
     return this.#git;
   }
 
@@ -120,7 +178,17 @@ export class Sandbox {
 
   /** Language servers in the sandbox. */
   get lsp(): LspClient {
-    this.#lsp ??= new LspClient(this.#pipeline, this.id);
+    this.#lsp ??= lazyArea<LspClient>(
+      shape<LspClient>()({
+        name: "LspClient",
+        streams: [],
+        own: { redactDeep: <V>(value: V): V => this.#pipeline.redactDeep(value) },
+      }),
+      () => import("./lsp").then((m) => new m.LspClient(this.#pipeline, this.id)),
+      (area) => {
+        this.#lsp = area;
+      },
+    );
     return this.#lsp;
   }
 
@@ -132,13 +200,29 @@ export class Sandbox {
 
   /** The code interpreter inside the sandbox. */
   get codeInterpreter(): CodeInterpreterClient {
-    this.#codeInterpreter ??= new CodeInterpreterClient(this.#pipeline, this.id);
+    this.#codeInterpreter ??= lazyArea<CodeInterpreterClient>(
+      CODE_INTERPRETER,
+      () => import("./code-interpreter").then((m) => new m.CodeInterpreterClient(this.#pipeline, this.id)),
+      (area) => {
+        this.#codeInterpreter = area;
+      },
+    );
     return this.#codeInterpreter;
   }
 
   /** The desktop inside the sandbox. */
   get desktop(): DesktopClient {
-    this.#desktop ??= new DesktopClient(this.#pipeline, this.id);
+    this.#desktop ??= lazyArea<DesktopClient>(
+      shape<DesktopClient>()({
+        name: "DesktopClient",
+        streams: ["statusStream"],
+        own: { desktopUrl: () => invokeUrl(this.#pipeline.hosts, this.id, "/") },
+      }),
+      () => import("./desktop").then((m) => new m.DesktopClient(this.#pipeline, this.id)),
+      (area) => {
+        this.#desktop = area;
+      },
+    );
     return this.#desktop;
   }
 
@@ -459,20 +543,6 @@ export class Sandbox {
   toJSON(): Record<string, unknown> {
     // A policy assigned by hand is held to the same places the spec marks in the API's answers.
     return hideSecretsIn({ ...(this as Record<string, unknown>) }, createSandbox.secretResult);
-  }
-
-  static {
-    // `console.log` / `util.inspect` show the same redacted view as toJSON (defined here rather
-    // than as a method: a Symbol.for() key cannot stand in the emitted type declarations).
-    Object.defineProperty(Sandbox.prototype, Symbol.for("nodejs.util.inspect.custom"), {
-      value(this: Sandbox, _depth: number, options: unknown, inspect: (v: unknown, o: unknown) => string): string {
-        const view = this.toJSON();
-        return typeof inspect === "function" ? `Sandbox ${inspect(view, options)}` : JSON.stringify(view);
-      },
-      enumerable: false,
-      configurable: true,
-      writable: true,
-    });
   }
 
   /**

@@ -21,6 +21,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^leap0\/testing$/, replacement: new URL("./src/testing/index.ts", import.meta.url).pathname },
+      { find: /^leap0\/areas$/, replacement: new URL("./src/areas.ts", import.meta.url).pathname },
       { find: /^leap0$/, replacement: new URL("./src/index.ts", import.meta.url).pathname },
     ],
   },

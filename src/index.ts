@@ -62,6 +62,9 @@ export {
   type SandboxSummary,
   type Snapshot,
 } from "./models";
+// The areas a sandbox loads on first use: their classes and types are types here (a value import
+// would load them with the SDK); the classes as values are in "leap0/areas", the constants below.
+export type * from "./resources/sandbox/code-interpreter";
 // Names an area states over a generated one (the facade's shape, or a name that says its API).
 export type {
   CodeInterpreterExecuteParams,
@@ -69,15 +72,15 @@ export type {
   ExecuteParams,
   ExecuteStreamParams,
 } from "./resources/sandbox/code-interpreter";
-// Each area's module exports its client class and its own helpers and types.
-export * from "./resources/sandbox/code-interpreter";
-export * from "./resources/sandbox/desktop";
-export * from "./resources/sandbox/filesystem";
-export * from "./resources/sandbox/git";
+export * from "./resources/sandbox/defaults";
+export type * from "./resources/sandbox/desktop";
+export type * from "./resources/sandbox/filesystem";
+export type * from "./resources/sandbox/git";
 export { type PresignedUrl, Sandbox } from "./resources/sandbox/handle";
-export * from "./resources/sandbox/lsp";
+export type * from "./resources/sandbox/lsp";
+export type * from "./resources/sandbox/process";
 export type { ProcessExecuteParams } from "./resources/sandbox/process";
-export * from "./resources/sandbox/process";
+// Terminals and SSH are not loaded lazily: `pty.connect()` answers synchronously with a connection.
 export * from "./resources/sandbox/pty";
 export * from "./resources/sandbox/ssh";
 export type { SandboxesClient } from "./resources/sandboxes";

@@ -4,7 +4,8 @@
  * rejections, nothing sent for bad input), streams and URL helpers answer at once, and after the
  * first call the property is the area itself.
  */
-import { CodeInterpreterClient, DesktopClient, FilesystemClient, Leap0ValidationError, ProcessClient } from "leap0";
+import { Leap0ValidationError } from "leap0";
+import { CodeInterpreterClient, DesktopClient, FilesystemClient, ProcessClient } from "leap0/areas";
 import { beforeEach, describe, expect, test } from "vitest";
 import { lazyArea } from "../src/resources/sandbox/lazy";
 import { codeInterpreter, createMockLeap0 } from "../src/testing";

@@ -81,6 +81,25 @@ describe("the packed tarball, installed in an empty project", () => {
     expect(JSON.parse(out)).toEqual({ snapshot: "snap-4n8w2c6x1p", restored: "sbx-2r6t8y1u5h", isSandbox: true });
   });
 
+  test("an area's code loads on its first call, not with the SDK (CJS: require.cache tells)", () => {
+    const script = `(async () => {
+      const { Leap0Client } = require("leap0");
+      const loaded = () => Object.keys(require.cache).filter((f) => /[\\\\/]dist[\\\\/]filesystem-/.test(f)).length;
+      const client = new Leap0Client({ apiKey: "consumer-key", baseUrl: process.env.PRISM_URL });
+      const sandbox = await client.sandboxes.create();
+      const before = loaded();
+      const fs = sandbox.filesystem;
+      const untouched = loaded();
+      const exists = await fs.exists("/home/user");
+      const after = loaded();
+      const { FilesystemClient } = require("leap0/areas");
+      console.log(JSON.stringify({ before, untouched, after, exists: typeof exists, area: sandbox.filesystem instanceof FilesystemClient }));
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+    writeFileSync(join(dir, "lazy.cjs"), script);
+    const out = run(process.execPath, ["lazy.cjs"], dir, { PRISM_URL: inject("prismUrl") });
+    expect(JSON.parse(out)).toEqual({ before: 0, untouched: 0, after: 1, exists: "boolean", area: true });
+  });
+
   test("leap0/node: the undici transport runs the same calls", () => {
     const load =
       'import { Leap0Client, NetworkPolicyMode, Sandbox } from "leap0";\nimport { nodeFetch } from "leap0/node";';

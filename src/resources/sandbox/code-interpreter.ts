@@ -22,29 +22,13 @@ import { invoke, invokeStream } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
 import type { Ref } from "../../models";
 import { refId } from "../refs";
+import type { CodeLanguage } from "./defaults";
 
 export type { CodeInterpreterExecuteParams, CodeInterpreterExecuteStreamParams };
 /** @deprecated Renamed {@link CodeInterpreterExecuteParams}: `ExecuteParams` did not say which API it belongs to. */
 export type ExecuteParams = CodeInterpreterExecuteParams;
 /** @deprecated Renamed {@link CodeInterpreterExecuteStreamParams}. */
 export type ExecuteStreamParams = CodeInterpreterExecuteStreamParams;
-
-/** The template whose sandboxes run the code interpreter; pass it as `templateName` when creating a sandbox. */
-export const DEFAULT_CODE_INTERPRETER_TEMPLATE_NAME = "system/code-interpreter:v0.1.0";
-
-/**
- * A language the interpreter runs. `python`, `py` and `python3` select Python; `typescript`,
- * `ts`, `javascript`, `js`, `bun` and `node` select TypeScript (Bun).
- */
-export type CodeLanguage = NonNullable<CodeInterpreterExecuteParams["language"]>;
-
-/** The two runtimes by their canonical names, for code that prefers a constant to a string. */
-export const CodeLanguage = {
-  /** Python 3. */
-  PYTHON: "python",
-  /** TypeScript, run by Bun. */
-  TYPESCRIPT: "typescript",
-} as const satisfies Record<string, CodeLanguage>;
 
 /**
  * What an event of {@link CodeInterpreterClient.executeStream} is: a line of `stdout` or

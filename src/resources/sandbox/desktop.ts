@@ -67,9 +67,6 @@ import type { Pipeline } from "../../core/pipeline";
 import { poll } from "../../core/poll";
 import { refId } from "../refs";
 
-/** The template whose sandboxes run the desktop; pass it as `templateName` when creating a sandbox. */
-export const DEFAULT_DESKTOP_TEMPLATE_NAME = "system/desktop:v0.1.0";
-
 /** A desktop process that can be inspected and restarted: `xvfb`, `xfce4`, `x11vnc` or `novnc`. */
 export type DesktopProcessName = "xvfb" | "xfce4" | "x11vnc" | "novnc" | (string & {});
 

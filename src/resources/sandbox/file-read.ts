@@ -15,7 +15,8 @@ import {
 import { invokeStream } from "../../core/invoke";
 import type { Pipeline, StreamedResponse } from "../../core/pipeline";
 import { followSignal } from "../../core/signals";
-import { type ProgressListener, READ_RANGE_BYTES, report } from "./file-transfer";
+import { READ_RANGE_BYTES } from "./defaults";
+import { type ProgressListener, report } from "./file-transfer";
 
 /** What the engine needs of a filesystem client: its pipeline, its sandbox and its `stat`. */
 export interface FileReader {

@@ -3,22 +3,8 @@
  * progress reports, and the counted upload that knows how much of a stream was sent.
  */
 import { Leap0Error, Leap0ValidationError } from "../../core/errors";
+import { MAX_UPLOAD_BYTES } from "./defaults";
 
-/** The service refuses a request body larger than this (10 MiB), so the SDK refuses it first. */
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-/**
- * Reads of more than this many bytes are fetched range by range (`offset`/`limit`), each range
- * one response: the service's 10 MiB response cap (or the client's `maxResponseBytes`, when
- * smaller), so a file up to the cap still takes a single read.
- */
-export const READ_RANGE_BYTES = 10 * 1024 * 1024;
-/**
- * The most a buffered read (text, bytes, blob) holds unless its `maxBytes` says otherwise: a
- * file of any size can be read range by range, so without a bound a large file, or a server
- * that claims one, would take all the memory there is. 256 MiB also keeps decoded text under
- * the longest string V8 can make (about 512 Mi characters).
- */
-export const MAX_BUFFERED_READ_BYTES = 256 * 1024 * 1024;
 // V8's longest string, in UTF-16 code units: a text read is held to it whatever maxBytes says.
 export const MAX_STRING_LENGTH = 2 ** 29 - 24;
 

@@ -53,6 +53,7 @@ import { invoke, invokeStream } from "../../core/invoke";
 import { ambiguousFormName, encodeMultipart } from "../../core/multipart";
 import type { Pipeline } from "../../core/pipeline";
 import { followSignal } from "../../core/signals";
+import { MAX_BUFFERED_READ_BYTES, MAX_UPLOAD_BYTES } from "./defaults";
 import { filesOfParts } from "./file-parts";
 import { type FileReader, fileTooLarge, overshoot, readRanges, readStream, tooLarge } from "./file-read";
 import {
@@ -64,9 +65,7 @@ import {
   type FileMode,
   invalid,
   isStreamContent,
-  MAX_BUFFERED_READ_BYTES,
   MAX_STRING_LENGTH,
-  MAX_UPLOAD_BYTES,
   modeString,
   type ProgressListener,
   partialWrite,
@@ -74,16 +73,7 @@ import {
   tooBig,
 } from "./file-transfer";
 
-export {
-  type BufferedContent,
-  type FileContent,
-  type FileMode,
-  MAX_BUFFERED_READ_BYTES,
-  MAX_UPLOAD_BYTES,
-  type ProgressListener,
-  READ_RANGE_BYTES,
-  type TransferProgress,
-} from "./file-transfer";
+export type { BufferedContent, FileContent, FileMode, ProgressListener, TransferProgress } from "./file-transfer";
 
 /** Options of a single-file write. */
 export interface WriteFileParams {

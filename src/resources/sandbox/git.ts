@@ -37,12 +37,7 @@ import type {
 import type { RequestOptions } from "../../core/config";
 import { invoke, type Op } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
-
-/**
- * Default call timeout, in seconds, of the calls that talk to a remote (clone, push, pull): a big
- * repository takes longer than the client's default allows. A `timeout` request option overrides it.
- */
-export const GIT_REMOTE_TIMEOUT_SECONDS = 600;
+import { GIT_REMOTE_TIMEOUT_SECONDS } from "./defaults";
 
 type RemoteOp = typeof gitClone | typeof gitPush | typeof gitPull;
 type GitOp = Op<

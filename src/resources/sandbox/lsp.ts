@@ -20,9 +20,7 @@ import type { RequestOptions } from "../../core/config";
 import { Leap0Error, Leap0LspError, Leap0MalformedResponseError, Leap0ValidationError } from "../../core/errors";
 import { invoke } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
-
-/** Seconds `start` may take unless the call says otherwise: a language server indexing a large project is slow. */
-export const LSP_START_TIMEOUT_SECONDS = 180;
+import { LSP_START_TIMEOUT_SECONDS, toFileUri } from "./defaults";
 
 /** A completion item as LSP shapes it; the server's other fields are kept. */
 export interface LspCompletionItem {
@@ -114,22 +112,6 @@ function refuse(field: string, problem: string): never {
   throw new Leap0ValidationError(`Invalid ${field}: ${problem}. Nothing was sent.`, {
     fieldErrors: [{ field, error: problem }],
   });
-}
-
-/**
- * The `file://` URI of an absolute path, each segment percent-encoded as LSP servers expect
- * (`/a b/#1/é.py` → `file:///a%20b/%231/%C3%A9.py`): a raw `#` or space would cut the URI short.
- */
-export function toFileUri(path: string): string {
-  if (typeof path !== "string" || !path.startsWith("/")) refuse("path", "must be an absolute path (starting with /)");
-  if (/\0/.test(path)) refuse("path", "must not contain NUL");
-  const encoded = path
-    .split("/")
-    .map((segment) =>
-      encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
-    )
-    .join("/");
-  return `file://${encoded}`;
 }
 
 function asObject<T extends object>(value: T, what: string): T {

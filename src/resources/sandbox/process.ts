@@ -4,14 +4,7 @@ import type { RequestOptions } from "../../core/config";
 import { Leap0CommandError, Leap0TimeoutError, Leap0ValidationError } from "../../core/errors";
 import { invoke } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
-
-/** The command's timeout when the caller gives none, in seconds (the service's default). */
-export const DEFAULT_COMMAND_TIMEOUT_SECONDS = 30;
-/**
- * Seconds the call waits beyond the command's own timeout before giving up on an answer: room for
- * the service to stop the command, collect its output and reply.
- */
-export const EXECUTE_GRACE_SECONDS = 30;
+import { DEFAULT_COMMAND_TIMEOUT_SECONDS, EXECUTE_GRACE_SECONDS } from "./defaults";
 
 /**
  * What {@link ProcessClient.execute} takes: the contract's fields, with the variables under either

@@ -3,9 +3,13 @@
  * process against a keep-alive server in another (loopback only). Prints latency (mean, p50,
  * p99), calls/s at concurrency 32, client CPU per call, then ratios; then cold import time,
  * bundle size and the heap held by 10,000 Sandbox handles. Numbers, never assertions: the
- * machine is shared and noisy, so read the ratios, which are measured in the same run.
+ * machine is shared and noisy, so read the ratios, which are measured in the same run. Bare
+ * openapi-fetch runs twice, as two contenders: how far it strays from itself is the run's noise
+ * floor, printed beside each target's ratio, and a target whose margin is narrower than the floor
+ * is reported as too noisy to judge. `BENCH_ONLY=calls` stops after the per-call figures.
  */
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import createClient from "openapi-fetch";
 import { Bench } from "tinybench";
@@ -17,14 +21,20 @@ import { measureConsumer } from "../size";
 import { SANDBOX } from "./bodies.mjs";
 import { benchFiles } from "./files";
 import { benchLoad } from "./load";
-import { median, startServer } from "./util";
+import { median, noiseFloor, pairedRatios, seededRandom, shuffled, startServer, verdict } from "./util";
 
 const ROOT = resolve(__dirname, "..", "..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const SEQ_CALLS = Number(process.env.BENCH_CALLS ?? 800);
+const SEQ_CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const CONCURRENCY = 32;
 const CONC_CALLS = Number(process.env.BENCH_CONC_CALLS ?? 1600);
 const KEY = "bench-key";
+/** A second bare openapi-fetch: the control the noise floor is measured with. */
+const CONTROL = "bare openapi-fetch (control)";
+/** The per-call target: at most 5% over bare openapi-fetch, in mean latency and in client CPU. */
+const PER_CALL_TARGET = 1.05;
+/** leap0/node against the standard path, calls/s at 32 in flight: at least this. */
+const NODE_TARGET = 1.5;
 
 type Call = () => Promise<unknown>;
 interface Row {
@@ -68,6 +78,7 @@ async function contenders(url: string): Promise<[string, Call][]> {
   const json = JSON.stringify(body);
   const headers = { Authorization: `Bearer ${KEY}`, "Content-Type": "application/json", Accept: "application/json" };
   const bare = createClient<paths>({ baseUrl: url, headers: { Authorization: `Bearer ${KEY}` } });
+  const control = createClient<paths>({ baseUrl: url, headers: { Authorization: `Bearer ${KEY}` } });
   const standard = new Leap0Client({ apiKey: KEY, baseUrl: url });
   const fast = new Leap0Client({ apiKey: KEY, baseUrl: url, fetch: nodeFetch() });
   const sandbox = await standard.sandboxes.get("sbx-bench0001");
@@ -76,6 +87,9 @@ async function contenders(url: string): Promise<[string, Call][]> {
   return [
     ["raw fetch", () => fetch(restoreUrl, { method: "POST", headers, body: json }).then((r) => r.json())],
     ["bare openapi-fetch", () => bare.POST("/v1/snapshot/restore", { body })],
+    // The same call again on its own client: what bare openapi-fetch measures against itself is
+    // the run's noise floor (see noiseFloor()).
+    [CONTROL, () => control.POST("/v1/snapshot/restore", { body })],
     [
       "bare openapi-fetch + timeout",
       () => withTimeoutSignal((signal) => bare.POST("/v1/snapshot/restore", { body, signal })),
@@ -95,7 +109,7 @@ async function contenders(url: string): Promise<[string, Call][]> {
  * Client-side cost alone: the same calls against an in-process fetch that answers at once, so
  * no network or server time hides (or adds noise to) what the SDK itself spends per call.
  */
-async function clientOverhead(): Promise<[string, number][]> {
+async function clientOverhead(): Promise<Map<string, number[]>> {
   const instant = async (input: RequestInfo | URL, init?: RequestInit) => {
     const req = new Request(input, init); // what a real fetch does first
     await req.text();
@@ -104,9 +118,11 @@ async function clientOverhead(): Promise<[string, number][]> {
   const url = "http://127.0.0.1:9";
   const body = { snapshot_name: "warm", timeout: 1800 };
   const bare = createClient<paths>({ baseUrl: url, fetch: instant, headers: { Authorization: `Bearer ${KEY}` } });
+  const control = createClient<paths>({ baseUrl: url, fetch: instant, headers: { Authorization: `Bearer ${KEY}` } });
   const facade = new Leap0Client({ apiKey: KEY, baseUrl: url, fetch: instant as typeof fetch });
   const cases: [string, Call][] = [
     ["bare openapi-fetch", () => bare.POST("/v1/snapshot/restore", { body })],
+    [CONTROL, () => control.POST("/v1/snapshot/restore", { body })],
     [
       "bare openapi-fetch + timeout",
       () => withTimeoutSignal((signal) => bare.POST("/v1/snapshot/restore", { body, signal })),
@@ -125,7 +141,7 @@ async function clientOverhead(): Promise<[string, number][]> {
       samples.get(name)?.push((used.user + used.system) / 2000);
     }
   }
-  return cases.map(([name]) => [name, median(samples.get(name) ?? [])]);
+  return samples;
 }
 
 function coldImportMs(code: string, runs = 21): number {
@@ -185,10 +201,13 @@ async function main(): Promise<void> {
   const rows: Row[] = calls.map(([name]) => ({ name, mean: [], p50: [], p99: [], cps: [], cpu: [] }));
 
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  const random = seededRandom(24);
   for (let round = 0; round < ROUNDS; round++) {
-    // Rotate the order each round and collect garbage before each measurement, so no
-    // contender inherits another's GC debt or always runs first on a cold machine.
-    const order = calls.map((_, i) => (i + round) % calls.length);
+    // A fresh order each round (shuffled, from a fixed seed) and garbage collected before each
+    // measurement, so no contender inherits another's GC debt, always runs first on a cold
+    // machine, or always follows the same neighbour (under a rotation the control always ran
+    // right after bare openapi-fetch, so any carry-over between neighbours skewed the floor).
+    const order = shuffled(calls.length, random);
     for (const i of order) {
       const [, call] = calls[i] as [string, Call];
       const row = rows[i] as Row;
@@ -209,6 +228,8 @@ async function main(): Promise<void> {
     process.stdout.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
   server.stop();
+  // Every round's figures, for a closer look at a run (BENCH_DUMP=file.json).
+  if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, JSON.stringify(rows, null, 1));
 
   const m = rows.map((r) => ({
     name: r.name,
@@ -230,58 +251,78 @@ async function main(): Promise<void> {
     );
   }
 
-  const overhead = await clientOverhead();
+  const samples = await clientOverhead();
+  const overhead = [...samples].map(([name, us]) => [name, median(us)] as [string, number]);
+  console.log(
+    "\nclient-side CPU per call with an instant in-process fetch (no network), median of 9 interleaved rounds",
+  );
+  for (const [name, us] of overhead) console.log(`  ${name.padEnd(30)}${us.toFixed(1).padStart(7)} µs`);
+
+  const ratio = (a: number, b: number, w = 8) => `${(a / b).toFixed(2)}×`.padStart(w);
+  console.log("\nratios to raw fetch (lower is better for latency/CPU, higher for calls/s)");
+  console.log(`${"".padEnd(30)}${"mean".padStart(8)}${"p50".padStart(8)}${"CPU".padStart(8)}${"calls/s".padStart(9)}`);
+  for (const r of m) {
+    console.log(
+      `${r.name.padEnd(30)}${ratio(r.mean, raw.mean)}${ratio(r.p50, raw.p50)}${ratio(r.cpu, raw.cpu)}${ratio(r.cps, raw.cps, 9)}`,
+    );
+  }
+
+  // The targets, from ratios paired round by round (both sides measured in the same round, so a
+  // machine that slows down between rounds slows both), each beside the run's noise floor: what
+  // bare openapi-fetch measures against a second copy of itself in the same rounds.
+  const row = (name: string) => rows.find((r) => r.name === name) as Row;
+  const paired = (a: string, b: string, metric: "mean" | "cpu" | "cps") =>
+    median(pairedRatios(row(a)[metric], row(b)[metric]));
+  const floorOf = (metric: "mean" | "cpu" | "cps") =>
+    noiseFloor(pairedRatios(row(CONTROL)[metric], row("bare openapi-fetch")[metric]));
+  const floors = { mean: floorOf("mean"), cpu: floorOf("cpu"), cps: floorOf("cps") };
+  const pm = (floor: number) => `±${(floor * 100).toFixed(1)}%`;
+  const x2 = (n: number) => `${n.toFixed(2)}×`;
+  console.log(
+    `\ntargets (ratios paired round by round, medians of ${ROUNDS} rounds; noise floor = bare openapi-fetch against a second copy of itself)`,
+  );
+  console.log(
+    `  noise floor: mean ${pm(floors.mean)}, CPU ${pm(floors.cpu)}, calls/s ${pm(floors.cps)}   (control/bare: mean ${x2(paired(CONTROL, "bare openapi-fetch", "mean"))}, CPU ${x2(paired(CONTROL, "bare openapi-fetch", "cpu"))})`,
+  );
+  for (const name of ["snapshots.restore()", "sandbox.createSnapshot()"]) {
+    for (const metric of ["mean", "cpu"] as const) {
+      const r = paired(name, "bare openapi-fetch", metric);
+      console.log(
+        `  ${name} / bare openapi-fetch, ${metric === "mean" ? "mean latency" : "client CPU  "}: ${x2(r)} (noise floor ${pm(floors[metric])})   target ≤ ${x2(PER_CALL_TARGET)}: ${verdict(r, PER_CALL_TARGET, floors[metric])}`,
+      );
+    }
+  }
+  const timedMean = paired("bare openapi-fetch + timeout", "bare openapi-fetch", "mean");
+  const timedCpu = paired("bare openapi-fetch + timeout", "bare openapi-fetch", "cpu");
+  console.log(`    for scale, bare + timeout signal / bare: mean ${x2(timedMean)}, CPU ${x2(timedCpu)}`);
+  const nodeCps = paired("leap0/node restore()", "snapshots.restore()", "cps");
+  console.log(
+    `  leap0/node restore() / snapshots.restore(), calls/s@32: ${x2(nodeCps)} (noise floor ${pm(floors.cps)})   target ≥ ${x2(NODE_TARGET)}: ${verdict(nodeCps, NODE_TARGET, floors.cps, false)}`,
+  );
+  const oRatios = (name: string) => pairedRatios(samples.get(name) ?? [], samples.get("bare openapi-fetch") ?? []);
+  const oFloor = noiseFloor(oRatios(CONTROL));
+  const oBare = median(samples.get("bare openapi-fetch") ?? []);
+  const oTimed = median(samples.get("bare openapi-fetch + timeout") ?? []);
+  const oFacade = median(samples.get("snapshots.restore()") ?? []);
+  console.log(
+    `  client CPU, no network: facade ${oFacade.toFixed(1)} µs vs bare ${oBare.toFixed(1)} µs (+${(oFacade - oBare).toFixed(1)} µs, ${x2(median(oRatios("snapshots.restore()")))}, noise floor ${pm(oFloor)}; of which the timeout signal +${(oTimed - oBare).toFixed(1)} µs)`,
+  );
+  if (process.env.BENCH_ONLY === "calls") return;
+
   const coldSdk = coldImportMs('await import("leap0")');
   const coldEmpty = coldImportMs('await import("data:text/javascript,export default 1")');
   const coldDeps = coldImportMs('await import("openapi-fetch"); await import("zod/mini")');
   const size = await measureConsumer();
   const heap = heapOfHandles(10_000);
-
-  console.log(
-    "\nclient-side CPU per call with an instant in-process fetch (no network), median of 9 interleaved rounds",
-  );
-  for (const [name, us] of overhead) console.log(`  ${name.padEnd(30)}${us.toFixed(1).padStart(7)} µs`);
   console.log(`\ncold import("leap0"), in-process, median of 21 fresh processes: ${coldSdk.toFixed(1)} ms`);
   console.log(
     `  for scale on this machine: an empty module ${coldEmpty.toFixed(1)} ms; openapi-fetch + zod/mini as separate packages ${coldDeps.toFixed(1)} ms`,
   );
-
   console.log(
     `bundle, Leap0Client + snapshots.restore, deps included: ${(size.min / 1024).toFixed(1)} kB min, ${(size.gzip / 1024).toFixed(1)} kB min+gzip`,
   );
   console.log(
     `heap held by 10,000 Sandbox handles: ${(heap / 1024 / 1024).toFixed(2)} MB (${Math.round(heap / 10_000)} B each)`,
-  );
-
-  console.log("\nratios to raw fetch (lower is better for latency/CPU, higher for calls/s)");
-  console.log(`${"".padEnd(30)}${"mean".padStart(8)}${"p50".padStart(8)}${"CPU".padStart(8)}${"calls/s".padStart(9)}`);
-  const x = (a: number, b: number, w = 8) => `${(a / b).toFixed(2)}×`.padStart(w);
-  for (const r of m) {
-    console.log(
-      `${r.name.padEnd(30)}${x(r.mean, raw.mean)}${x(r.p50, raw.p50)}${x(r.cpu, raw.cpu)}${x(r.cps, raw.cps, 9)}`,
-    );
-  }
-  const bare = by("bare openapi-fetch");
-  const bareTimed = by("bare openapi-fetch + timeout");
-  const facade = by("snapshots.restore()");
-  const fast = by("leap0/node restore()");
-  const pct = (a: number, b: number) => `${((a / b - 1) * 100).toFixed(1)}%`;
-  console.log("\ntargets");
-  console.log(
-    `  facade over bare openapi-fetch (restore): mean ${pct(facade.mean, bare.mean)}, p50 ${pct(facade.p50, bare.p50)}, CPU ${pct(facade.cpu, bare.cpu)}   (target ≤ 5%)`,
-  );
-  console.log(
-    `    of which the timeout signal (bare + timeout vs bare): mean ${pct(bareTimed.mean, bare.mean)}, p50 ${pct(bareTimed.p50, bare.p50)}, CPU ${pct(bareTimed.cpu, bare.cpu)}`,
-  );
-  console.log(
-    `    the facade itself (vs bare + timeout): mean ${pct(facade.mean, bareTimed.mean)}, p50 ${pct(facade.p50, bareTimed.p50)}, CPU ${pct(facade.cpu, bareTimed.cpu)}`,
-  );
-  console.log(`  leap0/node vs standard path, calls/s@32: ${(fast.cps / facade.cps).toFixed(2)}×   (target ≥ 1.5×)`);
-  const [, oBare] = overhead[0] as [string, number];
-  const [, oTimed] = overhead[1] as [string, number];
-  const [, oFacade] = overhead[2] as [string, number];
-  console.log(
-    `  client CPU, no network: facade ${oFacade.toFixed(1)} µs vs bare ${oBare.toFixed(1)} µs (+${(oFacade - oBare).toFixed(1)} µs, of which the timeout signal +${(oTimed - oBare).toFixed(1)} µs)`,
   );
   console.log(
     `  cold import: ${coldSdk.toFixed(1)} ms, ${(coldSdk - coldEmpty).toFixed(1)} ms above an empty module   (target ≤ 25 ms)`,

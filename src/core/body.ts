@@ -4,7 +4,25 @@
  * `Request` object has been garbage-collected, aborting its signal no longer cancels the read.
  * So the pipeline holds the body's reader itself and cancels it on abort, which ends the read
  * whatever the garbage collector did, and it stops reading as soon as a size limit is passed.
+ *
+ * Each wait here is ended through the call's {@link AbortHook} rather than a listener on its
+ * signal: one call waits for one thing at a time, so the step that waits puts its cancellation in
+ * the call's one slot, and whoever aborts the call runs it. An event listener pair per step cost
+ * about as much as the rest of the step.
  */
+
+/**
+ * A call's abort, as the steps that wait on it see it: its signal (the reason, and what the
+ * transport is handed), and one slot where the step now waiting puts what ends it. The call's
+ * owner runs the slot right after aborting the signal.
+ */
+export interface AbortHook {
+  readonly signal: AbortSignal;
+  onAbort: (() => void) | undefined;
+}
+
+/** One shared decoder: `decode()` without `{ stream: true }` keeps no state between calls. */
+export const UTF8 = /* @__PURE__ */ new TextDecoder();
 
 /** Thrown by {@link readBody} when the body passes its limit; the rest is never read. */
 export class BodyTooLarge {
@@ -35,10 +53,11 @@ export function discardBody(body: ReadableStream<Uint8Array> | null | undefined,
 export async function readBody(
   body: ReadableStream<Uint8Array> | null,
   limit: number,
-  signal: AbortSignal,
+  hook: AbortHook,
   truncate = false,
 ): Promise<Uint8Array> {
   if (!body) return EMPTY;
+  const { signal } = hook;
   if (signal.aborted) {
     discardBody(body, signal.reason);
     throw signal.reason;
@@ -49,7 +68,7 @@ export async function readBody(
   const onAbort = () => {
     reader.cancel(signal.reason).catch(() => {});
   };
-  signal.addEventListener("abort", onAbort, { once: true });
+  hook.onAbort = onAbort;
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -73,7 +92,7 @@ export async function readBody(
     reader.cancel(e).catch(() => {});
     throw e;
   } finally {
-    signal.removeEventListener("abort", onAbort);
+    if (hook.onAbort === onAbort) hook.onAbort = undefined;
   }
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const out = new Uint8Array(size);
@@ -86,11 +105,12 @@ export async function readBody(
 }
 
 /**
- * Waits for a response unless `signal` fires first; then rejects with `signal.reason` at once and
- * cancels the body of a response that arrives later, so a `fetch` that ignores its signal can
- * neither hold the call nor leak its connection.
+ * Waits for a response unless the call is aborted first; then rejects with the signal's reason at
+ * once and cancels the body of a response that arrives later, so a `fetch` that ignores its
+ * signal can neither hold the call nor leak its connection.
  */
-export function raceAbort(promise: Promise<Response>, signal: AbortSignal): Promise<Response> {
+export function raceAbort(promise: Promise<Response>, hook: AbortHook): Promise<Response> {
+  const { signal } = hook;
   const discardLate = () => {
     promise.then(
       (r) => discardBody(r.body),
@@ -106,14 +126,14 @@ export function raceAbort(promise: Promise<Response>, signal: AbortSignal): Prom
       reject(signal.reason);
       discardLate();
     };
-    signal.addEventListener("abort", onAbort, { once: true });
+    hook.onAbort = onAbort;
     promise.then(
       (value) => {
-        signal.removeEventListener("abort", onAbort);
+        if (hook.onAbort === onAbort) hook.onAbort = undefined;
         resolve(value);
       },
       (error) => {
-        signal.removeEventListener("abort", onAbort);
+        if (hook.onAbort === onAbort) hook.onAbort = undefined;
         reject(error);
       },
     );

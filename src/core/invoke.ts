@@ -11,7 +11,7 @@ import type { RequestOptions } from "./config";
 import { Leap0Error } from "./errors";
 import { sandboxBase } from "./hosts";
 import { fromWire, toWireRequest } from "./keys";
-import type { AttemptInit, Pipeline, ReadAs, StreamedResponse } from "./pipeline";
+import type { Pipeline, ReadAs, StreamedResponse } from "./pipeline";
 import { hideSecretsIn, secretsIn } from "./secrets";
 import { decodeResponse, parseParams, pathId } from "./validate";
 
@@ -140,26 +140,20 @@ function send(
     bodySerializer = (b) => b;
   }
 
-  return pipeline.call(
+  return pipeline.call({
     op,
-    (init: AttemptInit) =>
-      // One generic call for every operation: the path is typed by the generated table.
-      (pipeline.api.request as unknown as LooseRequest)(op.method.toLowerCase(), op.path, {
-        ...init,
-        headers: contentType
-          ? { ...init.headers, "Content-Type": contentType, ...wire.headers }
-          : { ...init.headers, ...wire.headers },
-        params: { path, query: wire.query },
-        body,
-        bodySerializer,
-        baseUrl,
-        ...(input.stream ? { duplex: "half" } : {}),
-      }),
-    input.stream ? { ...options, maxRetries: 0 } : options,
+    params: { path, query: wire.query },
+    headers: contentType ? { "Content-Type": contentType, ...wire.headers } : wire.headers,
+    body,
+    bodySerializer,
+    baseUrl,
+    // A stream can be read only once: sent with duplex "half" (as fetch requires), never retried.
+    duplex: input.stream ? "half" : undefined,
+    options: input.stream ? { ...options, maxRetries: 0 } : options,
     readAs,
-    subject(op, path, input.sandboxId),
+    subject: op.pathParams.length || op.host === "sandbox" ? () => subject(op, path, input.sandboxId) : undefined,
     secrets,
-  );
+  });
 }
 
 /** What a 404 was about, for its message: `sandbox "sbx-1"`, `mount "m-2" of sandbox "sbx-1"`. */
@@ -174,5 +168,3 @@ function subject(op: Operation, path: Record<string, string>, sandboxId: string 
   if (op.host === "sandbox" && sandboxId) parts.push(`sandbox ${JSON.stringify(sandboxId)}`);
   return parts.length ? parts.reverse().join(" of ") : undefined;
 }
-
-type LooseRequest = (method: string, path: string, init: Record<string, unknown>) => Promise<unknown>;

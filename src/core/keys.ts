@@ -72,17 +72,29 @@ function entryOf(map: KeyMap, k: string): [string | undefined, KeyNode | undefin
   return [undefined, e as KeyNode];
 }
 
-/** [camelCase key, descriptor] of each wire name that is not found by the rule, or has a descriptor. */
-const inverses = new WeakMap<KeyMap, Map<string, KeyNode | undefined>>();
+/**
+ * Per object descriptor, each wire name seen so far → [camelCase key, descriptor of its value]:
+ * what {@link fromWire} would otherwise work out again (a regular expression, two lookups) for
+ * every key of every answer. Filled as answers arrive; capped, so an answer with endless made-up
+ * keys cannot grow it without bound (past the cap, keys are mapped as before, uncached).
+ */
+const wireIndexes = new WeakMap<KeyMap, Map<string, readonly [string, KeyNode | undefined]>>();
+/** The most wire names remembered per descriptor: far more than any object of the API has. */
+const WIRE_INDEX_MAX = 512;
 
-function valueNodes(map: KeyMap): Map<string, KeyNode | undefined> {
-  let inv = inverses.get(map);
-  if (!inv) {
-    inv = new Map();
-    for (const k of Object.keys(map)) inv.set(k, entryOf(map, k)[1]);
-    inverses.set(map, inv);
+function fromWireKey(map: KeyMap, wire: string): readonly [string, KeyNode | undefined] {
+  let index = wireIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    wireIndexes.set(map, index);
   }
-  return inv;
+  let entry = index.get(wire);
+  if (!entry) {
+    const key = camel(wire);
+    entry = [key, entryOf(map, key)[1]];
+    if (index.size < WIRE_INDEX_MAX) index.set(wire, entry);
+  }
+  return entry;
 }
 
 /**
@@ -134,10 +146,10 @@ export function fromWire(value: unknown, desc: KeyNode | undefined): unknown {
     for (const k of Object.keys(value)) put(out, k, fromWire(value[k], child));
     return out;
   }
-  const nodes = valueNodes(d as KeyMap);
+  const map = d as KeyMap;
   for (const k of Object.keys(value)) {
-    const key = camel(k);
-    put(out, key, fromWire(value[k], nodes.get(key)));
+    const [key, node] = fromWireKey(map, k);
+    put(out, key, fromWire(value[k], node));
   }
   return out;
 }

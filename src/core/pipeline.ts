@@ -1,8 +1,7 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { Operation } from "../../generated/operations";
-import type { paths } from "../../generated/schema";
-import { BodyTooLarge, discardBody, raceAbort, readBody } from "./body";
-import { type RequestOptions, type ResolvedConfig, type ResolvedRequestOptions, resolveRequestOptions } from "./config";
+import { type AbortHook, BodyTooLarge, discardBody, raceAbort, readBody, UTF8 } from "./body";
+import { type RequestOptions, type ResolvedConfig, resolveRequestOptions } from "./config";
 import {
   apiErrorClass,
   type FieldError,
@@ -19,7 +18,7 @@ import type { SandboxHosts } from "./hosts";
 import { LogSink } from "./logging";
 import { scrubDeep, scrubError, scrubHeaders, scrubText } from "./redact";
 import { backoffMs, parseRetryAfter, sleep } from "./retry";
-import { followSignal } from "./signals";
+import { type Abortable, followSignal, linkSignal } from "./signals";
 import { Telemetry } from "./telemetry";
 import { SDK_SOURCE, VERSION } from "./version";
 import type { WebSocketConstructor, WebSocketInit } from "./websocket";
@@ -29,24 +28,60 @@ export type { RequestOptions } from "./config";
 /** What the pipeline needs of an operation; every generated operation has it. */
 export type OperationFacts = Pick<Operation, "name" | "method" | "path" | "retry" | "accept">;
 
-/** The typed openapi-fetch client over our generated paths. */
-export type Api = Client<paths>;
-
 /**
- * What each attempt hands openapi-fetch: our signal, "never follow a redirect", "give us the
- * stream", and a per-attempt `fetch` through which the pipeline takes the real response, so
- * that openapi-fetch never reads a body (it would read an error body whole, unbounded).
+ * What {@link Pipeline.call} sends: one operation, its request parts under their wire names (see
+ * invoke.ts), and how its answer is read. The pipeline hands these to openapi-fetch, which builds
+ * the URL, headers and body; everything else about the call (deadline, retries, aborts, limits,
+ * errors, redaction) is the pipeline's.
  */
-export interface AttemptInit {
-  signal: AbortSignal;
-  parseAs: "stream";
-  redirect: "manual";
-  fetch: (request: Request) => Promise<Response>;
-  headers: Record<string, string>;
+export interface PipelineCall {
+  /** The operation: its name, method, path template, retry class and response media types. */
+  readonly op: OperationFacts;
+  /** The path template's ids, by name, and the query, by wire name. */
+  readonly params?: { readonly path?: Record<string, string>; readonly query?: Record<string, unknown> };
+  /** The operation's own headers (wire names), `Content-Type` included: these win over the caller's `headers`. */
+  readonly headers?: Record<string, string>;
+  /** The request body: JSON-serialised unless `bodySerializer` says otherwise. */
+  readonly body?: unknown;
+  /** For a body sent as it is (bytes, a form): `(b) => b`. */
+  readonly bodySerializer?: (body: unknown) => unknown;
+  /** Where the operation is served, when not at the client's `baseUrl` (a sandbox's host). */
+  readonly baseUrl?: string;
+  /** A streamed request body: it is sent with `duplex: "half"` (and never retried: see invoke.ts). */
+  readonly duplex?: "half";
+  /** The caller's per-call options. */
+  readonly options?: RequestOptions | null;
+  /** How a success body is read; `"json"` unless said. */
+  readonly readAs?: ReadAs;
+  /** What a 404 was about (`sandbox "sbx-1"`), asked only when one comes. */
+  readonly subject?: () => string | undefined;
+  /** Credentials the request carries, scrubbed from whatever comes back like the API key. */
+  readonly secrets?: readonly string[];
 }
 
-/** One attempt of an operation: one openapi-fetch call (see invoke.ts). */
-export type Send = (init: AttemptInit) => Promise<unknown>;
+/** openapi-fetch's name for each method the operation table uses. */
+const METHOD = {
+  GET: "get",
+  POST: "post",
+  PUT: "put",
+  PATCH: "patch",
+  DELETE: "delete",
+  HEAD: "head",
+  OPTIONS: "options",
+} as const satisfies Record<Operation["method"], string>;
+
+/** The openapi-fetch client the pipeline sends through: one for every operation of the table. */
+type Api = Client<LoosePaths>;
+/** Any path, any method: the operation table (not the path type) says which exist. */
+type LoosePaths = Record<
+  string,
+  Record<"get" | "put" | "post" | "delete" | "patch" | "head" | "options" | "trace", LooseOperation>
+>;
+interface LooseOperation {
+  parameters: { path?: Record<string, string>; query?: Record<string, unknown> };
+  requestBody?: { content: { [media: string]: unknown } };
+  responses: { [status: string]: unknown };
+}
 
 /**
  * How a success body is read: parsed JSON, text or bytes (buffered, under the size limit),
@@ -94,8 +129,80 @@ const CALLER_ABORTED = { reason: "abort" };
 const CLIENT_CLOSED = { reason: "closed" };
 const IDLE = { reason: "idle" };
 
-function abortTimedOut(ctl: AbortController): void {
-  ctl.abort(TIMED_OUT);
+function abortTimedOut(flight: Flight): void {
+  flight.abort(TIMED_OUT);
+}
+
+/**
+ * One call in flight: the controller whose signal the transport is handed, and the one slot for
+ * what the call is waiting on now (see {@link AbortHook}). The caller's signal, the timer and
+ * close() abort it through {@link Flight.abort}, which aborts the signal and then ends that wait;
+ * no listener is added per call or per step.
+ */
+class Flight implements AbortHook, Abortable {
+  readonly #ctl = new AbortController();
+  readonly signal = this.#ctl.signal;
+  onAbort: (() => void) | undefined = undefined;
+
+  abort(reason?: unknown): void {
+    if (this.signal.aborted) return;
+    this.#ctl.abort(reason);
+    const step = this.onAbort;
+    this.onAbort = undefined;
+    step?.();
+  }
+}
+
+/** What the transport and the middleware need of the call an attempt belongs to. */
+interface AttemptOf {
+  readonly flight: Flight;
+  /** The body will be handed over as a stream (leap0/node must not read it ahead). */
+  readonly stream: boolean;
+  readonly fetchOptions: Record<string, unknown> | undefined;
+  readonly hidden: readonly string[];
+  /** Set when an error body broke off while being read: the error then has no body. */
+  errorBodyLost: boolean;
+}
+
+/** The init key the pipeline hands each attempt's {@link AttemptOf} through openapi-fetch with. */
+const ATTEMPT = "leap0Attempt";
+
+/**
+ * What openapi-fetch builds each attempt's request as (its `Request` option): the URL and the
+ * init it worked out, kept as they are. A `Request` built here would be built again by `fetch`,
+ * body and signal included (its body is piped through a TransformStream to copy it); this way
+ * the global `fetch` builds the only one, and a configured `fetch` gets one the pipeline builds.
+ */
+class Outgoing {
+  readonly method: string;
+  readonly signal: AbortSignal;
+  readonly [ATTEMPT]: AttemptOf;
+
+  constructor(
+    readonly url: string,
+    readonly init: RequestInit & { [ATTEMPT]: AttemptOf },
+  ) {
+    this.method = init.method as string;
+    this.signal = init.signal as AbortSignal;
+    this[ATTEMPT] = init[ATTEMPT];
+  }
+}
+
+/**
+ * `original` with `body` instead of its own (an error body cut to its limit, a redirect's
+ * dropped), for openapi-fetch to read; status, headers and URL kept, a status the `Response`
+ * constructor refuses (a broken server's 999) included.
+ */
+function withBody(original: Response, body: string | null): Response {
+  const status = original.status;
+  const valid = status >= 200 && status <= 599;
+  const copy = new Response(body, { status: valid ? status : 599, headers: original.headers });
+  Object.defineProperty(copy, "url", { value: original.url });
+  if (!valid) {
+    Object.defineProperty(copy, "status", { value: status });
+    Object.defineProperty(copy, "ok", { value: false });
+  }
+  return copy;
 }
 
 /** At most this much of an error body is read: enough for any message, never a flood. */
@@ -124,26 +231,17 @@ type Outcome =
   | { ok: true; value: unknown; status: number; bytes: number }
   | { ok: false; error: Leap0Error; retry: boolean; retryAfterMs?: number; status?: number };
 
-/** The real response of one attempt, taken from under openapi-fetch (see {@link AttemptInit}). */
-interface Taken {
-  response?: Response;
-}
-
-// What openapi-fetch is given in place of the real response: a bodiless 204, which it returns
-// without reading anything. Built once; a Response without a body can be handed out repeatedly.
-let placeholder: Response | undefined;
-
 /**
  * The one request pipeline: auth, timeout over the whole call (body included), cancellation,
  * retries by the operation's retry class, bounded body reads, and status → typed error.
  * Resources never see any of it; they go through `invoke()`.
  */
 export class Pipeline {
-  /** Typed bindings over our generated paths; `invoke()` sends each attempt through them. */
-  readonly api: Api;
+  /** openapi-fetch over every operation: it builds each attempt's request and reads nothing unbounded. */
+  readonly #api: Api;
   /** Where in-sandbox APIs and ports are served. */
   readonly hosts: SandboxHosts;
-  readonly #fetch: (request: Request, init?: RequestInit) => Promise<Response>;
+  readonly #customFetch: typeof fetch | undefined;
   readonly #defaultHeaders: Record<string, string>;
   readonly #fetchOptions: Record<string, unknown> | undefined;
   readonly #timeoutMs: number;
@@ -153,21 +251,18 @@ export class Pipeline {
   #closed = false;
   readonly #baseUrl: string;
   readonly #webSocket: WebSocketConstructor | undefined;
-  // Controllers of the calls in flight, aborted by close(). A set rather than one listener per
-  // call on a shared signal: hundreds of concurrent calls must not trip Node's listener-leak warning.
-  readonly #inflight = new Set<AbortController>();
+  // The calls (and tracked controllers) in flight, aborted by close(). A set rather than one
+  // listener per call on a shared signal: hundreds of concurrent calls must not trip Node's
+  // listener-leak warning.
+  readonly #inflight = new Set<Abortable>();
   readonly #log: LogSink;
   readonly #telemetry: Telemetry | undefined;
 
   constructor(config: ResolvedConfig) {
-    const customFetch = config.fetch;
-    // Bound late so a fetch installed after construction (polyfill, test server) is used.
-    this.#fetch = customFetch
-      ? (request, init) => (init ? customFetch(request, init) : customFetch(request))
-      : (request, init) => (init ? globalThis.fetch(request, init) : globalThis.fetch(request));
+    this.#customFetch = config.fetch;
     this.#defaultHeaders = config.defaultHeaders;
     this.#fetchOptions = config.fetchOptions;
-    this.api = createClient<paths>({
+    this.#api = createClient<LoosePaths>({
       baseUrl: config.baseUrl,
       headers: {
         Authorization: `Bearer ${config.apiKey}`,
@@ -175,7 +270,14 @@ export class Pipeline {
         "Leap0-Source": SDK_SOURCE,
         Accept: "application/json",
       },
+      // Never follow a redirect (see Leap0RedirectError): the answer is the 3xx itself.
+      redirect: "manual",
+      // openapi-fetch's request, kept as URL + init (see Outgoing), and sent by #transport.
+      Request: Outgoing as unknown as typeof Request,
+      fetch: (request) => this.#transport(request as unknown as Outgoing),
     });
+    // An error body is read by openapi-fetch whole: it gets one cut to ERROR_BODY_LIMIT instead.
+    this.#api.use({ onResponse: ({ request, response }) => this.#boundErrorBody(request, response) });
     this.#timeoutMs = config.timeoutMs;
     this.#maxRetries = config.maxRetries;
     this.#maxBytes = config.maxResponseBytes;
@@ -240,6 +342,11 @@ export class Pipeline {
     }
   }
 
+  /** @internal How many calls (and tracked controllers) are in flight: what close() would abort. */
+  get inflight(): number {
+    return this.#inflight.size;
+  }
+
   /** @internal The reason close() aborts a tracked controller with (compared by identity). */
   get closedReason(): unknown {
     return CLIENT_CLOSED;
@@ -276,22 +383,17 @@ export class Pipeline {
   /** Aborts every call in flight and refuses new ones. */
   close(): void {
     this.#closed = true;
-    for (const ctl of this.#inflight) ctl.abort(CLIENT_CLOSED);
+    for (const flight of this.#inflight) flight.abort(CLIENT_CLOSED);
   }
 
   /**
-   * Runs one operation: attempts `send`, retries what is safe to retry, and returns the body read
-   * as `readAs` (`undefined` for an empty one). Throws a {@link Leap0Error} subclass otherwise.
+   * Runs one operation: sends it, retries what is safe to retry, and returns the body read as
+   * `readAs` (`undefined` for an empty one). Throws a {@link Leap0Error} subclass otherwise.
    */
-  async call(
-    op: OperationFacts,
-    send: Send,
-    options?: RequestOptions | null,
-    readAs: ReadAs = "json",
-    subject?: string,
-    secrets?: readonly string[],
-  ): Promise<unknown> {
-    const checked = resolveRequestOptions(options);
+  async call(input: PipelineCall): Promise<unknown> {
+    const { op, secrets } = input;
+    const readAs = input.readAs ?? "json";
+    const checked = resolveRequestOptions(input.options);
     if (this.#closed) throw stopped(op, CLIENT_CLOSED, 0);
     const { signal } = checked;
     if (signal?.aborted) throw stopped(op, CALLER_ABORTED, 0);
@@ -302,10 +404,21 @@ export class Pipeline {
     // call's own credentials (scrubbing after the cut would miss one that straddles it).
     const hidden = secrets?.length ? [this.#apiKey, ...secrets] : [this.#apiKey];
     const endSpan = this.#telemetry?.start(op.name, op.method, op.path);
-    const { ctl, unlink } = followSignal(signal, CALLER_ABORTED);
-    this.#inflight.add(ctl);
+    const flight = new Flight();
+    const unlink = signal ? linkSignal(signal, flight, CALLER_ABORTED) : undefined;
+    this.#inflight.add(flight);
     const deadline = Date.now() + timeoutMs;
-    const timer = setTimeout(abortTimedOut, timeoutMs, ctl);
+    const timer = setTimeout(abortTimedOut, timeoutMs, flight);
+    const fetchOptions =
+      checked.fetchOptions || this.#fetchOptions ? { ...this.#fetchOptions, ...checked.fetchOptions } : undefined;
+    const attemptOf: AttemptOf = { flight, stream: readAs === "stream", fetchOptions, hidden, errorBodyLost: false };
+    const headers = {
+      // Errors come as JSON whatever the success type is, so JSON is always acceptable too.
+      Accept: /json|\*\/\*/.test(op.accept) ? op.accept : `${op.accept}, application/json;q=0.9`,
+      ...this.#defaultHeaders,
+      ...checked.headers,
+      ...input.headers,
+    };
     let attempt = 0;
     let handedOver = false;
     let lastStatus: number | undefined;
@@ -314,7 +427,8 @@ export class Pipeline {
         attempt++;
         const started = this.#log.enabled("info") ? Date.now() : 0;
         if (started) this.#log.write("debug", `${op.method} ${op.path} attempt ${attempt} started (${op.name})`);
-        const outcome = await this.#attempt(op, send, ctl.signal, readAs, subject, checked, hidden);
+        attemptOf.errorBodyLost = false;
+        const outcome = await this.#attempt(input, readAs, headers, attemptOf);
         lastStatus = outcome.status;
         if (started) {
           const result = outcome.ok ? "ok" : outcome.error.name;
@@ -329,9 +443,9 @@ export class Pipeline {
           if (readAs === "stream") {
             clearTimeout(timer);
             handedOver = true;
-            return this.#handOver(op, outcome.value as Response, ctl, timeoutMs, () => {
-              unlink();
-              this.#inflight.delete(ctl);
+            return this.#handOver(op, outcome.value as Response, flight, timeoutMs, () => {
+              unlink?.();
+              this.#inflight.delete(flight);
             });
           }
           return outcome.value;
@@ -349,12 +463,12 @@ export class Pipeline {
           throw outcome.error;
         }
         this.#log.write("warn", `${op.name}: ${outcome.error.name} on attempt ${attempt}; retrying in ${delay}ms`);
-        await sleep(delay, ctl.signal);
+        await sleep(delay, flight.signal);
       }
     } catch (e) {
       const error =
-        ctl.signal.aborted && (e === ctl.signal.reason || !(e instanceof Leap0Error))
-          ? stopped(op, ctl.signal.reason, timeoutMs, e)
+        flight.signal.aborted && (e === flight.signal.reason || !(e instanceof Leap0Error))
+          ? stopped(op, flight.signal.reason, timeoutMs, e)
           : e;
       if (secrets?.length && error instanceof Leap0Error) scrubError(error, secrets);
       this.#log.write("error", `${op.name} failed after ${attempt} attempt(s): ${(error as Error).message}`);
@@ -363,17 +477,17 @@ export class Pipeline {
     } finally {
       if (!handedOver) {
         clearTimeout(timer);
-        unlink();
-        this.#inflight.delete(ctl);
+        unlink?.();
+        this.#inflight.delete(flight);
       }
     }
   }
 
-  /** Wraps a streamed body: idle timeout, the call's controller, typed errors, cleanup once. */
+  /** Wraps a streamed body: idle timeout, the call's abort, typed errors, cleanup once. */
   #handOver(
     op: OperationFacts,
     response: Response,
-    ctl: AbortController,
+    flight: Flight,
     idleMs: number,
     release: () => void,
   ): StreamedResponse {
@@ -387,7 +501,7 @@ export class Pipeline {
       idle = undefined;
       if (!waitingSince) return;
       const left = waitingSince + idleMs - Date.now();
-      if (left <= 0) ctl.abort(IDLE);
+      if (left <= 0) flight.abort(IDLE);
       else idle = setTimeout(check, left);
     };
     let done = false;
@@ -397,7 +511,7 @@ export class Pipeline {
       done = true;
       waitingSince = 0;
       clearTimeout(idle);
-      ctl.signal.removeEventListener("abort", onAbort);
+      if (flight.onAbort === onAbort) flight.onAbort = undefined;
       for (const fn of cleanups) fn();
       release();
     };
@@ -406,13 +520,14 @@ export class Pipeline {
     // call is done with: its controller leaves the in-flight set now, not at a read that may
     // never come (a caller who aborts and drops the stream would otherwise leak it).
     const onAbort = () => {
-      failed ??= stopped(op, ctl.signal.reason, idleMs);
-      reader?.cancel(ctl.signal.reason).catch(() => {});
+      failed ??= stopped(op, flight.signal.reason, idleMs);
+      reader?.cancel(flight.signal.reason).catch(() => {});
       finish();
     };
-    ctl.signal.addEventListener("abort", onAbort, { once: true });
-    // An abort that landed between the response and this listener would never fire it.
-    if (ctl.signal.aborted) onAbort();
+    // From here the call waits only on its body: an abort ends that (see Flight).
+    flight.onAbort = onAbort;
+    // An abort that landed between the response and this would never run it.
+    if (flight.signal.aborted) onAbort();
     if (!reader) finish();
     const read = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
       if (failed) throw failed;
@@ -422,13 +537,13 @@ export class Pipeline {
       try {
         const result = await reader.read();
         waitingSince = 0;
-        if (ctl.signal.aborted) throw ctl.signal.reason;
+        if (flight.signal.aborted) throw flight.signal.reason;
         if (result.done) finish();
         return result;
       } catch (e) {
         waitingSince = 0;
-        const error = ctl.signal.aborted
-          ? stopped(op, ctl.signal.reason, idleMs, e)
+        const error = flight.signal.aborted
+          ? stopped(op, flight.signal.reason, idleMs, e)
           : new Leap0ConnectionError(
               `${op.name}: the connection broke while streaming the response${describeCause(e)}.`,
               {
@@ -457,40 +572,77 @@ export class Pipeline {
     return handle;
   }
 
-  async #attempt(
-    op: OperationFacts,
-    send: Send,
-    signal: AbortSignal,
-    readAs: ReadAs,
-    subject: string | undefined,
-    call: ResolvedRequestOptions,
-    hidden: readonly string[],
-  ): Promise<Outcome> {
-    const idempotent = op.retry === "idempotent";
-    const taken: Taken = {};
-    const fetchOptions =
-      call.fetchOptions || this.#fetchOptions ? { ...this.#fetchOptions, ...call.fetchOptions } : undefined;
-    const init: AttemptInit = {
-      signal,
-      parseAs: "stream",
-      redirect: "manual",
-      headers: {
-        // Errors come as JSON whatever the success type is, so JSON is always acceptable too.
-        Accept: /json|\*\/\*/.test(op.accept) ? op.accept : `${op.accept}, application/json;q=0.9`,
-        ...this.#defaultHeaders,
-        ...call.headers,
-      },
-      fetch: async (request) => {
-        // Tells leap0/node (which sees this very Request) not to read a small body whole before
-        // answering: a streamed body is under the idle timeout, not the call's.
-        if (readAs === "stream") Object.defineProperty(request, STREAMED, { value: true });
-        taken.response = await raceAbort(this.#fetch(request, fetchOptions), signal);
-        placeholder ??= new Response(null, { status: 204 });
-        return placeholder;
-      },
-    };
+  /**
+   * The transport under openapi-fetch (its `fetch` option): the global `fetch` (bound late, so
+   * one installed after construction is used) with the request's URL and init, or the configured
+   * `fetch` with a `Request` built here; raced against the call's abort either way.
+   */
+  #transport(out: Outgoing): Promise<Response> {
+    const { flight, stream, fetchOptions } = out[ATTEMPT];
+    const { method, headers, body, redirect, duplex } = out.init as RequestInit & { duplex?: string };
+    const init = { method, headers, body, signal: flight.signal, redirect, duplex, ...fetchOptions } as RequestInit;
+    const custom = this.#customFetch;
+    if (!custom) return raceAbort(globalThis.fetch(out.url, init), flight);
+    const request = new Request(out.url, init);
+    // Tells leap0/node (which sees this very Request) not to read a small body whole before
+    // answering: a streamed body is under the idle timeout, not the call's.
+    if (stream) Object.defineProperty(request, STREAMED, { value: true });
+    return raceAbort(fetchOptions ? custom(request, fetchOptions) : custom(request), flight);
+  }
+
+  /**
+   * openapi-fetch's `onResponse`: an error answer's body is read here, at most ERROR_BODY_LIMIT
+   * bytes under the call's abort, and handed on in place of the whole one (which openapi-fetch
+   * would read unbounded); a redirect's is dropped. Success answers pass untouched (their body is
+   * handed over unread: `parseAs: "stream"`).
+   */
+  #boundErrorBody(request: Request, response: Response): Response | Promise<Response> | undefined {
+    if (response.ok || !response.body) return undefined;
+    if (isRedirect(response)) {
+      discardBody(response.body);
+      return withBody(response, null);
+    }
+    return this.#cutErrorBody((request as unknown as Outgoing)[ATTEMPT], response);
+  }
+
+  async #cutErrorBody(attempt: AttemptOf, response: Response): Promise<Response> {
     try {
-      await send(init);
+      const bytes = await readBody(response.body, ERROR_BODY_LIMIT, attempt.flight, true);
+      let text = UTF8.decode(bytes);
+      // Cut off at the limit, the text may end in the first part of a secret: drop that too.
+      if (bytes.byteLength >= ERROR_BODY_LIMIT) text = withoutSecretStart(text, attempt.hidden);
+      return withBody(response, text);
+    } catch (e) {
+      // The status is what matters; a body that broke off only costs the message.
+      if (attempt.flight.signal.aborted) throw e;
+      attempt.errorBodyLost = true;
+      return withBody(response, null);
+    }
+  }
+
+  async #attempt(
+    call: PipelineCall,
+    readAs: ReadAs,
+    headers: Record<string, string>,
+    attemptOf: AttemptOf,
+  ): Promise<Outcome> {
+    const { op } = call;
+    const { signal } = attemptOf.flight;
+    const hidden = attemptOf.hidden;
+    const idempotent = op.retry === "idempotent";
+    let sent: { error?: unknown; response: Response };
+    try {
+      sent = await this.#api.request(METHOD[op.method], op.path, {
+        params: call.params,
+        body: call.body,
+        bodySerializer: call.bodySerializer,
+        baseUrl: call.baseUrl,
+        headers,
+        parseAs: "stream",
+        signal,
+        duplex: call.duplex,
+        [ATTEMPT]: attemptOf,
+      });
     } catch (e) {
       if (signal.aborted) throw e;
       const notSent = neverSent(e);
@@ -505,15 +657,14 @@ export class Pipeline {
         ),
       };
     }
-    const response = taken.response;
-    if (!response) throw new Leap0Error(`${op.name}: internal error: no response was taken`);
+    const { response } = sent;
     const status = response.status;
 
-    if (isRedirect(response)) {
-      discardBody(response.body);
-      return redirected(op, response, idempotent, hidden);
+    if (isRedirect(response)) return redirected(op, response, idempotent, hidden);
+    if (!response.ok) {
+      const body = attemptOf.errorBodyLost ? undefined : sent.error;
+      return httpError(op, response, body, idempotent, call.subject, hidden);
     }
-    if (!response.ok) return this.#httpError(op, response, idempotent, signal, subject, hidden);
 
     const wrongType = readAs === "json" || readAs === "none" ? undefined : unexpectedType(op, response.headers);
     if (wrongType) {
@@ -525,7 +676,7 @@ export class Pipeline {
     try {
       const announced = Number(response.headers.get("content-length"));
       if (announced > this.#maxBytes) throw new BodyTooLarge(this.#maxBytes, announced);
-      bytes = await readBody(response.body, this.#maxBytes, signal);
+      bytes = await readBody(response.body, this.#maxBytes, attemptOf.flight);
     } catch (e) {
       if (signal.aborted) throw e;
       discardBody(response.body);
@@ -553,7 +704,7 @@ export class Pipeline {
     }
     if (readAs === "none") return { ok: true, value: undefined, status, bytes: bytes.byteLength };
     if (readAs === "bytes") return { ok: true, value: bytes, status, bytes: bytes.byteLength };
-    if (readAs === "text") return { ok: true, value: new TextDecoder().decode(bytes), status, bytes: bytes.byteLength };
+    if (readAs === "text") return { ok: true, value: UTF8.decode(bytes), status, bytes: bytes.byteLength };
     if (bytes.byteLength === 0) return { ok: true, value: undefined, status, bytes: 0 };
     const type = response.headers.get("content-type") ?? "";
     if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
@@ -564,7 +715,7 @@ export class Pipeline {
       );
     }
     try {
-      const text = new TextDecoder().decode(bytes);
+      const text = UTF8.decode(bytes);
       const value: unknown = JSON.parse(text);
       // A server may echo the key or a credential the call sent (git output, a JSON-RPC error):
       // such an answer is scrubbed like an error's. One substring search each when it is not.
@@ -578,59 +729,44 @@ export class Pipeline {
       );
     }
   }
+}
 
-  async #httpError(
-    op: OperationFacts,
-    response: Response,
-    idempotent: boolean,
-    signal: AbortSignal,
-    subject: string | undefined,
-    hidden: readonly string[],
-  ): Promise<Outcome> {
-    const status = response.status;
-    let body: unknown;
-    try {
-      const bytes = await readBody(response.body, ERROR_BODY_LIMIT, signal, true);
-      let text = new TextDecoder().decode(bytes);
-      // Cut off at the limit, the text may end in the first part of a secret: drop that too.
-      if (bytes.byteLength >= ERROR_BODY_LIMIT) text = withoutSecretStart(text, hidden);
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text;
-      }
-    } catch (e) {
-      // The status is what matters; a body that broke off only costs the message.
-      if (signal.aborted) throw e;
-      body = undefined;
-    }
-    body = scrubDeep(body, hidden);
-    let { message, fieldErrors } = describeErrorBody(body, hidden);
-    if (status === 404 && subject)
-      message = `no such ${subject} (or not in this organisation)${message ? `: ${message}` : ""}`;
-    const transient = status === 408 || status === 500 || status === 502 || status === 504;
-    const refused = status === 429 || status === 503;
-    const mayHaveSucceeded = transient && !idempotent;
-    const fields = fieldErrors.length ? ` (${fieldErrors.map((f) => `${f.field}: ${f.error}`).join("; ")})` : "";
-    const ErrorClass = apiErrorClass(status);
-    return {
-      ok: false,
-      status,
-      retry: refused || (transient && idempotent),
-      retryAfterMs: refused || transient ? parseRetryAfter(response.headers.get("retry-after")) : undefined,
-      error: new ErrorClass(
-        `${op.name}: HTTP ${status}${message ? `: ${message}` : ""}${fields}${mayHaveSucceeded ? `.${MAY_HAVE_HAPPENED}` : ""}`,
-        {
-          operation: op.name,
-          status,
-          fieldErrors,
-          mayHaveSucceeded,
-          body,
-          headers: scrubHeaders(response.headers, hidden),
-        },
-      ),
-    };
-  }
+/** An error answer (4xx, 5xx; its body already cut to ERROR_BODY_LIMIT and parsed) → a typed error. */
+function httpError(
+  op: OperationFacts,
+  response: Response,
+  received: unknown,
+  idempotent: boolean,
+  subject: (() => string | undefined) | undefined,
+  hidden: readonly string[],
+): Outcome {
+  const status = response.status;
+  const body = scrubDeep(received, hidden);
+  let { message, fieldErrors } = describeErrorBody(body, hidden);
+  const about = status === 404 ? subject?.() : undefined;
+  if (about) message = `no such ${about} (or not in this organisation)${message ? `: ${message}` : ""}`;
+  const transient = status === 408 || status === 500 || status === 502 || status === 504;
+  const refused = status === 429 || status === 503;
+  const mayHaveSucceeded = transient && !idempotent;
+  const fields = fieldErrors.length ? ` (${fieldErrors.map((f) => `${f.field}: ${f.error}`).join("; ")})` : "";
+  const ErrorClass = apiErrorClass(status);
+  return {
+    ok: false,
+    status,
+    retry: refused || (transient && idempotent),
+    retryAfterMs: refused || transient ? parseRetryAfter(response.headers.get("retry-after")) : undefined,
+    error: new ErrorClass(
+      `${op.name}: HTTP ${status}${message ? `: ${message}` : ""}${fields}${mayHaveSucceeded ? `.${MAY_HAVE_HAPPENED}` : ""}`,
+      {
+        operation: op.name,
+        status,
+        fieldErrors,
+        mayHaveSucceeded,
+        body,
+        headers: scrubHeaders(response.headers, hidden),
+      },
+    ),
+  };
 }
 
 /** `text` without a trailing start (4 characters or more) of any secret: what a cut left of it. */

@@ -3,9 +3,14 @@
  * a batch of calls is normal; a listener per call would trip Node's listener-leak warning at 11
  * and keep every finished call's closure alive until the signal is collected.
  */
+/** What a signal can be linked to: an AbortController, or a call that aborts its own. */
+export interface Abortable {
+  abort(reason?: unknown): void;
+}
+
 interface Fan {
   /** Each linked controller, with the reason it is aborted with. */
-  members: Map<AbortController, unknown>;
+  members: Map<Abortable, unknown>;
   listener: () => void;
 }
 
@@ -16,10 +21,10 @@ const fans = new WeakMap<AbortSignal, Fan>();
  * The shared listener is removed with the last link, so a long-lived signal holds nothing.
  * Each link keeps its own reason, whoever linked to the signal first.
  */
-export function linkSignal(signal: AbortSignal, ctl: AbortController, reason: unknown): () => void {
+export function linkSignal(signal: AbortSignal, ctl: Abortable, reason: unknown): () => void {
   let fan = fans.get(signal);
   if (!fan) {
-    const members = new Map<AbortController, unknown>();
+    const members = new Map<Abortable, unknown>();
     const listener = () => {
       fans.delete(signal);
       for (const [member, why] of members) member.abort(why);

@@ -152,7 +152,12 @@ export function countedUpload(
   );
   const release = async () => {
     try {
-      await take().return?.();
+      // A source fetch never pulled from (the connection failed first) has no iterator running;
+      // a Node stream's async iterator is a generator, whose return() before its first next()
+      // skips the cleanup that would close the stream: destroy it directly instead.
+      const destroy = (source as { destroy?: unknown }).destroy;
+      if (!taken && typeof destroy === "function") destroy.call(source);
+      else await take().return?.();
     } catch {
       // The source's own cleanup failed: nothing more can be done with it.
     }

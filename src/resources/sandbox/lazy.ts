@@ -67,7 +67,8 @@ export function lazyArea<T extends object>(
   const bound = new Map<PropertyKey, unknown>();
   const label = () => (loaded ? undefined : `${shape.name} (loads on first call)`);
 
-  return new Proxy(Object.create(null) as T, {
+  // A plain object as target: the stand-in is an Object (`instanceof Object`), as the area is.
+  return new Proxy({} as T, {
     get(_, name) {
       if (loaded) {
         // Bound: the area's methods use private fields, which `this` = the stand-in lacks.

@@ -122,6 +122,9 @@ const STREAMED = Symbol.for("leap0.streamedResponse");
  * (its body could not be read, undici refused an argument): nothing was sent.
  */
 const NOT_SENT = Symbol.for("leap0.notSent");
+// Marks a `fetch` (leap0/node's) that takes the URL and init as they are: no `Request` is built
+// for it, and a streamed call says so in the init (under STREAMED) instead of on a Request.
+const TAKES_INIT = Symbol.for("leap0.takesInit");
 
 // Why a call's controller was aborted; compared by identity.
 const TIMED_OUT = { reason: "timeout" };
@@ -583,6 +586,10 @@ export class Pipeline {
     const init = { method, headers, body, signal: flight.signal, redirect, duplex, ...fetchOptions } as RequestInit;
     const custom = this.#customFetch;
     if (!custom) return raceAbort(globalThis.fetch(out.url, init), flight);
+    if ((custom as unknown as Record<symbol, unknown>)[TAKES_INIT] === true) {
+      if (stream) (init as Record<symbol, unknown>)[STREAMED] = true;
+      return raceAbort(custom(out.url, init), flight);
+    }
     const request = new Request(out.url, init);
     // Tells leap0/node (which sees this very Request) not to read a small body whole before
     // answering: a streamed body is under the idle timeout, not the call's.

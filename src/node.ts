@@ -179,10 +179,7 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
       const req = input instanceof Request && onlyDispatcher ? input : new Request(input, init);
       url = req.url;
       method = req.method;
-      headers = {};
-      req.headers.forEach((value, name) => {
-        headers[name] = value;
-      });
+      headers = headerRecord(req.headers);
       // The whole body is read before anything is sent, so a body that fails to read sent nothing.
       body = req.body ? await readAll(req).catch((e: unknown) => Promise.reject(notSent(e))) : undefined;
       signal = req.signal;
@@ -219,6 +216,15 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
   return leap0NodeFetch as typeof fetch;
 }
 
+/** Headers as undici's `request` takes them: lower-case names, one string each. */
+function headerRecord(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    out[name] = value;
+  });
+  return out;
+}
+
 /**
  * The request's parts, read from `init` when `input` is a URL string and the body is one a
  * Request would send as it is (none, a string, bytes); `undefined` otherwise, and the caller
@@ -231,10 +237,7 @@ function directInit(
   if (typeof input !== "string" || !init) return undefined;
   const raw = init.body;
   if (raw != null && typeof raw !== "string" && !(raw instanceof Uint8Array)) return undefined;
-  const headers: Record<string, string> = {};
-  new Headers(init.headers).forEach((value, name) => {
-    headers[name] = value;
-  });
+  const headers = headerRecord(new Headers(init.headers));
   // As a Request would: a string body without a type is text.
   if (typeof raw === "string" && headers["content-type"] === undefined) {
     headers["content-type"] = "text/plain;charset=UTF-8";

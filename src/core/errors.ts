@@ -66,6 +66,13 @@ export class Leap0ValidationError extends Leap0Error {
   override name = "Leap0ValidationError";
 }
 
+/** @internal Throws the {@link Leap0ValidationError} of one bad argument, named by its field. */
+export function refuseField(field: string, problem: string): never {
+  throw new Leap0ValidationError(`Invalid ${field}: ${problem}. Nothing was sent.`, {
+    fieldErrors: [{ field, error: problem }],
+  });
+}
+
 /**
  * The API answered with an error status. Subclasses name the family. `headers` and `body` are
  * the response's (the body parsed, at most 64 KiB read, the API key scrubbed from it), for

@@ -10,7 +10,7 @@
  * host. So ids are checked before any URL is built.
  */
 import { SANDBOX_DOMAIN, SANDBOX_SERVER } from "../../generated/operations";
-import { Leap0ValidationError } from "./errors";
+import { refuseField } from "./errors";
 
 /** The sandbox domain unless `sandboxDomain` or `LEAP0_SANDBOX_DOMAIN` says otherwise (the spec's). */
 export const DEFAULT_SANDBOX_DOMAIN: string = SANDBOX_DOMAIN;
@@ -27,12 +27,6 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** `{id}-{port}` is how a port of a sandbox is addressed, so an id ending so names another's port. */
 const PORT_SUFFIX = /-(\d{1,5})$/;
 
-function refuse(field: string, problem: string): never {
-  throw new Leap0ValidationError(`Invalid ${field}: ${problem}. Nothing was sent.`, {
-    fieldErrors: [{ field, error: problem }],
-  });
-}
-
 /**
  * Checks that a sandbox id can stand in a host name, and names no host but its own: the API key
  * is sent there. Host names ignore case, so `SBX-1` would reach `sbx-1`'s host; and `sbx-1-8080`
@@ -41,14 +35,14 @@ function refuse(field: string, problem: string): never {
  */
 export function hostSafeId(sandboxId: string): string {
   if (typeof sandboxId !== "string" || !LABEL.test(sandboxId)) {
-    refuse(
+    refuseField(
       "sandbox id",
       "must be lower-case letters, digits and dashes (it becomes part of a host name, and host names ignore case)",
     );
   }
   const port = PORT_SUFFIX.exec(sandboxId);
   if (port && Number(port[1]) >= 1 && Number(port[1]) <= 65535) {
-    refuse(
+    refuseField(
       "sandbox id",
       `ends in -${port[1]}, which names port ${port[1]} of sandbox ${JSON.stringify(sandboxId.slice(0, port.index))}, not a sandbox of its own`,
     );
@@ -59,7 +53,7 @@ export function hostSafeId(sandboxId: string): string {
 function checkPort(port: number | undefined): number | undefined {
   if (port === undefined) return undefined;
   if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
-    refuse("port", "must be a whole number from 1 to 65535");
+    refuseField("port", "must be a whole number from 1 to 65535");
   }
   return port;
 }
@@ -84,7 +78,7 @@ export function sandboxBase(hosts: SandboxHosts, sandboxId: string, port?: numbe
 
 /** `https://{id}.{domain}{path}` (or with `-{port}`); `path` always starts with a slash. */
 export function invokeUrl(hosts: SandboxHosts, sandboxId: string, path = "/", port?: number): string {
-  if (typeof path !== "string") refuse("path", "must be a string");
+  if (typeof path !== "string") refuseField("path", "must be a string");
   // A leading slash keeps the path a path: "@evil.example" after the host would change the host.
   return `${sandboxBase(hosts, sandboxId, port)}${path.startsWith("/") ? path : `/${path}`}`;
 }

@@ -151,7 +151,7 @@ function send(
     duplex: input.stream ? "half" : undefined,
     options: input.stream ? { ...options, maxRetries: 0 } : options,
     readAs,
-    subject: op.pathParams.length || op.host === "sandbox" ? () => subject(op, path, input.sandboxId) : undefined,
+    subject: () => subject(op, path, input.sandboxId),
     secrets,
   });
 }

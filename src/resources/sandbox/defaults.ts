@@ -4,7 +4,7 @@
  * `leap0` must not load an area.
  */
 import type { ExecuteParams } from "../../../generated/types";
-import { Leap0ValidationError } from "../../core/errors";
+import { refuseField } from "../../core/errors";
 
 /** The template whose sandboxes run the code interpreter; pass it as `templateName` when creating a sandbox. */
 export const DEFAULT_CODE_INTERPRETER_TEMPLATE_NAME = "system/code-interpreter:v0.1.0";
@@ -59,19 +59,14 @@ export const READ_RANGE_BYTES = 10 * 1024 * 1024;
  */
 export const MAX_BUFFERED_READ_BYTES = 256 * 1024 * 1024;
 
-function refuse(field: string, problem: string): never {
-  throw new Leap0ValidationError(`Invalid ${field}: ${problem}. Nothing was sent.`, {
-    fieldErrors: [{ field, error: problem }],
-  });
-}
-
 /**
  * The `file://` URI of an absolute path, each segment percent-encoded as LSP servers expect
  * (`/a b/#1/é.py` → `file:///a%20b/%231/%C3%A9.py`): a raw `#` or space would cut the URI short.
  */
 export function toFileUri(path: string): string {
-  if (typeof path !== "string" || !path.startsWith("/")) refuse("path", "must be an absolute path (starting with /)");
-  if (/\0/.test(path)) refuse("path", "must not contain NUL");
+  if (typeof path !== "string" || !path.startsWith("/"))
+    refuseField("path", "must be an absolute path (starting with /)");
+  if (/\0/.test(path)) refuseField("path", "must not contain NUL");
   const encoded = path
     .split("/")
     .map((segment) =>

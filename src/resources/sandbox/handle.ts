@@ -78,6 +78,16 @@ const CODE_INTERPRETER = /* @__PURE__ */ shape<CodeInterpreterClient>()({
   own: {},
 });
 
+/** The areas a handle loads on first use, by property. */
+interface Areas {
+  filesystem: FilesystemClient;
+  process: ProcessClient;
+  git: GitClient;
+  lsp: LspClient;
+  codeInterpreter: CodeInterpreterClient;
+  desktop: DesktopClient;
+}
+
 /**
  * A temporary public URL to one port of a sandbox. `url` and `token` are secrets (anyone holding
  * the URL reaches the port): they read as usual but are left out of `JSON.stringify`,
@@ -117,14 +127,10 @@ export class Sandbox {
   // Private, so printing or serialising a handle never shows the key-holding pipeline.
   readonly #pipeline: Pipeline;
   // Sub-resources, created on first use: a handle nobody drives inside costs nothing for them.
-  #filesystem: FilesystemClient | undefined;
-  #process: ProcessClient | undefined;
-  #git: GitClient | undefined;
   #pty: PtyClient | undefined;
-  #lsp: LspClient | undefined;
   #ssh: SandboxSshClient | undefined;
-  #codeInterpreter: CodeInterpreterClient | undefined;
-  #desktop: DesktopClient | undefined;
+  // The lazily loaded areas, each a stand-in until its first call and then the area itself.
+  #areas: Partial<Areas> | undefined;
 
   /** @internal Handles come from `client.sandboxes` and `client.snapshots.restore()`. */
   constructor(info: SandboxInfo | { id: string }, pipeline: Pipeline) {
@@ -136,38 +142,21 @@ export class Sandbox {
 
   /** Files in the sandbox. */
   get filesystem(): FilesystemClient {
-    this.#filesystem ??= lazyArea<FilesystemClient>(
-      FILESYSTEM,
-      () => import("./filesystem").then((m) => new m.FilesystemClient(this.#pipeline, this.id)),
-      (area) => {
-        this.#filesystem = area;
-      },
+    return this.#area("filesystem", FILESYSTEM, () =>
+      import("./filesystem").then((m) => new m.FilesystemClient(this.#pipeline, this.id)),
     );
-    return this.#filesystem;
   }
 
   /** Commands in the sandbox. */
   get process(): ProcessClient {
-    this.#process ??= lazyArea<ProcessClient>(
-      PROCESS,
-      () => import("./process").then((m) => new m.ProcessClient(this.#pipeline, this.id)),
-      (area) => {
-        this.#process = area;
-      },
+    return this.#area("process", PROCESS, () =>
+      import("./process").then((m) => new m.ProcessClient(this.#pipeline, this.id)),
     );
-    return this.#process;
   }
 
   /** git in the sandbox. */
   get git(): GitClient {
-    this.#git ??= lazyArea<GitClient>(
-      GIT,
-      () => import("./git").then((m) => new m.GitClient(this.#pipeline, this.id)),
-      (area) => {
-        this.#git = area;
-      },
-    );
-    return this.#git;
+    return this.#area("git", GIT, () => import("./git").then((m) => new m.GitClient(this.#pipeline, this.id)));
   }
 
   /** Interactive terminals in the sandbox. */
@@ -178,18 +167,13 @@ export class Sandbox {
 
   /** Language servers in the sandbox. */
   get lsp(): LspClient {
-    this.#lsp ??= lazyArea<LspClient>(
-      shape<LspClient>()({
-        name: "LspClient",
-        streams: [],
-        own: { redactDeep: <V>(value: V): V => this.#pipeline.redactDeep(value) },
-      }),
+    // redactDeep is answered without the module: it needs only the pipeline.
+    const own = { redactDeep: <V>(value: V): V => this.#pipeline.redactDeep(value) };
+    return this.#area(
+      "lsp",
+      () => shape<LspClient>()({ name: "LspClient", streams: [], own }),
       () => import("./lsp").then((m) => new m.LspClient(this.#pipeline, this.id)),
-      (area) => {
-        this.#lsp = area;
-      },
     );
-    return this.#lsp;
   }
 
   /** SSH access to the sandbox. */
@@ -200,30 +184,40 @@ export class Sandbox {
 
   /** The code interpreter inside the sandbox. */
   get codeInterpreter(): CodeInterpreterClient {
-    this.#codeInterpreter ??= lazyArea<CodeInterpreterClient>(
-      CODE_INTERPRETER,
-      () => import("./code-interpreter").then((m) => new m.CodeInterpreterClient(this.#pipeline, this.id)),
-      (area) => {
-        this.#codeInterpreter = area;
-      },
+    return this.#area("codeInterpreter", CODE_INTERPRETER, () =>
+      import("./code-interpreter").then((m) => new m.CodeInterpreterClient(this.#pipeline, this.id)),
     );
-    return this.#codeInterpreter;
   }
 
   /** The desktop inside the sandbox. */
   get desktop(): DesktopClient {
-    this.#desktop ??= lazyArea<DesktopClient>(
-      shape<DesktopClient>()({
-        name: "DesktopClient",
-        streams: ["statusStream"],
-        own: { desktopUrl: () => invokeUrl(this.#pipeline.hosts, this.id, "/") },
-      }),
+    // desktopUrl is answered without the module: it needs only the hosts.
+    const own = { desktopUrl: () => invokeUrl(this.#pipeline.hosts, this.id, "/") };
+    return this.#area(
+      "desktop",
+      () => shape<DesktopClient>()({ name: "DesktopClient", streams: ["statusStream"], own }),
       () => import("./desktop").then((m) => new m.DesktopClient(this.#pipeline, this.id)),
-      (area) => {
-        this.#desktop = area;
-      },
     );
-    return this.#desktop;
+  }
+
+  /**
+   * The area under `key`: its stand-in until the first call has loaded it, then the area itself.
+   * `shape` may be a function that builds it (one that closes over this handle): it is called
+   * only when the stand-in is made.
+   */
+  #area<K extends keyof Areas>(
+    key: K,
+    shape: LazyShape<Areas[K]> | (() => LazyShape<Areas[K]>),
+    load: () => Promise<Areas[K]>,
+  ): Areas[K] {
+    const areas = (this.#areas ??= {});
+    const known = areas[key];
+    if (known) return known as Areas[K];
+    const area = lazyArea<Areas[K]>(typeof shape === "function" ? shape() : shape, load, (loaded) => {
+      areas[key] = loaded;
+    });
+    areas[key] = area;
+    return area;
   }
 
   /**

@@ -65,7 +65,8 @@ export function lazyArea<T extends object>(
   const own = shape.own as Record<PropertyKey, unknown>;
   const pending = new Map<PropertyKey, unknown>();
   const bound = new Map<PropertyKey, unknown>();
-  const label = () => (loaded ? undefined : `${shape.name} (loads on first call)`);
+  // Reached only before the load: afterwards every property is the area's own.
+  const label = () => `${shape.name} (loads on first call)`;
 
   // A plain object as target: the stand-in is an Object (`instanceof Object`), as the area is.
   return new Proxy({} as T, {

@@ -17,7 +17,13 @@ import type {
   LspSuccessResponse,
 } from "../../../generated/types";
 import type { RequestOptions } from "../../core/config";
-import { Leap0Error, Leap0LspError, Leap0MalformedResponseError, Leap0ValidationError } from "../../core/errors";
+import {
+  Leap0Error,
+  Leap0LspError,
+  Leap0MalformedResponseError,
+  Leap0ValidationError,
+  refuseField,
+} from "../../core/errors";
 import { invoke } from "../../core/invoke";
 import type { Pipeline } from "../../core/pipeline";
 import { LSP_START_TIMEOUT_SECONDS, toFileUri } from "./defaults";
@@ -108,14 +114,8 @@ export type LspDidOpenPathParams = Omit<LspDidOpenRequestParams, "uri"> & {
   path: string;
 };
 
-function refuse(field: string, problem: string): never {
-  throw new Leap0ValidationError(`Invalid ${field}: ${problem}. Nothing was sent.`, {
-    fieldErrors: [{ field, error: problem }],
-  });
-}
-
 function asObject<T extends object>(value: T, what: string): T {
-  if (typeof value !== "object" || value === null) refuse(what, "must be an object");
+  if (typeof value !== "object" || value === null) refuseField(what, "must be an object");
   return value;
 }
 
@@ -127,7 +127,7 @@ function withPosition<T extends object>(params: T): Omit<T, "line" | "character"
     position?: unknown;
   };
   if (position !== undefined && (line !== undefined || character !== undefined)) {
-    refuse("position", "pass either position or line and character, not both");
+    refuseField("position", "pass either position or line and character, not both");
   }
   return { ...(rest as Omit<T, "line" | "character">), position: position ?? { line, character } };
 }

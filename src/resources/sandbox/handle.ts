@@ -210,7 +210,8 @@ export class Sandbox {
     shape: LazyShape<Areas[K]> | (() => LazyShape<Areas[K]>),
     load: () => Promise<Areas[K]>,
   ): Areas[K] {
-    const areas = (this.#areas ??= {});
+    this.#areas ??= {};
+    const areas = this.#areas;
     const known = areas[key];
     if (known) return known as Areas[K];
     const area = lazyArea<Areas[K]>(typeof shape === "function" ? shape() : shape, load, (loaded) => {

@@ -182,7 +182,9 @@ export function nodeFetch(options: NodeFetchOptions = {}): typeof fetch {
       headers = headerRecord(req.headers);
       // The whole body is read before anything is sent, so a body that fails to read sent nothing.
       body = req.body ? await readAll(req).catch((e: unknown) => Promise.reject(notSent(e))) : undefined;
-      signal = req.signal;
+      // The signal the copy was made with, not the copy's own: undici's copy follows it through a
+      // WeakRef (nodejs/undici#4068), so an abort would be lost once the copy is collected.
+      signal = init?.signal !== undefined ? init.signal : input instanceof Request ? input.signal : undefined;
     }
     // A per-request dispatcher (the client's `fetchOptions: { dispatcher }`, e.g. a proxy agent) wins.
     const chosen = (init as { dispatcher?: Dispatcher } | undefined)?.dispatcher ?? dispatcher;

@@ -111,6 +111,32 @@ describe(`1. a garbage collection cannot disable the deadline (${TRANSPORT})`, (
     expect(r.error).toBeInstanceOf(Leap0AbortError);
     expect(r.ms).toBeLessThan(600 + MARGIN_MS);
   });
+
+  // undici's Request follows its init signal through a WeakRef (nodejs/undici#4068): once the
+  // Request handed to a configured fetch is collected, an abort no longer reaches the copy that
+  // fetch made, and the connection stays open. Over the "fetch" project (a configured fetch that
+  // calls the global one with the Request) this failed every time before the pipeline kept it.
+  test("stalled headers, gc() while waiting: the caller's signal still closes the connection", async () => {
+    server.next({ kind: "stallHeaders" });
+    const controller = new AbortController();
+    const call = settle(client({ timeout: 60 }).sandboxes.get("sbx-fault0001", { signal: controller.signal }));
+    while (server.received.length < 1) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 3; i++) gc();
+    controller.abort();
+    const r = await call;
+    expect(r.error).toBeInstanceOf(Leap0AbortError);
+    expect(await server.requestConnectionClosed(0, 2000)).toBe(true);
+  });
+
+  test("stalled headers, gc() while waiting: the timeout still closes the connection", async () => {
+    server.next({ kind: "stallHeaders" });
+    const call = settle(client().sandboxes.get("sbx-fault0001", { timeout: 1 }));
+    while (server.received.length < 1) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 3; i++) gc();
+    const r = await call;
+    expect(r.error).toBeInstanceOf(Leap0TimeoutError);
+    expect(await server.requestConnectionClosed(0, 2000)).toBe(true);
+  });
 });
 
 describe(`2. what a response can make us hold is bounded (${TRANSPORT})`, () => {

@@ -5,6 +5,8 @@
  * several chunks is sent byte for byte.
  */
 import { createHash } from "node:crypto";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { nodeFetch } from "../src/node";
 import { serveRaw } from "./support/local-server";
@@ -17,6 +19,11 @@ let server: Awaited<ReturnType<typeof serveRaw>>;
 let url = "";
 /** Bytes of the /big answer the server has handed to its socket so far. */
 let written = 0;
+/** Set by /hang, which never answers: whether its connection has closed yet. */
+let hung: { closed: boolean } | undefined;
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
 
 beforeAll(async () => {
   server = await serveRaw(async (req, res) => {
@@ -45,6 +52,12 @@ beforeAll(async () => {
           .writeHead(200, { "content-type": "application/json" })
           .end(JSON.stringify({ size, sha: hash.digest("hex") })),
       );
+    } else if (req.url === "/hang") {
+      const seen = { closed: false };
+      hung = seen;
+      res.on("close", () => {
+        seen.closed = true;
+      });
     } else {
       res.writeHead(404).end();
     }
@@ -56,6 +69,7 @@ afterAll(() => server.close());
 
 beforeEach(() => {
   written = 0;
+  hung = undefined;
 });
 
 describe("leap0/node response bodies", () => {
@@ -151,5 +165,30 @@ describe("leap0/node request bodies", () => {
     const used = new Request(`${url}/echo`, { method: "POST", body: "already read" });
     await used.text();
     await expect(nodeFetch()(used)).rejects.toBeInstanceOf(TypeError);
+  });
+
+  test("a Request merged with an init still aborts after a gc(): the connection closes", async () => {
+    const f = nodeFetch();
+    for (const made of ["the init's signal", "the Request's signal"]) {
+      const controller = new AbortController();
+      const input =
+        made === "the init's signal"
+          ? new Request(`${url}/hang`)
+          : new Request(`${url}/hang`, { signal: controller.signal });
+      const init =
+        made === "the init's signal"
+          ? { signal: controller.signal, headers: { "x-a": "1" } }
+          : { headers: { "x-a": "1" } };
+      const call = f(input, init).catch((e: unknown) => e);
+      while (!hung) await new Promise((r) => setTimeout(r, 10));
+      const seen = hung;
+      for (let i = 0; i < 3; i++) gc();
+      controller.abort();
+      expect(((await call) as Error).name, made).toBe("AbortError");
+      const started = Date.now();
+      while (!seen.closed && Date.now() - started < 1000) await new Promise((r) => setTimeout(r, 10));
+      expect(seen.closed, made).toBe(true);
+      hung = undefined;
+    }
   });
 });

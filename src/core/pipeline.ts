@@ -146,6 +146,12 @@ class Flight implements AbortHook, Abortable {
   readonly #ctl = new AbortController();
   readonly signal = this.#ctl.signal;
   onAbort: (() => void) | undefined = undefined;
+  /**
+   * The `Request` a configured `fetch` was handed, held while the call lives: undici follows its
+   * signal through a WeakRef (nodejs/undici#4068), so once it is collected an abort no longer
+   * reaches the copy `fetch` made of it, and the connection stays open.
+   */
+  request: Request | undefined = undefined;
 
   abort(reason?: unknown): void {
     if (this.signal.aborted) return;
@@ -591,6 +597,7 @@ export class Pipeline {
       return raceAbort(custom(out.url, init), flight);
     }
     const request = new Request(out.url, init);
+    flight.request = request;
     // Tells leap0/node (which sees this very Request) not to read a small body whole before
     // answering: a streamed body is under the idle timeout, not the call's.
     if (stream) Object.defineProperty(request, STREAMED, { value: true });

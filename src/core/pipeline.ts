@@ -18,6 +18,7 @@ import type { SandboxHosts } from "./hosts";
 import { LogSink } from "./logging";
 import { scrubDeep, scrubError, scrubHeaders, scrubText } from "./redact";
 import { backoffMs, parseRetryAfter, sleep } from "./retry";
+import { secretsOf } from "./secrets";
 import { type Abortable, followSignal, linkSignal } from "./signals";
 import { Telemetry } from "./telemetry";
 import { SDK_SOURCE, VERSION } from "./version";
@@ -257,6 +258,8 @@ export class Pipeline {
   readonly #maxRetries: number;
   readonly #maxBytes: number;
   readonly #apiKey: string;
+  /** What server text is scrubbed of for every call: the key (and its URL-encoded form). */
+  readonly #keyForms: readonly string[];
   #closed = false;
   readonly #baseUrl: string;
   readonly #webSocket: WebSocketConstructor | undefined;
@@ -291,6 +294,7 @@ export class Pipeline {
     this.#maxRetries = config.maxRetries;
     this.#maxBytes = config.maxResponseBytes;
     this.#apiKey = config.apiKey;
+    this.#keyForms = secretsOf(config.apiKey);
     this.#log = new LogSink(config.logger, config.logLevel);
     const logger = config.logger ?? globalThis.console;
     this.#telemetry = config.otel ? new Telemetry(VERSION, (line) => logger?.warn?.(line)) : undefined;
@@ -376,12 +380,12 @@ export class Pipeline {
    * a body it handed over (an event stream's error event): a proxy may echo the key back.
    */
   redact(text: string): string {
-    return scrub(text, this.#apiKey);
+    return scrubText(text, this.#keyForms);
   }
 
   /** {@link Pipeline.redact} over every string of a JSON-like value (a payload a server sent). */
   redactDeep<T>(value: T): T {
-    return scrubDeep(value, [this.#apiKey]) as T;
+    return scrubDeep(value, this.#keyForms, false) as T;
   }
 
   /** True once {@link Pipeline.close} ran. */
@@ -411,7 +415,7 @@ export class Pipeline {
 
     // What server text is scrubbed of before it is cut or put into an error: the key, and the
     // call's own credentials (scrubbing after the cut would miss one that straddles it).
-    const hidden = secrets?.length ? [this.#apiKey, ...secrets] : [this.#apiKey];
+    const hidden = secrets?.length ? [...this.#keyForms, ...secrets] : this.#keyForms;
     const endSpan = this.#telemetry?.start(op.name, op.method, op.path);
     const flight = new Flight();
     const unlink = signal ? linkSignal(signal, flight, CALLER_ABORTED) : undefined;
@@ -734,7 +738,7 @@ export class Pipeline {
       // A server may echo the key or a credential the call sent (git output, a JSON-RPC error):
       // such an answer is scrubbed like an error's. One substring search each when it is not.
       const echoed = hidden.some((secret) => text.includes(secret));
-      return { ok: true, value: echoed ? scrubDeep(value, hidden) : value, status, bytes: bytes.byteLength };
+      return { ok: true, value: echoed ? scrubDeep(value, hidden, false) : value, status, bytes: bytes.byteLength };
     } catch (e) {
       return malformed(
         op,
@@ -896,11 +900,6 @@ class StreamHandle implements StreamedResponse {
     );
     return this.#body;
   }
-}
-
-/** Replaces every occurrence of the key in server-provided text: a server may echo our headers. */
-function scrub(text: string, apiKey: string): string {
-  return scrubText(text, [apiKey]);
 }
 
 function cut(text: string, max: number): string {

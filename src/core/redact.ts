@@ -17,18 +17,24 @@ export function scrubText(text: string, secrets: readonly string[]): string {
 
 /**
  * A copy of `value` (plain objects and arrays, as JSON has them) with the secrets scrubbed from
- * every string, keys included. Keys are defined, not assigned, so a `__proto__` key survives.
+ * every string, keys included unless `keys` is false. Keys are defined, not assigned, so a
+ * `__proto__` key survives. A success body keeps its keys: they are the contract's field names,
+ * and a key that happens to contain a secret must not turn into a field the answer lacks.
  */
-export function scrubDeep(value: unknown, secrets: readonly string[], depth = 0): unknown {
+export function scrubDeep(value: unknown, secrets: readonly string[], keys = true): unknown {
+  return scrubIn(value, secrets, keys, 0);
+}
+
+function scrubIn(value: unknown, secrets: readonly string[], keys: boolean, depth: number): unknown {
   if (typeof value === "string") return scrubText(value, secrets);
   if (depth > 32 || typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, secrets, depth + 1));
+  if (Array.isArray(value)) return value.map((v) => scrubIn(v, secrets, keys, depth + 1));
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    Object.defineProperty(out, scrubText(k, secrets), {
-      value: scrubDeep(v, secrets, depth + 1),
+    Object.defineProperty(out, keys ? scrubText(k, secrets) : k, {
+      value: scrubIn(v, secrets, keys, depth + 1),
       enumerable: true,
       writable: true,
       configurable: true,

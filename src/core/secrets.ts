@@ -11,7 +11,11 @@ export type SecretPlace = readonly string[];
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
-/** Secrets shorter than this are not searched for in text: replacing "ab" everywhere would garble it. */
+/**
+ * Secrets shorter than this are not searched for in text: replacing "ab" everywhere would garble
+ * it. The API key too: a key of one to three characters is no credential (only a local mock takes
+ * one), and scrubbing "k" from every answer broke them.
+ */
 const MIN_SCRUBBED = 4;
 
 /** The non-empty string values among `values` worth scrubbing, with their URL-encoded forms, longest first. */

@@ -518,6 +518,19 @@ describe(`11. a streamed body ends cleanly however it is let go (${TRANSPORT})`,
   function pipeline(fetchImpl: typeof fetch = transportFetch, timeout = 5): Pipeline {
     return new Pipeline(resolveConfig({ apiKey: API_KEY, baseUrl: base, timeout, maxRetries: 0, fetch: fetchImpl }));
   }
+  /** A transport that keeps a WeakRef to each call's signal: what is still held after a gc(). */
+  function watched(refs: WeakRef<AbortSignal>[]): typeof fetch {
+    const f: typeof fetch = (input, init) => {
+      const signal = input instanceof Request ? input.signal : init?.signal;
+      if (signal) refs.push(new WeakRef(signal));
+      return transportFetch(input, init);
+    };
+    // leap0/node's mark, carried over, so the call still takes its URL-and-init path.
+    const takesInit = Symbol.for("leap0.takesInit");
+    const marked = (transportFetch as unknown as Record<symbol, unknown>)[takesInit];
+    if (marked) Object.defineProperty(f, takesInit, { value: marked });
+    return f;
+  }
   function stream(p: Pipeline, path: string, signal?: AbortSignal) {
     return p.call({
       op: { ...OP, path } as OperationFacts,
@@ -527,7 +540,8 @@ describe(`11. a streamed body ends cleanly however it is let go (${TRANSPORT})`,
   }
 
   test("aborting a download and dropping it lets the call go at once, not at close()", async () => {
-    const p = pipeline();
+    const refs: WeakRef<AbortSignal>[] = [];
+    const p = pipeline(watched(refs));
     for (let i = 0; i < 20; i++) {
       const caller = new AbortController();
       const res = await stream(p, "/hold", caller.signal);
@@ -541,11 +555,14 @@ describe(`11. a streamed body ends cleanly however it is let go (${TRANSPORT})`,
     }
     // Still in the pipeline's in-flight set (until close()) if the abort did not release the call.
     expect(p.inflight).toBeLessThanOrEqual(1);
+    // And nothing else holds them: their signals (and what hangs off them) are collected.
+    expect(refs.filter((r) => r.deref()).length).toBeLessThanOrEqual(1);
     await p.close();
   });
 
   test("a download dropped unread is let go of once collected: its connection closes and the call is released", async () => {
-    const p = pipeline();
+    const refs: WeakRef<AbortSignal>[] = [];
+    const p = pipeline(watched(refs));
     const before = holdsClosed;
     for (let i = 0; i < 10; i++) {
       const res = await stream(p, "/hold");
@@ -558,6 +575,7 @@ describe(`11. a streamed body ends cleanly however it is let go (${TRANSPORT})`,
     }
     expect(holdsClosed - before).toBeGreaterThanOrEqual(9);
     expect(p.inflight).toBeLessThanOrEqual(1);
+    expect(refs.filter((r) => r.deref()).length).toBeLessThanOrEqual(1);
     // One still held by the caller is not touched.
     const kept = await stream(p, "/slow");
     gc();

@@ -167,6 +167,9 @@ describe("leap0/node request bodies", () => {
     await expect(nodeFetch()(used)).rejects.toBeInstanceOf(TypeError);
   });
 
+  // The abort must reach undici's request whichever signal the merge took. V8 keeps the merged
+  // copy alive in the suspended call today, so this guards the behaviour more than the line that
+  // takes the source's signal.
   test("a Request merged with an init still aborts after a gc(): the connection closes", async () => {
     const f = nodeFetch();
     for (const made of ["the init's signal", "the Request's signal"]) {

@@ -16,7 +16,7 @@ import {
 } from "./errors";
 import type { SandboxHosts } from "./hosts";
 import { LogSink } from "./logging";
-import { scrubDeep, scrubError, scrubHeaders, scrubText } from "./redact";
+import { scrubDeep, scrubError, scrubHeaders, scrubText, scrubValues } from "./redact";
 import { backoffMs, parseRetryAfter, sleep } from "./retry";
 import { secretsOf } from "./secrets";
 import { type Abortable, followSignal, linkSignal } from "./signals";
@@ -385,7 +385,7 @@ export class Pipeline {
 
   /** {@link Pipeline.redact} over every string of a JSON-like value (a payload a server sent). */
   redactDeep<T>(value: T): T {
-    return scrubDeep(value, this.#keyForms, false) as T;
+    return scrubValues(value, this.#keyForms) as T;
   }
 
   /** True once {@link Pipeline.close} ran. */
@@ -738,7 +738,7 @@ export class Pipeline {
       // A server may echo the key or a credential the call sent (git output, a JSON-RPC error):
       // such an answer is scrubbed like an error's. One substring search each when it is not.
       const echoed = hidden.some((secret) => text.includes(secret));
-      return { ok: true, value: echoed ? scrubDeep(value, hidden, false) : value, status, bytes: bytes.byteLength };
+      return { ok: true, value: echoed ? scrubValues(value, hidden) : value, status, bytes: bytes.byteLength };
     } catch (e) {
       return malformed(
         op,

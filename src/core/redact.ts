@@ -17,12 +17,18 @@ export function scrubText(text: string, secrets: readonly string[]): string {
 
 /**
  * A copy of `value` (plain objects and arrays, as JSON has them) with the secrets scrubbed from
- * every string, keys included unless `keys` is false. Keys are defined, not assigned, so a
- * `__proto__` key survives. A success body keeps its keys: they are the contract's field names,
- * and a key that happens to contain a secret must not turn into a field the answer lacks.
+ * every string, keys included. Keys are defined, not assigned, so a `__proto__` key survives.
  */
-export function scrubDeep(value: unknown, secrets: readonly string[], keys = true): unknown {
-  return scrubIn(value, secrets, keys, 0);
+export function scrubDeep(value: unknown, secrets: readonly string[]): unknown {
+  return scrubIn(value, secrets, true, 0);
+}
+
+/**
+ * {@link scrubDeep} for a success answer: its keys are the contract's field names, kept as they
+ * are, so a key that happens to contain a secret does not turn into a field the answer lacks.
+ */
+export function scrubValues(value: unknown, secrets: readonly string[]): unknown {
+  return scrubIn(value, secrets, false, 0);
 }
 
 function scrubIn(value: unknown, secrets: readonly string[], keys: boolean, depth: number): unknown {
